@@ -1,0 +1,101 @@
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '../server/api/root';
+
+export type GatewayInputs = inferRouterInputs<AppRouter>;
+export type GatewayOutputs = inferRouterOutputs<AppRouter>;
+export type Job = GatewayOutputs['jobs']['get'];
+export type JobResult = GatewayOutputs['jobs']['results']['items'][number];
+export type ModelSummary = GatewayOutputs['models']['list']['items'][number];
+export type Prediction = GatewayOutputs['models']['predict'];
+
+export interface GatewayClientOptions {
+  /** Base URL of the gateway, e.g. http://localhost:3000 */
+  url: string;
+  /** An API token from the settings page (`mgw_…`). */
+  token: string;
+  fetch?: typeof fetch;
+}
+
+/** The error every SDK call throws: `code` is the gateway's error code (INVALID_INPUT, NOT_FOUND, …). */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}
+
+function wrap(e: unknown): never {
+  if (e instanceof TRPCClientError) {
+    const data = e.data as { appCode?: string; httpStatus?: number } | undefined;
+    throw new GatewayError(data?.appCode ?? 'INTERNAL', e.message, data?.httpStatus);
+  }
+  throw e;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** A typed client for the gateway: every input and output type comes from the server's router. */
+export function createGatewayClient(opts: GatewayClientOptions) {
+  const url = `${opts.url.replace(/\/$/, '')}/api/trpc`;
+  const headers = () => ({ authorization: `Bearer ${opts.token}` });
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      // Job submissions can be large: send them alone rather than in a batch.
+      splitLink({
+        condition: (op) => op.path === 'jobs.create',
+        true: httpLink({ url, headers, fetch: opts.fetch }),
+        false: httpBatchLink({ url, headers, fetch: opts.fetch, maxItems: 10 }),
+      }),
+    ],
+  });
+  const call = <T>(p: Promise<T>) => p.catch(wrap);
+
+  return {
+    /** The raw tRPC client, for procedures without a helper here. */
+    trpc,
+    me: () => call(trpc.me.get.query()),
+    models: {
+      list: (input: GatewayInputs['models']['list'] = {}) => call(trpc.models.list.query(input)),
+      get: (slug: string) => call(trpc.models.get.query({ slug })),
+      predict: (model: string, input: Record<string, unknown>) => call(trpc.models.predict.mutate({ model, input })),
+    },
+    jobs: {
+      submit: (input: GatewayInputs['jobs']['create']) => call(trpc.jobs.create.mutate(input)),
+      get: (jobId: string) => call(trpc.jobs.get.query({ jobId })),
+      list: (input: GatewayInputs['jobs']['list'] = {}) => call(trpc.jobs.list.query(input)),
+      results: (input: GatewayInputs['jobs']['results']) => call(trpc.jobs.results.query(input)),
+      cancel: (jobId: string) => call(trpc.jobs.cancel.mutate({ jobId })),
+      /** Polls until the job ends; `onProgress` sees every state on the way. */
+      async wait(jobId: string, o: { timeoutMs?: number; intervalMs?: number; onProgress?: (job: Job) => void } = {}): Promise<Job> {
+        const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
+        let interval = 100;
+        for (;;) {
+          const job = await call(trpc.jobs.get.query({ jobId }));
+          o.onProgress?.(job);
+          if (TERMINAL.has(job.status)) return job;
+          if (Date.now() > deadline) throw new GatewayError('TIMEOUT', `job ${jobId} still ${job.status} after waiting`);
+          await new Promise((r) => setTimeout(r, interval));
+          interval = Math.min(o.intervalMs ?? 2000, interval * 1.5);
+        }
+      },
+      /** Every result of a job, page by page. */
+      async *allResults(jobId: string, pageSize = 500): AsyncGenerator<JobResult> {
+        for (let offset = 0; ; offset += pageSize) {
+          const page = await call(trpc.jobs.results.query({ jobId, limit: pageSize, offset }));
+          yield* page.items;
+          if (offset + page.items.length >= page.total || page.items.length === 0) return;
+        }
+      },
+    },
+    tokens: {
+      list: () => call(trpc.tokens.list.query()),
+    },
+  };
+}
+
+export type GatewayClient = ReturnType<typeof createGatewayClient>;

@@ -1,0 +1,15 @@
+import { jobsRouter } from './routers/jobs';
+import { meRouter } from './routers/me';
+import { modelsRouter } from './routers/models';
+import { tokensRouter } from './routers/tokens';
+import { createCallerFactory, router } from './trpc';
+
+export const appRouter = router({
+  models: modelsRouter,
+  jobs: jobsRouter,
+  tokens: tokensRouter,
+  me: meRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,34 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './types';
+
+export type Db = Kysely<DB>;
+/** Repositories accept either the root handle or a transaction. */
+export type DbOrTx = Kysely<DB> | Transaction<DB>;
+
+// jsonb and timestamptz come back parsed; bigint counts (type 20) as numbers since ours fit.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  // A server stopping under a live pool would otherwise crash the process.
+  pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+  return pool;
+}
+
+export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
+  const pool = createPool(connectionString, max);
+  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), pool };
+}
+
+const globalForDb = globalThis as unknown as { __gatewayDb?: { db: Db; pool: pg.Pool } };
+
+/** The process-wide database handle, from DATABASE_URL. */
+export function getDb(): Db {
+  if (!globalForDb.__gatewayDb) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides one.');
+    globalForDb.__gatewayDb = createDb(url, Number(process.env.DB_POOL_MAX ?? 20));
+  }
+  return globalForDb.__gatewayDb.db;
+}

@@ -1,0 +1,134 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Database tables, written once by hand to match db/migrations. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  password_hash: string | null;
+  role: Generated<'admin' | 'user'>;
+  created_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ModelsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  owner_id: string | null;
+  visibility: Generated<'public' | 'private'>;
+  task: string;
+  description: Generated<string>;
+  tags: Generated<string[]>;
+  built_in: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type VersionStatus = 'draft' | 'validated' | 'published' | 'deprecated';
+
+export interface ModelVersionsTable {
+  id: Generated<string>;
+  model_id: string;
+  version: number;
+  status: Generated<VersionStatus>;
+  runtime: Json<Record<string, unknown>>;
+  input_schema: Json<Record<string, unknown>>;
+  output_schema: Json<Record<string, unknown>>;
+  resources: Json<Record<string, unknown>>;
+  batch_size: number;
+  timeout_ms: number;
+  example: Json<Record<string, unknown> | null>;
+  digest: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobsTable {
+  id: Generated<string>;
+  owner_id: string;
+  model_version_id: string;
+  status: Generated<JobStatus>;
+  items_total: number;
+  items_done: Generated<number>;
+  items_failed: Generated<number>;
+  tasks_total: number;
+  tasks_done: Generated<number>;
+  label: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+/** One item of a task: its index in the job and its canonical input. */
+export interface TaskItem {
+  index: number;
+  input: Record<string, unknown>;
+  /** What the caller sent, when canonicalisation changed it. */
+  submitted?: Record<string, unknown>;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  job_id: string;
+  task_index: number;
+  items: Json<TaskItem[]>;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  error: string | null;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ResultsTable {
+  job_id: string;
+  item_index: number;
+  status: 'succeeded' | 'failed';
+  input: Json<Record<string, unknown>>;
+  submitted: Json<Record<string, unknown> | null>;
+  output: Json<Record<string, unknown> | null>;
+  error_code: string | null;
+  error: string | null;
+  task_id: string | null;
+  attempt: Generated<number>;
+  duration_ms: number | null;
+  executor: string | null;
+  version_digest: string | null;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  models: ModelsTable;
+  model_versions: ModelVersionsTable;
+  jobs: JobsTable;
+  tasks: TasksTable;
+  results: ResultsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type ModelRow = Selectable<ModelsTable>;
+export type ModelVersionRow = Selectable<ModelVersionsTable>;
+export type JobRow = Selectable<JobsTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type ResultRow = Selectable<ResultsTable>;
+export type NewResult = Insertable<ResultsTable>;
+export type JobUpdate = Updateable<JobsTable>;

@@ -1,0 +1,244 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/client';
+import type { JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
+import type { Job, JobResult } from './jobs.types';
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+type JobWithModel = JobRow & { slug: string; version: number };
+
+function toJob(r: JobWithModel): Job {
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    model: r.slug,
+    version: r.version,
+    modelVersionId: r.model_version_id,
+    status: r.status,
+    label: r.label,
+    itemsTotal: r.items_total,
+    itemsDone: r.items_done,
+    itemsFailed: r.items_failed,
+    tasksTotal: r.tasks_total,
+    tasksDone: r.tasks_done,
+    createdAt: iso(r.created_at)!,
+    startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at),
+  };
+}
+
+function toResult(r: ResultRow): JobResult {
+  return {
+    index: r.item_index,
+    status: r.status,
+    input: r.input,
+    submitted: r.submitted,
+    output: r.output,
+    errorCode: r.error_code,
+    error: r.error,
+    durationMs: r.duration_ms,
+    attempt: r.attempt,
+  };
+}
+
+function jobQuery(db: DbOrTx) {
+  return db
+    .selectFrom('jobs as j')
+    .innerJoin('model_versions as v', 'v.id', 'j.model_version_id')
+    .innerJoin('models as m', 'm.id', 'v.model_id')
+    .selectAll('j')
+    .select(['m.slug', 'v.version']);
+}
+
+export async function insertJob(
+  db: DbOrTx,
+  j: { ownerId: string; modelVersionId: string; itemsTotal: number; itemsFailed: number; tasksTotal: number; label?: string },
+): Promise<string> {
+  const finished = j.tasksTotal === 0;
+  const row = await db
+    .insertInto('jobs')
+    .values({
+      owner_id: j.ownerId,
+      model_version_id: j.modelVersionId,
+      items_total: j.itemsTotal,
+      items_failed: j.itemsFailed,
+      tasks_total: j.tasksTotal,
+      label: j.label ?? null,
+      // A job whose every item was refused at submission is over before it starts.
+      status: finished ? 'failed' : 'queued',
+      finished_at: finished ? new Date() : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[][]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < batches.length; i += 200) {
+    const rows = await db
+      .insertInto('tasks')
+      .values(batches.slice(i, i + 200).map((items, k) => ({ job_id: jobId, task_index: i + k, items: JSON.stringify(items) })))
+      .returning('id')
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/** Inserts results once per (job, item): returns only the rows this call actually wrote. */
+export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<{ status: 'succeeded' | 'failed' }[]> {
+  const written: { status: 'succeeded' | 'failed' }[] = [];
+  for (let i = 0; i < rows.length; i += 1000) {
+    const out = await db
+      .insertInto('results')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['job_id', 'item_index']).doNothing())
+      .returning('status')
+      .execute();
+    written.push(...out);
+  }
+  return written;
+}
+
+export async function findJob(db: DbOrTx, id: string): Promise<Job | undefined> {
+  const row = await jobQuery(db).where('j.id', '=', id).executeTakeFirst();
+  return row && toJob(row);
+}
+
+export async function listJobs(
+  db: DbOrTx,
+  q: { ownerId?: string; limit: number; offset: number },
+): Promise<{ items: Job[]; total: number }> {
+  let list = jobQuery(db);
+  let count = db.selectFrom('jobs as j').select((e) => e.fn.countAll<number>().as('n'));
+  if (q.ownerId) {
+    list = list.where('j.owner_id', '=', q.ownerId);
+    count = count.where('j.owner_id', '=', q.ownerId);
+  }
+  const [rows, total] = await Promise.all([
+    list.orderBy('j.created_at', 'desc').limit(q.limit).offset(q.offset).execute(),
+    count.executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toJob), total: Number(total.n) };
+}
+
+export async function listResults(
+  db: DbOrTx,
+  q: { jobId: string; status?: 'succeeded' | 'failed'; limit: number; offset: number },
+): Promise<{ items: JobResult[]; total: number }> {
+  let list = db.selectFrom('results').selectAll().where('job_id', '=', q.jobId);
+  let count = db.selectFrom('results').select((e) => e.fn.countAll<number>().as('n')).where('job_id', '=', q.jobId);
+  if (q.status) {
+    list = list.where('status', '=', q.status);
+    count = count.where('status', '=', q.status);
+  }
+  const [rows, total] = await Promise.all([
+    list.orderBy('item_index').limit(q.limit).offset(q.offset).execute(),
+    count.executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toResult), total: Number(total.n) };
+}
+
+export interface ClaimedTask {
+  id: string;
+  jobId: string;
+  jobStatus: Job['status'];
+  modelVersionId: string;
+  items: TaskItem[];
+  attempts: number;
+}
+
+/** Marks a task as running (and its job, on the first task) and returns its inputs. */
+export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined> {
+  const task = await db
+    .updateTable('tasks')
+    .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), started_at: new Date() }))
+    .where('id', '=', taskId)
+    .returning(['id', 'job_id', 'items', 'attempts', 'status'])
+    .executeTakeFirst();
+  if (!task) return undefined;
+  const job = await db
+    .updateTable('jobs')
+    .set({ status: sql`case when status = 'queued' then 'running' else status end`, started_at: sql`coalesce(started_at, now())`, updated_at: new Date() })
+    .where('id', '=', task.job_id)
+    .returning(['status', 'model_version_id'])
+    .executeTakeFirstOrThrow();
+  return {
+    id: task.id,
+    jobId: task.job_id,
+    jobStatus: job.status,
+    modelVersionId: job.model_version_id,
+    items: task.items,
+    attempts: task.attempts,
+  };
+}
+
+export async function existingResultIndexes(db: DbOrTx, jobId: string, indexes: number[]): Promise<Set<number>> {
+  if (indexes.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('results')
+    .select('item_index')
+    .where('job_id', '=', jobId)
+    .where('item_index', 'in', indexes)
+    .execute();
+  return new Set(rows.map((r) => r.item_index));
+}
+
+/** Closes a task once; true only for the call that closed it. */
+export async function finishTask(db: DbOrTx, taskId: string, status: 'done' | 'failed', error?: string): Promise<boolean> {
+  const row = await db
+    .updateTable('tasks')
+    .set({ status, finished_at: new Date(), error: error ?? null })
+    .where('id', '=', taskId)
+    .where('status', 'not in', ['done', 'failed'])
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+/**
+ * Adds what a task wrote to its job's counts and settles the job when every item has a result.
+ * Returns the job's status afterwards.
+ */
+export async function addToJobCounts(
+  db: DbOrTx,
+  jobId: string,
+  delta: { done: number; failed: number; tasks: number },
+): Promise<Job['status']> {
+  const row = await db
+    .updateTable('jobs')
+    .set({
+      items_done: sql`items_done + ${delta.done}`,
+      items_failed: sql`items_failed + ${delta.failed}`,
+      tasks_done: sql`tasks_done + ${delta.tasks}`,
+      status: sql`case
+        when status = 'cancelled' then status
+        when items_done + items_failed + ${delta.done + delta.failed} >= items_total
+          then (case when items_done + ${delta.done} = 0 then 'failed' else 'succeeded' end)
+        else 'running' end`,
+      finished_at: sql`case
+        when finished_at is null and items_done + items_failed + ${delta.done + delta.failed} >= items_total then now()
+        else finished_at end`,
+      updated_at: new Date(),
+    })
+    .where('id', '=', jobId)
+    .returning('status')
+    .executeTakeFirstOrThrow();
+  return row.status;
+}
+
+export async function cancelJob(db: DbOrTx, jobId: string): Promise<boolean> {
+  const row = await db
+    .updateTable('jobs')
+    .set({ status: 'cancelled', finished_at: new Date(), updated_at: new Date() })
+    .where('id', '=', jobId)
+    .where('status', 'in', ['queued', 'running'])
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+export async function notifyJobFinished(db: DbOrTx, jobId: string): Promise<void> {
+  await sql`select pg_notify('job_finished', ${jobId})`.execute(db);
+}

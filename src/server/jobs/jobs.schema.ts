@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ZModelRef } from '../models/models.schema';
+
+/** Most items one request may carry; larger screens are split by the caller (the SDK does it). */
+export const MAX_ITEMS_PER_JOB = 100_000;
+
+export const ZSubmitJobInput = z.object({
+  model: ZModelRef,
+  inputs: z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1, 'a job needs at least one input')
+    .max(MAX_ITEMS_PER_JOB, `a job takes at most ${MAX_ITEMS_PER_JOB} inputs; split larger screens into several jobs`),
+  label: z.string().max(200).optional(),
+});
+export type TSubmitJobInput = z.infer<typeof ZSubmitJobInput>;
+
+export const ZListJobsInput = z.object({
+  limit: z.number().int().min(1).max(100).default(20),
+  offset: z.number().int().min(0).default(0),
+});
+
+export const ZListResultsInput = z.object({
+  jobId: z.uuid(),
+  status: z.enum(['succeeded', 'failed']).optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().min(0).default(0),
+});
+
+export const ZJobIdInput = z.object({ jobId: z.uuid() });

@@ -1,0 +1,133 @@
+import type { PgBoss } from 'pg-boss';
+import type { Db, DbOrTx } from '../db/client';
+import type { NewResult, TaskItem } from '../db/types';
+import { prepareInputs } from '../chem/inputs';
+import { AppError } from '../errors';
+import { resolveModelRef } from '../models/models.service';
+import { enqueueMany } from '../queue/boss';
+import type { Viewer } from '../users/viewer';
+import * as repo from './jobs.repository';
+import type { TSubmitJobInput } from './jobs.schema';
+import type { ItemOutcome, Job } from './jobs.types';
+
+/**
+ * Validates and canonicalises every input, then writes the job, its refused items, its tasks
+ * and their queue entries in one transaction: either all of it exists or none of it.
+ */
+export async function submitJob(db: Db, boss: PgBoss, viewer: Viewer, input: TSubmitJobInput): Promise<Job> {
+  const version = await resolveModelRef(db, input.model);
+  const prepared = await prepareInputs(version.inputSchema, input.inputs);
+  const valid: TaskItem[] = [];
+  const refused: NewResult[] = [];
+  for (const p of prepared) {
+    if (p.input) valid.push({ index: p.index, input: p.input, ...(sameJson(p.input, p.submitted) ? {} : { submitted: p.submitted }) });
+    else
+      refused.push({
+        job_id: '',
+        item_index: p.index,
+        status: 'failed',
+        input: JSON.stringify(p.submitted),
+        submitted: JSON.stringify(p.submitted),
+        output: null,
+        error_code: p.error!.code,
+        error: p.error!.message,
+        version_digest: version.digest,
+      });
+  }
+  const batches: TaskItem[][] = [];
+  for (let i = 0; i < valid.length; i += version.batchSize) batches.push(valid.slice(i, i + version.batchSize));
+
+  const jobId = await db.transaction().execute(async (tx) => {
+    const id = await repo.insertJob(tx, {
+      ownerId: viewer.id,
+      modelVersionId: version.id,
+      itemsTotal: prepared.length,
+      itemsFailed: refused.length,
+      tasksTotal: batches.length,
+      label: input.label,
+    });
+    if (refused.length) await repo.insertResults(tx, refused.map((r) => ({ ...r, job_id: id })));
+    const taskIds = await repo.insertTasks(tx, id, batches);
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: id })), tx);
+    if (batches.length === 0) await repo.notifyJobFinished(tx, id);
+    return id;
+  });
+  return (await repo.findJob(db, jobId))!;
+}
+
+function assertCanRead(viewer: Viewer, job: Job | undefined, jobId: string): asserts job is Job {
+  // Another user's job is reported as missing, so ids cannot be probed.
+  if (!job || (job.ownerId !== viewer.id && viewer.role !== 'admin')) {
+    throw new AppError('NOT_FOUND', `no job ${jobId} visible to you`);
+  }
+}
+
+export async function getJob(db: DbOrTx, viewer: Viewer, jobId: string): Promise<Job> {
+  const job = await repo.findJob(db, jobId);
+  assertCanRead(viewer, job, jobId);
+  return job;
+}
+
+export async function listJobs(db: DbOrTx, viewer: Viewer, q: { limit: number; offset: number }) {
+  return repo.listJobs(db, { ownerId: viewer.id, ...q });
+}
+
+export async function listResults(
+  db: DbOrTx,
+  viewer: Viewer,
+  q: { jobId: string; status?: 'succeeded' | 'failed'; limit: number; offset: number },
+) {
+  await getJob(db, viewer, q.jobId);
+  return repo.listResults(db, q);
+}
+
+export async function cancelJob(db: DbOrTx, viewer: Viewer, jobId: string): Promise<Job> {
+  const job = await getJob(db, viewer, jobId);
+  if (!(await repo.cancelJob(db, jobId))) {
+    throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
+  }
+  await repo.notifyJobFinished(db, jobId);
+  return (await repo.findJob(db, jobId))!;
+}
+
+/**
+ * Writes one task's outcomes and closes the task, in one transaction. Results are unique per
+ * item, so a retried task adds only what was not written before and never counts twice.
+ */
+export async function recordTaskOutcomes(
+  db: Db,
+  task: { id: string; jobId: string; attempt: number },
+  outcomes: ItemOutcome[],
+  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem> },
+): Promise<Job['status']> {
+  return db.transaction().execute(async (tx) => {
+    const rows: NewResult[] = outcomes.map((o) => ({
+      job_id: task.jobId,
+      item_index: o.index,
+      status: 'output' in o ? 'succeeded' : 'failed',
+      input: JSON.stringify(meta.items.get(o.index)?.input ?? {}),
+      submitted: JSON.stringify(meta.items.get(o.index)?.submitted ?? meta.items.get(o.index)?.input ?? {}),
+      output: 'output' in o ? JSON.stringify(o.output) : null,
+      error_code: 'output' in o ? null : o.code,
+      error: 'output' in o ? null : o.error,
+      task_id: task.id,
+      attempt: task.attempt,
+      duration_ms: Math.round(o.durationMs),
+      executor: meta.executor,
+      version_digest: meta.versionDigest,
+    }));
+    const written = await repo.insertResults(tx, rows);
+    const closed = await repo.finishTask(tx, task.id, 'done');
+    const status = await repo.addToJobCounts(tx, task.jobId, {
+      done: written.filter((w) => w.status === 'succeeded').length,
+      failed: written.filter((w) => w.status === 'failed').length,
+      tasks: closed ? 1 : 0,
+    });
+    if (status !== 'running' && status !== 'queued') await repo.notifyJobFinished(tx, task.jobId);
+    return status;
+  });
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,38 @@
+import type { JobStatus } from '../db/types';
+
+export interface Job {
+  id: string;
+  ownerId: string;
+  model: string;
+  version: number;
+  modelVersionId: string;
+  status: JobStatus;
+  label: string | null;
+  itemsTotal: number;
+  itemsDone: number;
+  itemsFailed: number;
+  tasksTotal: number;
+  tasksDone: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface JobResult {
+  index: number;
+  status: 'succeeded' | 'failed';
+  input: Record<string, unknown>;
+  submitted: Record<string, unknown> | null;
+  output: Record<string, unknown> | null;
+  errorCode: string | null;
+  error: string | null;
+  durationMs: number | null;
+  attempt: number;
+}
+
+/** What the worker reports for one item. */
+export type ItemOutcome =
+  | { index: number; output: Record<string, unknown>; durationMs: number }
+  | { index: number; error: string; code: string; durationMs: number };
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DbOrTx } from '../db/client';
+import { AppError } from '../errors';
+import { ZModelManifest, type TModelManifest } from './models.schema';
+import { registerFromManifest } from './models.service';
+
+/** The gateway's root folder: built-in model paths are stored relative to it. */
+export const projectRoot = path.resolve(import.meta.dirname, '../../..');
+
+/** Reads and validates `model.json` in a model's folder; the runtime's cwd becomes that folder. */
+export async function loadManifest(dir: string): Promise<{ manifest: TModelManifest; codeDigest: string }> {
+  const file = path.join(dir, 'model.json');
+  const raw = await fs.readFile(file, 'utf8').catch(() => {
+    throw new AppError('NOT_FOUND', `no manifest at ${file}`);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new AppError('INVALID_INPUT', `${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = ZModelManifest.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new AppError('INVALID_INPUT', `${file}: ${issues}`);
+  }
+  const manifest = parsed.data;
+  const relative = path.relative(projectRoot, dir);
+  const cwd = relative.startsWith('..') ? path.resolve(dir) : relative;
+  manifest.runtime = { ...manifest.runtime, cwd: manifest.runtime.cwd ?? cwd };
+  return { manifest, codeDigest: await digestFolder(dir) };
+}
+
+async function digestFolder(dir: string): Promise<string> {
+  const h = createHash('sha256');
+  const entries = (await fs.readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.name.endsWith('.test.ts'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((p) => !p.includes(`${path.sep}node_modules${path.sep}`))
+    .sort();
+  for (const file of entries) {
+    h.update(path.relative(dir, file));
+    h.update(await fs.readFile(file));
+  }
+  return h.digest('hex');
+}
+
+/** Registers every `models/<name>/model.json` as a built-in model. */
+export async function seedBuiltInModels(db: DbOrTx, log: (line: string) => void = () => {}): Promise<string[]> {
+  const root = path.join(projectRoot, 'models');
+  const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
+  const seeded: string[] = [];
+  for (const d of dirs) {
+    const dir = path.join(root, d.name);
+    const has = await fs.access(path.join(dir, 'model.json')).then(() => true, () => false);
+    if (!has) continue;
+    const { manifest, codeDigest } = await loadManifest(dir);
+    const { created } = await registerFromManifest(db, manifest, { ownerId: null, builtIn: true, codeDigest });
+    log(`${created ? 'registered' : 'up to date'}: ${manifest.slug}@${manifest.version}`);
+    seeded.push(manifest.slug);
+  }
+  return seeded;
+}

@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/client';
+import type { ModelVersionRow } from '../db/types';
+import type { TRuntimeSpec } from './models.schema';
+import type { ModelSummary, ModelVersion } from './models.types';
+
+const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+
+export function toModelVersion(row: ModelVersionRow & { slug: string }): ModelVersion {
+  return {
+    id: row.id,
+    modelId: row.model_id,
+    slug: row.slug,
+    version: row.version,
+    status: row.status,
+    runtime: row.runtime as TRuntimeSpec,
+    inputSchema: row.input_schema,
+    outputSchema: row.output_schema,
+    resources: row.resources,
+    batchSize: row.batch_size,
+    timeoutMs: row.timeout_ms,
+    example: row.example,
+    digest: row.digest,
+    createdAt: iso(row.created_at),
+  };
+}
+
+function summaryQuery(db: DbOrTx) {
+  return db
+    .selectFrom('models as m')
+    .leftJoin('users as u', 'u.id', 'm.owner_id')
+    .select([
+      'm.id',
+      'm.slug',
+      'm.name',
+      'm.task',
+      'm.description',
+      'm.tags',
+      'm.built_in',
+      'm.created_at',
+      'u.email as owner_email',
+      (eb) =>
+        eb
+          .selectFrom('model_versions as v')
+          .whereRef('v.model_id', '=', 'm.id')
+          .where('v.status', 'in', ['published', 'deprecated'])
+          .select((e) => e.fn.max('v.version').as('latest'))
+          .as('latest_version'),
+    ]);
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
+
+function toSummary(r: SummaryRow): ModelSummary {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    task: r.task,
+    description: r.description,
+    tags: r.tags,
+    builtIn: r.built_in,
+    ownerEmail: r.owner_email,
+    latestVersion: r.latest_version ?? null,
+    createdAt: iso(r.created_at),
+  };
+}
+
+export async function listModels(
+  db: DbOrTx,
+  q: { search?: string; task?: string; limit: number; offset: number },
+): Promise<{ items: ModelSummary[]; total: number }> {
+  let base = summaryQuery(db);
+  let count = db.selectFrom('models as m').select((e) => e.fn.countAll<number>().as('n'));
+  if (q.search) {
+    const pattern = `%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const match = sql<boolean>`(m.slug ilike ${pattern} or m.name ilike ${pattern} or m.description ilike ${pattern} or ${q.search} = any(m.tags))`;
+    base = base.where(match);
+    count = count.where(match);
+  }
+  if (q.task) {
+    base = base.where('m.task', '=', q.task);
+    count = count.where('m.task', '=', q.task);
+  }
+  const [rows, total] = await Promise.all([
+    base.orderBy('m.built_in', 'desc').orderBy('m.slug').limit(q.limit).offset(q.offset).execute(),
+    count.executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toSummary), total: Number(total.n) };
+}
+
+export async function findModelBySlug(db: DbOrTx, slug: string): Promise<ModelSummary | undefined> {
+  const row = await summaryQuery(db).where('m.slug', '=', slug).executeTakeFirst();
+  return row && toSummary(row);
+}
+
+export async function listVersions(db: DbOrTx, modelId: string): Promise<ModelVersion[]> {
+  const rows = await db
+    .selectFrom('model_versions as v')
+    .innerJoin('models as m', 'm.id', 'v.model_id')
+    .selectAll('v')
+    .select('m.slug')
+    .where('v.model_id', '=', modelId)
+    .orderBy('v.version', 'desc')
+    .execute();
+  return rows.map(toModelVersion);
+}
+
+export async function findVersion(
+  db: DbOrTx,
+  by: { id: string } | { slug: string; version: number | 'latest' },
+): Promise<ModelVersion | undefined> {
+  let q = db.selectFrom('model_versions as v').innerJoin('models as m', 'm.id', 'v.model_id').selectAll('v').select('m.slug');
+  if ('id' in by) q = q.where('v.id', '=', by.id);
+  else {
+    q = q.where('m.slug', '=', by.slug);
+    q =
+      by.version === 'latest'
+        ? q.where('v.status', '=', 'published').orderBy('v.version', 'desc').limit(1)
+        : q.where('v.version', '=', by.version);
+  }
+  const row = await q.executeTakeFirst();
+  return row && toModelVersion(row);
+}
+
+export async function upsertModel(
+  db: DbOrTx,
+  m: { slug: string; name: string; task: string; description: string; tags: string[]; ownerId: string | null; builtIn: boolean },
+): Promise<string> {
+  const row = await db
+    .insertInto('models')
+    .values({
+      slug: m.slug,
+      name: m.name,
+      task: m.task,
+      description: m.description,
+      tags: m.tags,
+      owner_id: m.ownerId,
+      built_in: m.builtIn,
+    })
+    .onConflict((oc) =>
+      oc.column('slug').doUpdateSet({
+        name: m.name,
+        task: m.task,
+        description: m.description,
+        tags: m.tags,
+        updated_at: new Date(),
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertVersion(
+  db: DbOrTx,
+  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt'> & { createdBy: string | null },
+): Promise<string> {
+  const row = await db
+    .insertInto('model_versions')
+    .values({
+      model_id: v.modelId,
+      version: v.version,
+      status: v.status,
+      runtime: JSON.stringify(v.runtime),
+      input_schema: JSON.stringify(v.inputSchema),
+      output_schema: JSON.stringify(v.outputSchema),
+      resources: JSON.stringify(v.resources),
+      batch_size: v.batchSize,
+      timeout_ms: v.timeoutMs,
+      example: v.example ? JSON.stringify(v.example) : null,
+      digest: v.digest,
+      created_by: v.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Replaces the content of a built-in version in place (built-ins ship with the code). */
+export async function replaceBuiltInVersion(
+  db: DbOrTx,
+  id: string,
+  v: Pick<ModelVersion, 'runtime' | 'inputSchema' | 'outputSchema' | 'resources' | 'batchSize' | 'timeoutMs' | 'example' | 'digest'>,
+): Promise<void> {
+  await db
+    .updateTable('model_versions')
+    .set({
+      runtime: JSON.stringify(v.runtime),
+      input_schema: JSON.stringify(v.inputSchema),
+      output_schema: JSON.stringify(v.outputSchema),
+      resources: JSON.stringify(v.resources),
+      batch_size: v.batchSize,
+      timeout_ms: v.timeoutMs,
+      example: v.example ? JSON.stringify(v.example) : null,
+      digest: v.digest,
+    })
+    .where('id', '=', id)
+    .execute();
+}

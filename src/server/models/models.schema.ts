@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const ZJsonSchema = z.record(z.string(), z.unknown());
+
+export const ZRuntimeSpec = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('process'),
+    /** argv of the model program; the first element is looked up on PATH. */
+    command: z.array(z.string().min(1)).min(1),
+    /** Working directory, relative to the gateway's root (or absolute). */
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+  }),
+]);
+export type TRuntimeSpec = z.infer<typeof ZRuntimeSpec>;
+
+export const ZResources = z.object({
+  cpu: z.number().positive().optional(),
+  memoryMb: z.number().int().positive().optional(),
+  gpu: z.object({ count: z.number().int().min(0), type: z.string().optional() }).optional(),
+});
+
+/** The manifest file (`model.json`) beside a model's code. */
+export const ZModelManifest = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lowercase letters, digits and dashes, 2–63 characters'),
+  name: z.string().min(1),
+  version: z.number().int().positive(),
+  task: z.string().min(1),
+  description: z.string().default(''),
+  tags: z.array(z.string()).default([]),
+  runtime: ZRuntimeSpec,
+  inputSchema: ZJsonSchema,
+  outputSchema: ZJsonSchema,
+  resources: ZResources.default({}),
+  batchSize: z.number().int().min(1).max(10_000).default(50),
+  timeoutMs: z.number().int().positive().default(60_000),
+  example: z.record(z.string(), z.unknown()).optional(),
+});
+export type TModelManifest = z.infer<typeof ZModelManifest>;
+
+export const ZListModelsInput = z.object({
+  search: z.string().max(200).optional(),
+  task: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(100).default(24),
+  offset: z.number().int().min(0).default(0),
+});
+
+/** `slug`, `slug@3`, or `slug@latest`. */
+export const ZModelRef = z.string().min(2).max(200);
+
+export const ZPredictInput = z.object({
+  model: ZModelRef,
+  input: z.record(z.string(), z.unknown()),
+});

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { DbOrTx } from '../db/client';
+import { AppError } from '../errors';
+import * as repo from './models.repository';
+import type { TModelManifest } from './models.schema';
+import type { ModelDetail, ModelSummary, ModelVersion } from './models.types';
+
+export async function listModels(db: DbOrTx, q: { search?: string; task?: string; limit: number; offset: number }) {
+  return repo.listModels(db, q);
+}
+
+export async function getModel(db: DbOrTx, slug: string): Promise<ModelDetail> {
+  const model = await repo.findModelBySlug(db, slug);
+  if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
+  return { ...model, versions: await repo.listVersions(db, model.id) };
+}
+
+/**
+ * Resolves what a caller names — `slug`, `slug@3` or `slug@latest` — to a runnable version.
+ * Drafts never run through this path; deprecated versions still do for existing callers.
+ */
+export async function resolveModelRef(db: DbOrTx, ref: string): Promise<ModelVersion> {
+  const match = /^([a-z0-9][a-z0-9-]*)(?:@(.+))?$/.exec(ref.trim());
+  if (!match) throw new AppError('INVALID_INPUT', `"${ref}" is not a model reference; use "slug", "slug@3" or "slug@latest"`);
+  const [, slug, tag = 'latest'] = match;
+  const version = tag === 'latest' ? 'latest' : /^\d+$/.test(tag) ? Number(tag) : null;
+  if (version === null) {
+    throw new AppError('INVALID_INPUT', `unknown version tag "${tag}" in "${ref}"; use a version number or "latest"`);
+  }
+  const found = await repo.findVersion(db, { slug, version });
+  if (!found) {
+    const model = await repo.findModelBySlug(db, slug);
+    if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
+    throw new AppError('NOT_FOUND', `model "${slug}" has no published version ${tag}`);
+  }
+  if (found.status === 'draft' || found.status === 'validated') {
+    throw new AppError('INVALID_INPUT', `${slug}@${found.version} is a ${found.status} version; publish it before running it`);
+  }
+  return found;
+}
+
+export async function getVersionById(db: DbOrTx, id: string): Promise<ModelVersion> {
+  const v = await repo.findVersion(db, { id });
+  if (!v) throw new AppError('NOT_FOUND', `model version ${id} does not exist`);
+  return v;
+}
+
+export function versionDigest(m: Pick<TModelManifest, 'runtime' | 'inputSchema' | 'outputSchema' | 'batchSize' | 'timeoutMs'>, code = ''): string {
+  const h = createHash('sha256');
+  h.update(stableStringify({ runtime: m.runtime, input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs }));
+  h.update(code);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/**
+ * Registers a model version described by a manifest. Published versions are immutable: the
+ * same version with different content is refused, except for built-ins, which ship with the
+ * code and are refreshed in place.
+ */
+export async function registerFromManifest(
+  db: DbOrTx,
+  manifest: TModelManifest,
+  opts: { ownerId: string | null; builtIn: boolean; codeDigest?: string },
+): Promise<{ model: ModelSummary; version: ModelVersion; created: boolean }> {
+  const digest = versionDigest(manifest, opts.codeDigest);
+  const modelId = await repo.upsertModel(db, {
+    slug: manifest.slug,
+    name: manifest.name,
+    task: manifest.task,
+    description: manifest.description,
+    tags: manifest.tags,
+    ownerId: opts.ownerId,
+    builtIn: opts.builtIn,
+  });
+  const existing = await repo.findVersion(db, { slug: manifest.slug, version: manifest.version });
+  let created = false;
+  if (!existing) {
+    await repo.insertVersion(db, {
+      modelId,
+      version: manifest.version,
+      status: 'published',
+      runtime: manifest.runtime,
+      inputSchema: manifest.inputSchema,
+      outputSchema: manifest.outputSchema,
+      resources: manifest.resources,
+      batchSize: manifest.batchSize,
+      timeoutMs: manifest.timeoutMs,
+      example: manifest.example ?? null,
+      digest,
+      createdBy: opts.ownerId,
+    });
+    created = true;
+  } else if (existing.digest !== digest) {
+    if (!opts.builtIn) {
+      throw new AppError(
+        'CONFLICT',
+        `${manifest.slug}@${manifest.version} is already published with different content; versions are immutable, so bump "version" in the manifest`,
+      );
+    }
+    await repo.replaceBuiltInVersion(db, existing.id, {
+      runtime: manifest.runtime,
+      inputSchema: manifest.inputSchema,
+      outputSchema: manifest.outputSchema,
+      resources: manifest.resources,
+      batchSize: manifest.batchSize,
+      timeoutMs: manifest.timeoutMs,
+      example: manifest.example ?? null,
+      digest,
+    });
+  }
+  const version = await repo.findVersion(db, { slug: manifest.slug, version: manifest.version });
+  const model = await repo.findModelBySlug(db, manifest.slug);
+  return { model: model!, version: version!, created };
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,36 @@
+import type { TRuntimeSpec } from './models.schema';
+import type { VersionStatus } from '../db/types';
+
+export interface ModelSummary {
+  id: string;
+  slug: string;
+  name: string;
+  task: string;
+  description: string;
+  tags: string[];
+  builtIn: boolean;
+  ownerEmail: string | null;
+  latestVersion: number | null;
+  createdAt: string;
+}
+
+export interface ModelVersion {
+  id: string;
+  modelId: string;
+  slug: string;
+  version: number;
+  status: VersionStatus;
+  runtime: TRuntimeSpec;
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  resources: Record<string, unknown>;
+  batchSize: number;
+  timeoutMs: number;
+  example: Record<string, unknown> | null;
+  digest: string;
+  createdAt: string;
+}
+
+export interface ModelDetail extends ModelSummary {
+  versions: ModelVersion[];
+}

@@ -1,0 +1,61 @@
+import { CompiledQuery } from 'kysely';
+import { PgBoss, type Db as IDatabase } from 'pg-boss';
+import type { DbOrTx } from '../db/client';
+import { queueCatalog, type QueueName, type QueuePayload } from './catalog';
+
+export interface BossOptions {
+  connectionString: string;
+  /** Workers run maintenance; the web app only sends. */
+  role: 'web' | 'worker' | 'setup';
+  max?: number;
+}
+
+export function createBoss({ connectionString, role, max }: BossOptions): PgBoss {
+  const boss = new PgBoss({
+    connectionString,
+    max: max ?? (role === 'worker' ? 6 : 4),
+    useListenNotify: role === 'worker',
+    supervise: role !== 'web',
+    schedule: false,
+    migrate: role === 'setup',
+    application_name: `gateway-${role}`,
+  });
+  boss.on('error', (err) => console.error(`[pg-boss ${role}]`, err.message));
+  return boss;
+}
+
+/** Creates (or updates) every queue in the catalog. */
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  for (const [name, def] of Object.entries(queueCatalog)) {
+    const existing = await boss.getQueue(name);
+    if (!existing) await boss.createQueue(name, def.options);
+    else {
+      const { deadLetter, ...rest } = def.options as typeof def.options & { deadLetter?: string };
+      await boss.updateQueue(name, { ...rest, ...(deadLetter ? { deadLetter } : {}) });
+    }
+  }
+}
+
+/** Lets pg-boss write through a Kysely connection, so enqueueing joins our transaction. */
+export function kyselyAdapter(db: DbOrTx): IDatabase {
+  return {
+    async executeSql(text: string, values: unknown[] = []) {
+      const result = await db.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: result.rows as any[] };
+    },
+  };
+}
+
+/** Bulk insert of typed payloads, in the caller's transaction. */
+export async function enqueueMany<Q extends QueueName>(
+  boss: PgBoss,
+  queue: Q,
+  payloads: QueuePayload<Q>[],
+  tx: DbOrTx,
+): Promise<void> {
+  const schema = queueCatalog[queue].schema;
+  for (let i = 0; i < payloads.length; i += 1000) {
+    const chunk = payloads.slice(i, i + 1000).map((data) => ({ data: schema.parse(data) }));
+    await boss.insert(queue, chunk, { db: kyselyAdapter(tx) });
+  }
+}

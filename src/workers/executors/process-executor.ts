@@ -1,0 +1,133 @@
+import type { TaskItem } from '../../server/db/types';
+import type { ItemOutcome } from '../../server/jobs/jobs.types';
+import type { ModelVersion } from '../../server/models/models.types';
+import type { Executor } from './executor';
+import { ModelProcess, resolveCwd, type Failure } from './model-process';
+
+interface Pool {
+  idle: ModelProcess[];
+  size: number;
+  waiters: ((p: ModelProcess) => void)[];
+  live: number;
+}
+
+export interface ProcessExecutorOptions {
+  /** Folder that relative `cwd`s in runtime specs are resolved against. */
+  root: string;
+  /** Warm processes per model version. */
+  poolSize?: number;
+}
+
+/**
+ * Runs models as local child processes speaking JSON Lines, keeping a warm pool per version
+ * so start-up (library import, model load) is paid once.
+ */
+export class ProcessExecutor implements Executor {
+  readonly kind = 'process';
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly opts: ProcessExecutorOptions) {}
+
+  private pool(version: ModelVersion): Pool {
+    let pool = this.pools.get(version.id);
+    if (!pool) {
+      pool = { idle: [], size: this.opts.poolSize ?? 2, waiters: [], live: 0 };
+      this.pools.set(version.id, pool);
+    }
+    return pool;
+  }
+
+  private spawn(version: ModelVersion): ModelProcess {
+    if (version.runtime.kind !== 'process') throw new Error(`process executor cannot run a ${version.runtime.kind} runtime`);
+    return new ModelProcess({
+      command: version.runtime.command,
+      cwd: resolveCwd(version.runtime.cwd, this.opts.root),
+      env: version.runtime.env,
+    });
+  }
+
+  private async acquire(version: ModelVersion): Promise<ModelProcess> {
+    const pool = this.pool(version);
+    while (pool.idle.length) {
+      const p = pool.idle.pop()!;
+      if (p.alive) return p;
+      pool.live--;
+    }
+    if (pool.live < pool.size) {
+      pool.live++;
+      return this.spawn(version);
+    }
+    return new Promise((resolve) => pool.waiters.push(resolve));
+  }
+
+  private release(version: ModelVersion, p: ModelProcess): void {
+    const pool = this.pool(version);
+    if (!p.alive) {
+      // Replace the dead process lazily: a waiter gets a fresh one.
+      const waiter = pool.waiters.shift();
+      if (waiter) waiter(this.spawn(version));
+      else pool.live--;
+      return;
+    }
+    const waiter = pool.waiters.shift();
+    if (waiter) waiter(p);
+    else pool.idle.push(p);
+  }
+
+  /** Sends items to one warm process, all at once (the program may answer in any order). */
+  private async runOn(version: ModelVersion, items: TaskItem[]): Promise<{ outcomes: ItemOutcome[]; broken: TaskItem[]; failures: Map<number, Failure> }> {
+    const proc = await this.acquire(version);
+    const outcomes: ItemOutcome[] = [];
+    const broken: TaskItem[] = [];
+    const failures = new Map<number, Failure>();
+    try {
+      await Promise.all(
+        items.map(async (item) => {
+          const started = performance.now();
+          const answer = await proc.request(item.input, version.timeoutMs);
+          const durationMs = performance.now() - started;
+          if ('failure' in answer) {
+            broken.push(item);
+            failures.set(item.index, answer.failure);
+          } else if (answer.line.error !== undefined || !answer.line.output || typeof answer.line.output !== 'object') {
+            const error = answer.line.error !== undefined ? String(answer.line.error) : 'the model answered without an "output" object';
+            outcomes.push({ index: item.index, error, code: answer.line.error !== undefined ? 'MODEL_ERROR' : 'MODEL_PROTOCOL', durationMs });
+          } else {
+            outcomes.push({ index: item.index, output: answer.line.output, durationMs });
+          }
+        }),
+      );
+    } finally {
+      this.release(version, proc);
+    }
+    return { outcomes, broken, failures };
+  }
+
+  async run(version: ModelVersion, items: TaskItem[]): Promise<ItemOutcome[]> {
+    const first = await this.runOn(version, items);
+    const outcomes = first.outcomes;
+    if (first.broken.length === 1 || (first.broken.length > 0 && items.length === 1)) {
+      const [item] = first.broken;
+      const f = first.failures.get(item.index)!;
+      outcomes.push({ index: item.index, error: f.message, code: f.code, durationMs: 0 });
+    } else if (first.broken.length > 1) {
+      // A crash or hang took several items down with it: run each alone in a fresh process,
+      // so only the item that really breaks the model fails.
+      for (const item of first.broken) {
+        const alone = await this.runOn(version, [item]);
+        outcomes.push(...alone.outcomes);
+        for (const b of alone.broken) {
+          const f = alone.failures.get(b.index)!;
+          outcomes.push({ index: b.index, error: f.message, code: f.code, durationMs: 0 });
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.pools.values()].flatMap((p) => p.idle);
+    this.pools.clear();
+    await Promise.all(all.map((p) => p.stop()));
+  }
+}

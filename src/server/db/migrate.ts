@@ -1,17 +1,13 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { FileMigrationProvider, Migrator } from 'kysely/migration';
+import { Migrator, type MigrationProvider } from 'kysely/migration';
 import type { Kysely } from 'kysely';
+import { migrations } from '../../../db/migrations';
 
-const migrationFolder = path.resolve(import.meta.dirname, '../../../db/migrations');
+// Listed statically rather than read from disk, so migrations run the same under tsx, vitest and Next.
+const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Runs every pending migration in db/migrations; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? error}`);

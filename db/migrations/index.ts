@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_create_core';
+
+/** Every migration, in order. Add a new file and list it here. */
+export const migrations: Record<string, Migration> = {
+  '0001_create_core': m0001,
+};

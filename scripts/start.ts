@@ -1,0 +1,112 @@
+/**
+ * `npm start`: the whole product on one machine. Starts PostgreSQL (embedded unless
+ * DATABASE_URL is set), migrates and seeds it, builds the web app if needed, then runs the
+ * Next.js server and the worker as child processes. Ctrl-C stops all of it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, promises as fs, statSync } from 'node:fs';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/server/db/embedded';
+import { prepareDatabase } from '../src/server/setup';
+
+const root = path.resolve(import.meta.dirname, '..');
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, '.data'));
+const log = (line: string) => console.log(`[start] ${line}`);
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const e of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds when there is no build or the sources changed since the last one. */
+async function ensureBuild(): Promise<void> {
+  if (process.env.GATEWAY_SKIP_BUILD === '1') return;
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  if (existsSync(buildId)) {
+    const built = statSync(buildId).mtimeMs;
+    const sources = Math.max(await newestMtime(path.join(root, 'src')), statSync(path.join(root, 'next.config.mjs')).mtimeMs);
+    if (sources < built) return;
+  }
+  log('building the web app (next build)…');
+  await run('npx', ['next', 'build'], { NEXT_TELEMETRY_DISABLED: '1' });
+}
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function secret(): Promise<string> {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = path.join(dataDir, 'nextauth-secret');
+  const existing = await fs.readFile(file, 'utf8').catch(() => null);
+  if (existing) return existing.trim();
+  const value = randomBytes(32).toString('base64url');
+  await fs.writeFile(file, value, { mode: 0o600 });
+  return value;
+}
+
+async function main() {
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    log(`starting embedded PostgreSQL in ${path.join(dataDir, 'pg')}`);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+    databaseUrl = embedded.url('postgres');
+    log(`PostgreSQL listening on 127.0.0.1:${embedded.port}`);
+  }
+  await prepareDatabase(databaseUrl, log);
+  await ensureBuild();
+
+  const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_URL: url,
+    NEXTAUTH_SECRET: await secret(),
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+  const children: ChildProcess[] = [
+    spawn('npx', ['next', 'start', '-p', String(port), '-H', process.env.HOST ?? '0.0.0.0'], { cwd: root, stdio: 'inherit', env }),
+    spawn('npx', ['tsx', 'src/workers/main.ts'], { cwd: root, stdio: 'inherit', env }),
+  ];
+
+  let stopping = false;
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 20_000).unref();
+          }),
+      ),
+    );
+    await embedded?.stop().catch(() => {});
+    process.exit(code);
+  };
+  for (const c of children) c.on('exit', (code) => !stopping && (log(`a child process exited (${code}); stopping`), void stop(1)));
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  log(`Model Gateway is up: ${url}`);
+  log('Sign in at /signin: the first account you create there becomes the admin.');
+}
+
+main().catch((e) => {
+  console.error('[start] failed:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

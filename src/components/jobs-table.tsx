@@ -1,0 +1,95 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { formatDate } from '@/lib/format';
+import { isActive } from '@/lib/jobs';
+import { useTRPC } from '@/lib/trpc';
+import { EmptyState } from './empty-state';
+import { ErrorBox } from './error-box';
+import { Pagination } from './pagination';
+import { ProgressBar } from './progress-bar';
+import { StatusBadge } from './status-badge';
+
+const PAGE_SIZE = 20;
+
+export function JobsTable() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [offset, setOffset] = useState(0);
+  const jobs = useQuery(
+    trpc.jobs.list.queryOptions(
+      { limit: PAGE_SIZE, offset },
+      {
+        placeholderData: keepPreviousData,
+        refetchInterval: (q) => (q.state.data?.items.some((j) => isActive(j.status)) ? 2000 : false),
+      },
+    ),
+  );
+
+  if (jobs.isPending) {
+    return (
+      <div className="page-loading" data-testid="jobs-loading">
+        <span className="spinner" aria-hidden /> Loading jobs…
+      </div>
+    );
+  }
+  if (jobs.isError) return <ErrorBox error={jobs.error} testId="jobs-error" />;
+  const { items, total } = jobs.data;
+  if (total === 0) {
+    return (
+      <EmptyState title="No jobs yet" testId="jobs-empty">
+        Run a model on a library of molecules:{' '}
+        <Link href="/jobs/new" data-testid="jobs-empty-new">
+          start a new job
+        </Link>
+        .
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="card flush">
+      <div className="table-wrap">
+        <table className="table table-hover" data-testid="jobs-table">
+          <thead>
+            <tr>
+              <th>Model</th>
+              <th>Label</th>
+              <th>Status</th>
+              <th>Progress</th>
+              <th className="num">Items</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((j) => (
+              <tr key={j.id} data-testid={`job-row-${j.id}`} className="clickable" onClick={() => router.push(`/jobs/${j.id}`)}>
+                <td>
+                  <Link href={`/jobs/${j.id}`} onClick={(e) => e.stopPropagation()} data-testid="job-row-link">
+                    <code>
+                      {j.model}@{j.version}
+                    </code>
+                  </Link>
+                </td>
+                <td>{j.label ?? <span className="muted">—</span>}</td>
+                <td>
+                  <StatusBadge status={j.status} testId="job-row-status" />
+                </td>
+                <td className="progress-cell">
+                  <ProgressBar done={j.itemsDone} failed={j.itemsFailed} total={j.itemsTotal} />
+                </td>
+                <td className="num">
+                  {(j.itemsDone + j.itemsFailed).toLocaleString()} / {j.itemsTotal.toLocaleString()}
+                </td>
+                <td>{formatDate(j.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pagination offset={offset} limit={PAGE_SIZE} count={items.length} total={total} onChange={setOffset} />
+    </div>
+  );
+}

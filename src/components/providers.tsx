@@ -1,0 +1,36 @@
+'use client';
+
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
+import { SessionProvider } from 'next-auth/react';
+import { useState, type ReactNode } from 'react';
+import { makeQueryClient } from '@/lib/query-client';
+import { TRPCProvider } from '@/lib/trpc';
+import type { AppRouter } from '@/server/api/root';
+
+const url = '/api/trpc';
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(makeQueryClient);
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({
+      links: [
+        // A pasted library can be megabytes: send job submissions on their own, not in a batch.
+        splitLink({
+          condition: (op) => op.path === 'jobs.create',
+          true: httpLink({ url }),
+          false: httpBatchLink({ url, maxURLLength: 2000 }),
+        }),
+      ],
+    }),
+  );
+  return (
+    <SessionProvider>
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          {children}
+        </TRPCProvider>
+      </QueryClientProvider>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,44 @@
+'use client';
+
+import { useSession } from 'next-auth/react';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/models', label: 'Models', testId: 'nav-models', match: (p: string) => p.startsWith('/models') },
+  { href: '/jobs', label: 'Jobs', testId: 'nav-jobs', match: (p: string) => p.startsWith('/jobs') && p !== '/jobs/new' },
+  { href: '/jobs/new', label: 'New job', testId: 'nav-new-job', match: (p: string) => p === '/jobs/new' },
+  { href: '/settings', label: 'Settings', testId: 'nav-settings', match: (p: string) => p.startsWith('/settings') },
+];
+
+export function TopNav() {
+  const pathname = usePathname() ?? '';
+  const { data } = useSession();
+  return (
+    <header className="topnav" data-testid="topnav">
+      <div className="topnav-inner">
+        <Link href="/models" className="brand">
+          <span className="brand-mark" aria-hidden>
+            ◆
+          </span>
+          Model Gateway
+        </Link>
+        <nav className="topnav-links">
+          {LINKS.map((l) => (
+            <Link
+              key={l.href}
+              href={l.href}
+              data-testid={l.testId}
+              className={l.match(pathname) ? 'topnav-link active' : 'topnav-link'}
+            >
+              {l.label}
+            </Link>
+          ))}
+        </nav>
+        <Link href="/settings" className="topnav-user" data-testid="nav-user-email">
+          {data?.user?.email ?? ''}
+        </Link>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,21 @@
+import { TRPCClientError } from '@trpc/client';
+
+interface ErrorData {
+  appCode?: string;
+  httpStatus?: number;
+}
+
+function dataOf(err: unknown): ErrorData | undefined {
+  return err instanceof TRPCClientError ? (err.data as ErrorData | undefined) : undefined;
+}
+
+/** The gateway's error code (INVALID_INPUT, NOT_FOUND, …) and the message that says what to fix. */
+export function describeError(err: unknown): { code: string; message: string } {
+  const data = dataOf(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: data?.appCode ?? (err instanceof TRPCClientError ? 'INTERNAL' : 'NETWORK'), message };
+}
+
+export function errorStatus(err: unknown): number | undefined {
+  return dataOf(err)?.httpStatus;
+}

@@ -1,0 +1,54 @@
+import type { ModelDetail, ModelVersion } from './types';
+
+export interface SchemaField {
+  name: string;
+  type: string;
+  format?: string;
+  title?: string;
+  description?: string;
+  required: boolean;
+}
+
+interface JsonSchemaProperty {
+  type?: string | string[];
+  format?: string;
+  title?: string;
+  description?: string;
+}
+
+/** The top-level properties of a JSON Schema object, in declaration order. */
+export function schemaFields(schema: Record<string, unknown> | null | undefined): SchemaField[] {
+  const props = (schema?.properties ?? {}) as Record<string, JsonSchemaProperty>;
+  const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
+  return Object.entries(props).map(([name, p]) => ({
+    name,
+    type: Array.isArray(p?.type) ? p.type.join(' | ') : (p?.type ?? 'any'),
+    format: p?.format,
+    title: p?.title,
+    description: p?.description,
+    required: required.has(name),
+  }));
+}
+
+/** The newest published version (deprecated ones still run, so they are the fallback). */
+export function latestRunnableVersion(model: ModelDetail): ModelVersion | undefined {
+  const byNewest = [...model.versions].sort((a, b) => b.version - a.version);
+  return byNewest.find((v) => v.status === 'published') ?? byNewest.find((v) => v.status === 'deprecated');
+}
+
+/** Turns the try-it form's strings into the types the schema asks for. */
+export function coerceField(field: SchemaField, raw: string): unknown {
+  if (field.type === 'number' || field.type === 'integer') {
+    const n = Number(raw);
+    return raw.trim() === '' || Number.isNaN(n) ? raw : n;
+  }
+  if (field.type === 'boolean') return raw === 'true';
+  if (field.type === 'object' || field.type === 'array') {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}

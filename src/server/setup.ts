@@ -1,0 +1,24 @@
+import { createDb } from './db/client';
+import { migrateToLatest } from './db/migrate';
+import { seedBuiltInModels } from './models/manifest';
+import { createBoss, ensureQueues } from './queue/boss';
+
+/** Brings a database up to date: our migrations, pg-boss's schema and queues, built-in models. */
+export async function prepareDatabase(url: string, log: (line: string) => void = () => {}): Promise<void> {
+  const { db } = createDb(url, 2);
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+    const boss = createBoss({ connectionString: url, role: 'setup', max: 2 });
+    await boss.start();
+    try {
+      await ensureQueues(boss);
+    } finally {
+      await boss.stop({ graceful: false, close: true });
+    }
+    const seeded = await seedBuiltInModels(db, (l) => log(`model ${l}`));
+    log(`built-in models: ${seeded.join(', ')}`);
+  } finally {
+    await db.destroy();
+  }
+}

@@ -32,6 +32,7 @@ export async function handleTask(deps: WorkerDeps, job: JobWithMetadata<unknown>
   try {
     const task = await jobsRepo.claimTask(deps.db, taskId);
     if (!task) return { id: job.id, status: 'completed', output: { skipped: 'task no longer exists' } };
+    if (task.alreadyClosed) return { id: job.id, status: 'completed', output: { skipped: 'task already closed' } };
     if (task.jobStatus === 'cancelled') {
       await jobsRepo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
       return { id: job.id, status: 'completed', output: { skipped: 'job cancelled' } };

@@ -142,6 +142,8 @@ export async function listResults(
 
 export interface ClaimedTask {
   id: string;
+  /** Closed by an earlier attempt: nothing is left to run. */
+  alreadyClosed: boolean;
   jobId: string;
   jobStatus: Job['status'];
   modelVersionId: string;
@@ -153,7 +155,11 @@ export interface ClaimedTask {
 export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined> {
   const task = await db
     .updateTable('tasks')
-    .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), started_at: new Date() }))
+    .set((eb) => ({
+      status: sql`case when status in ('done', 'failed') then status else 'running' end`,
+      attempts: eb('attempts', '+', 1),
+      started_at: sql`coalesce(started_at, now())`,
+    }))
     .where('id', '=', taskId)
     .returning(['id', 'job_id', 'items', 'attempts', 'status'])
     .executeTakeFirst();
@@ -166,6 +172,7 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
     .executeTakeFirstOrThrow();
   return {
     id: task.id,
+    alreadyClosed: task.status === 'done' || task.status === 'failed',
     jobId: task.job_id,
     jobStatus: job.status,
     modelVersionId: job.model_version_id,

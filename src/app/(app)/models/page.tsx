@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { ModelsCatalog } from '@/components/models-catalog';
+
+export const metadata: Metadata = { title: 'Models' };
+
+export default function ModelsPage() {
+  return <ModelsCatalog />;
+}

@@ -1,0 +1,26 @@
+import type { Metadata } from 'next';
+import { TokenCreateForm } from '@/components/token-create-form';
+import { TokensTable } from '@/components/tokens-table';
+import { UserPanel } from '@/components/user-panel';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+export default function SettingsPage() {
+  return (
+    <div className="stack narrow">
+      <div className="page-head">
+        <h1>Settings</h1>
+      </div>
+      <UserPanel />
+      <section className="card stack-sm">
+        <h2>API tokens</h2>
+        <p className="muted">
+          Tokens let scripts, notebooks and the SDK call the gateway as you: send one as{' '}
+          <code>Authorization: Bearer mgw_…</code>.
+        </p>
+        <TokenCreateForm />
+        <TokensTable />
+      </section>
+    </div>
+  );
+}

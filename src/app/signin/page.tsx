@@ -1,0 +1,14 @@
+import type { Metadata } from 'next';
+import { SignInForm } from '@/components/sign-in-form';
+import { safeCallbackUrl } from '@/lib/safe-callback';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { callbackUrl } = await searchParams;
+  return (
+    <main className="auth-page">
+      <SignInForm callbackUrl={safeCallbackUrl(callbackUrl)} />
+    </main>
+  );
+}

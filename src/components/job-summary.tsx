@@ -1,0 +1,102 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { formatDate, formatDuration } from '@/lib/format';
+import { isActive, jobElapsedMs, jobProgress } from '@/lib/jobs';
+import { useTRPC } from '@/lib/trpc';
+import type { Job } from '@/lib/types';
+import { useNow } from '@/lib/use-now';
+import { ErrorBox } from './error-box';
+import { ProgressBar } from './progress-bar';
+import { StatusBadge } from './status-badge';
+
+export function JobSummary({ job }: { job: Job }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const active = isActive(job.status);
+  const now = useNow(active);
+  const cancel = useMutation(
+    trpc.jobs.cancel.mutationOptions({
+      onSuccess: (updated) => queryClient.setQueryData(trpc.jobs.get.queryKey({ jobId: job.id }), updated),
+    }),
+  );
+  const processed = job.itemsDone + job.itemsFailed;
+
+  return (
+    <section className="card stack-sm" data-testid="job-summary">
+      <div className="page-head">
+        <div>
+          <h1>
+            Job <code className="slug">{job.id.slice(0, 8)}</code>
+          </h1>
+          <div className="row wrap">
+            <StatusBadge status={job.status} />
+            <Link href={`/models/${job.model}`} data-testid="job-model">
+              <code>
+                {job.model}@{job.version}
+              </code>
+            </Link>
+            {job.label && <span data-testid="job-label">{job.label}</span>}
+          </div>
+        </div>
+        {active && (
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={cancel.isPending}
+            onClick={() => cancel.mutate({ jobId: job.id })}
+            data-testid="job-cancel"
+          >
+            {cancel.isPending ? 'Cancelling…' : 'Cancel job'}
+          </button>
+        )}
+      </div>
+      {cancel.isError && <ErrorBox error={cancel.error} testId="job-cancel-error" />}
+      <div className="progress-head">
+        <span>
+          <strong data-testid="job-percent">{Math.round(jobProgress(job) * 100)}%</strong>{' '}
+          <span className="muted">
+            ({processed.toLocaleString()} of {job.itemsTotal.toLocaleString()} items)
+          </span>
+        </span>
+        <span className="muted" data-testid="job-elapsed">
+          {job.startedAt || job.finishedAt ? `elapsed ${formatDuration(jobElapsedMs(job, now))}` : 'waiting for a worker'}
+        </span>
+      </div>
+      <ProgressBar done={job.itemsDone} failed={job.itemsFailed} total={job.itemsTotal} testId="job-progress" />
+      <dl className="stats">
+        <div>
+          <dt>Succeeded</dt>
+          <dd className="ok" data-testid="job-count-done">
+            {job.itemsDone.toLocaleString()}
+          </dd>
+        </div>
+        <div>
+          <dt>Failed</dt>
+          <dd className={job.itemsFailed ? 'bad' : ''} data-testid="job-count-failed">
+            {job.itemsFailed.toLocaleString()}
+          </dd>
+        </div>
+        <div>
+          <dt>Total</dt>
+          <dd data-testid="job-count-total">{job.itemsTotal.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Tasks</dt>
+          <dd data-testid="job-tasks">
+            {job.tasksDone} / {job.tasksTotal}
+          </dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd className="small">{formatDate(job.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Finished</dt>
+          <dd className="small">{formatDate(job.finishedAt)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/db';
+import { fixtureModelsDir, registerFixtureModel } from '../../../test/fixtures';
+import { loadManifest, projectRoot, seedBuiltInModels } from './manifest';
+import * as models from './models.service';
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.drop());
+
+describe('registry', () => {
+  it('seeds every built-in model from its manifest, idempotently', async () => {
+    const seeded = await seedBuiltInModels(t.db);
+    expect(seeded.sort()).toEqual(['esol-solubility', 'ocl-properties', 'rdkit-descriptors']);
+    const again = await seedBuiltInModels(t.db);
+    expect(again).toHaveLength(3);
+    const { items, total } = await models.listModels(t.db, { limit: 50, offset: 0 });
+    expect(total).toBe(3);
+    expect(items.every((m) => m.builtIn && m.latestVersion === 1)).toBe(true);
+  });
+
+  it('searches by name, description or tag, filters by task, and pages', async () => {
+    await registerFixtureModel(t.db, 'echo');
+    expect((await models.listModels(t.db, { search: 'openchemlib', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['ocl-properties']);
+    expect((await models.listModels(t.db, { search: 'test', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['test-echo']);
+    const rdkit = await models.getModel(t.db, 'rdkit-descriptors');
+    expect((await models.listModels(t.db, { task: rdkit.task, limit: 10, offset: 0 })).items.map((m) => m.slug)).toContain('rdkit-descriptors');
+    const page1 = await models.listModels(t.db, { limit: 2, offset: 0 });
+    const page2 = await models.listModels(t.db, { limit: 2, offset: 2 });
+    expect(page1.total).toBe(4);
+    expect(page1.items).toHaveLength(2);
+    expect(page2.items).toHaveLength(2);
+    expect(new Set([...page1.items, ...page2.items].map((m) => m.slug)).size).toBe(4);
+    // Wildcards in a search are literal.
+    expect((await models.listModels(t.db, { search: '%', limit: 10, offset: 0 })).total).toBe(0);
+  });
+
+  it('resolves slug, slug@N and slug@latest, and explains what is wrong otherwise', async () => {
+    const latest = await models.resolveModelRef(t.db, 'esol-solubility');
+    expect(latest).toMatchObject({ slug: 'esol-solubility', version: 1, status: 'published' });
+    expect((await models.resolveModelRef(t.db, 'esol-solubility@1')).id).toBe(latest.id);
+    expect((await models.resolveModelRef(t.db, 'esol-solubility@latest')).id).toBe(latest.id);
+    await expect(models.resolveModelRef(t.db, 'esol-solubility@7')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no published version 7/) });
+    await expect(models.resolveModelRef(t.db, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(models.resolveModelRef(t.db, 'esol-solubility@prod!')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('refuses to change a published version of a user model (versions are immutable)', async () => {
+    const { manifest, codeDigest } = await loadManifest(path.join(fixtureModelsDir, 'echo'));
+    const changed = { ...manifest, timeoutMs: manifest.timeoutMs + 1 };
+    await expect(models.registerFromManifest(t.db, changed, { ownerId: null, builtIn: false, codeDigest })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/bump "version"/),
+    });
+    const bumped = await models.registerFromManifest(t.db, { ...changed, version: 2 }, { ownerId: null, builtIn: false, codeDigest });
+    expect(bumped).toMatchObject({ created: true, version: { version: 2 } });
+    expect((await models.resolveModelRef(t.db, 'test-echo')).version).toBe(2);
+    expect((await models.resolveModelRef(t.db, 'test-echo@1')).timeoutMs).toBe(manifest.timeoutMs);
+  });
+
+  it('stores built-in runtimes relative to the project so a checkout can move', async () => {
+    const v = await models.resolveModelRef(t.db, 'rdkit-descriptors');
+    expect(v.runtime).toMatchObject({ kind: 'process', cwd: 'models/rdkit-descriptors' });
+    expect(path.isAbsolute(projectRoot)).toBe(true);
+    expect(v.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});

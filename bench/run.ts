@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: the gateway measured side by side with what it wraps, in one run.
+ *  1. one molecule, warm: SDK predict (submit → result) vs the same model process called directly
+ *     vs a bare pg-boss send → handler round trip
+ *  2. a 10,000-molecule job through the gateway vs the same model program fed the same molecules
+ *  3. 10,000 concurrent job submissions from SDK clients: accepted, failed, accept latency, and
+ *     the mean submit → finished latency including the queue
+ * Starts its own embedded PostgreSQL, web server and worker; prints a table; writes
+ * bench/results/latest.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { PgBoss } from 'pg-boss';
+import { Agent, setGlobalDispatcher } from 'undici';
+import { startModelProcess, readManifest } from '../models/_lib/test-harness';
+import { createGatewayClient } from '../src/sdk';
+import { createDb } from '../src/server/db/client';
+import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded';
+import { createApiToken, registerUser } from '../src/server/users/users.service';
+import { benchMolecules } from './molecules';
+import { ms, summarize } from './stats';
+
+const root = path.resolve(import.meta.dirname, '..');
+const MODEL = process.env.BENCH_MODEL ?? 'rdkit-descriptors';
+const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 300);
+const BIG_JOB = Number(process.env.BENCH_JOB_SIZE ?? 10_000);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10_000);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the gateway exited during start-up');
+    const ok = await fetch(`${url}/api/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the gateway did not become healthy');
+}
+
+async function direct(manifestDir: string, smiles: string[], sequential: boolean) {
+  const manifest = readManifest(manifestDir);
+  const model = startModelProcess(manifestDir, manifest.runtime.command);
+  model.send('warm', { smiles: 'CCO' });
+  await model.next('warm');
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  if (sequential) {
+    for (let i = 0; i < smiles.length; i++) {
+      const s = performance.now();
+      model.send(i, { smiles: smiles[i] });
+      await model.next(i);
+      latencies.push(performance.now() - s);
+    }
+  } else {
+    smiles.forEach((s, i) => model.send(i, { smiles: s }));
+    for (let i = 0; i < smiles.length; i++) await model.next(i);
+  }
+  const wall = performance.now() - t0;
+  await model.close();
+  return { wall, latencies };
+}
+
+async function rawPgBoss(url: string, n: number) {
+  const boss = new PgBoss({ connectionString: url, useListenNotify: true, schedule: false });
+  boss.on('error', () => {});
+  await boss.start();
+  await boss.createQueue('bench.raw', { notify: true });
+  const waiting = new Map<string, () => void>();
+  await boss.work('bench.raw', { batchSize: 4, burstWhenBatchFull: true, notifyPollingIntervalSeconds: 2, pollingIntervalSeconds: 2 }, async (jobs) => {
+    for (const j of jobs) waiting.get((j.data as { k: string }).k)?.();
+  });
+  const latencies: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = String(i);
+    const s = performance.now();
+    const done = new Promise<void>((r) => waiting.set(k, r));
+    await boss.send('bench.raw', { k });
+    await done;
+    latencies.push(performance.now() - s);
+  }
+  await boss.stop({ graceful: false, close: true });
+  return latencies;
+}
+
+async function main() {
+  setGlobalDispatcher(new Agent({ connections: SOCKETS, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 600_000, bodyTimeout: 600_000 }));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mgw-bench-'));
+  await fs.chmod(dir, 0o755);
+  log(`embedded PostgreSQL in ${dir}`);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+  const databaseUrl = pg.url('postgres');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = spawn('npx', ['tsx', 'scripts/start.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' },
+  });
+  app.stdout!.on('data', (d: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(d));
+  const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), model: MODEL };
+  try {
+    await waitForHealth(url, app);
+    const { db } = createDb(databaseUrl, 2);
+    const user = await registerUser(db, { email: `bench-${Date.now()}@example.test`, password: 'benchmark-password' });
+    const { token } = await createApiToken(db, user, 'bench');
+    const client = createGatewayClient({ url, token });
+    const molecules = benchMolecules(root, Math.max(BIG_JOB, WARM_CALLS));
+
+    // 1. One molecule, warm.
+    log(`1) ${WARM_CALLS} sequential single-molecule predictions (${MODEL})`);
+    for (let i = 0; i < 10; i++) await client.models.predict(MODEL, { smiles: molecules[i] }); // warm the pool
+    const gatewayLat: number[] = [];
+    for (let i = 0; i < WARM_CALLS; i++) {
+      const s = performance.now();
+      const p = await client.models.predict(MODEL, { smiles: molecules[i] });
+      gatewayLat.push(performance.now() - s);
+      if (p.error) throw new Error(`prediction failed: ${p.error.message}`);
+    }
+    const directOne = await direct(path.join(root, 'models', MODEL), molecules.slice(0, WARM_CALLS), true);
+    const rawLat = await rawPgBoss(databaseUrl, WARM_CALLS);
+    const g1 = summarize(gatewayLat), d1 = summarize(directOne.latencies), r1 = summarize(rawLat);
+    results.single = { gateway: g1, direct: d1, rawPgBoss: r1 };
+    console.table({
+      'gateway SDK predict': { p50: ms(g1.p50), p99: ms(g1.p99), mean: ms(g1.mean) },
+      'model process, direct': { p50: ms(d1.p50), p99: ms(d1.p99), mean: ms(d1.mean) },
+      'bare pg-boss send→handler': { p50: ms(r1.p50), p99: ms(r1.p99), mean: ms(r1.mean) },
+    });
+
+    // 2. A big job vs the same program fed directly.
+    log(`2) a ${BIG_JOB}-molecule job through the gateway vs the model program fed directly`);
+    const inputs = molecules.slice(0, BIG_JOB).map((smiles) => ({ smiles }));
+    const t0 = performance.now();
+    const job = await client.jobs.submit({ model: MODEL, inputs, label: 'bench' });
+    const accepted = performance.now() - t0;
+    const finished = await client.jobs.wait(job.id, { timeoutMs: 30 * 60_000, intervalMs: 250 });
+    const gatewayWall = performance.now() - t0;
+    const directBig = await direct(path.join(root, 'models', MODEL), molecules.slice(0, BIG_JOB), false);
+    results.bigJob = {
+      items: BIG_JOB,
+      gatewayWallMs: gatewayWall,
+      gatewayAcceptMs: accepted,
+      directWallMs: directBig.wall,
+      ratio: gatewayWall / directBig.wall,
+      done: finished.itemsDone,
+      failed: finished.itemsFailed,
+    };
+    console.table({
+      gateway: { wall: ms(gatewayWall), 'submit accepted': ms(accepted), done: finished.itemsDone, failed: finished.itemsFailed },
+      'direct (1 process)': { wall: ms(directBig.wall), 'submit accepted': '-', done: BIG_JOB, failed: 0 },
+    });
+    log(`ratio gateway/direct: ${(gatewayWall / directBig.wall).toFixed(2)}×`);
+
+    // 3. Many concurrent submissions, each from its own SDK client.
+    log(`3) ${CONCURRENT} concurrent job submissions from SDK clients (over at most ${SOCKETS} sockets)`);
+    const clients = Array.from({ length: CONCURRENT }, () => createGatewayClient({ url, token }));
+    const acceptLat: number[] = [];
+    const errors = new Map<string, number>();
+    const ids: string[] = [];
+    const tc = performance.now();
+    await Promise.all(
+      clients.map(async (c, i) => {
+        const s = performance.now();
+        try {
+          const j = await c.jobs.submit({ model: MODEL, inputs: [{ smiles: molecules[i % molecules.length] }], label: 'concurrent' });
+          acceptLat.push(performance.now() - s);
+          ids.push(j.id);
+        } catch (e) {
+          const key = (e as { code?: string }).code ?? (e as Error).message.slice(0, 80);
+          errors.set(key, (errors.get(key) ?? 0) + 1);
+        }
+      }),
+    );
+    const submitWall = performance.now() - tc;
+    // Wait for all of them to be settled by the worker, then read the queue-inclusive latency.
+    const deadline = Date.now() + 30 * 60_000;
+    let open = Infinity;
+    while (open > 0 && Date.now() < deadline) {
+      const r = await sql<{ n: number }>`select count(*)::int as n from jobs where label = 'concurrent' and status in ('queued','running')`.execute(db);
+      open = r.rows[0].n;
+      if (open > 0) await new Promise((r) => setTimeout(r, 1000));
+    }
+    const lat = await sql<{ mean: number; p50: number; p99: number; span: number }>`
+      select avg(extract(epoch from finished_at - created_at) * 1000) as mean,
+             percentile_cont(0.5) within group (order by extract(epoch from finished_at - created_at) * 1000) as p50,
+             percentile_cont(0.99) within group (order by extract(epoch from finished_at - created_at) * 1000) as p99,
+             extract(epoch from max(finished_at) - min(created_at)) * 1000 as span
+      from jobs where label = 'concurrent' and status = 'succeeded'`.execute(db);
+    const a = summarize(acceptLat);
+    const q = lat.rows[0];
+    results.concurrent = {
+      clients: CONCURRENT,
+      accepted: acceptLat.length,
+      failed: CONCURRENT - acceptLat.length,
+      errors: Object.fromEntries(errors),
+      submitWallMs: submitWall,
+      accept: a,
+      submitToFinished: { mean: Number(q.mean), p50: Number(q.p50), p99: Number(q.p99) },
+      allSettledMs: Number(q.span),
+    };
+    console.table({
+      'accept (HTTP round trip)': { accepted: acceptLat.length, failed: CONCURRENT - acceptLat.length, p50: ms(a.p50), p99: ms(a.p99), mean: ms(a.mean) },
+      'submit → finished (incl. queue)': { accepted: '', failed: '', p50: ms(Number(q.p50)), p99: ms(Number(q.p99)), mean: ms(Number(q.mean)) },
+    });
+    if (errors.size) log(`errors: ${JSON.stringify(Object.fromEntries(errors))}`);
+    log(`all ${CONCURRENT} submissions accepted in ${ms(submitWall)}; the last finished ${ms(Number(q.span))} after the first was created`);
+    await db.destroy();
+  } finally {
+    app.kill('SIGTERM');
+    await new Promise((r) => app.once('exit', r));
+    await pg.stop().catch(() => {});
+    await fs.mkdir(path.join(root, 'bench/results'), { recursive: true });
+    await fs.writeFile(path.join(root, 'bench/results/latest.json'), JSON.stringify(results, null, 2));
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error('[bench] failed:', e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,15 @@
+import type { Locator, Page } from '@playwright/test';
+
+/** The top navigation shown on every signed-in page. */
+export class AppNav {
+  readonly userEmail: Locator;
+
+  constructor(readonly page: Page) {
+    this.userEmail = page.getByTestId('nav-user-email');
+  }
+
+  models = () => this.page.getByTestId('nav-models').click();
+  jobs = () => this.page.getByTestId('nav-jobs').click();
+  newJob = () => this.page.getByTestId('nav-new-job').click();
+  settings = () => this.page.getByTestId('nav-settings').click();
+}

@@ -1,0 +1,29 @@
+import type { Locator, Page } from '@playwright/test';
+
+export class JobDetailPage {
+  readonly status: Locator;
+  readonly done: Locator;
+  readonly failed: Locator;
+  readonly total: Locator;
+  readonly tasks: Locator;
+  readonly progress: Locator;
+  readonly results: Locator;
+
+  constructor(readonly page: Page) {
+    this.status = page.getByTestId('job-status');
+    this.done = page.getByTestId('job-count-done');
+    this.failed = page.getByTestId('job-count-failed');
+    this.total = page.getByTestId('job-count-total');
+    this.tasks = page.getByTestId('job-tasks');
+    this.progress = page.getByTestId('job-progress');
+    this.results = page.getByTestId('results-table');
+  }
+
+  rows(status?: 'succeeded' | 'failed'): Locator {
+    return this.results.locator(status ? `tbody tr[data-status="${status}"]` : 'tbody tr');
+  }
+
+  filter(which: 'all' | 'succeeded' | 'failed') {
+    return this.page.getByTestId(`results-filter-${which}`).click();
+  }
+}

@@ -1,0 +1,33 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class ModelDetailPage {
+  readonly smiles: Locator;
+  readonly submit: Locator;
+  readonly output: Locator;
+  readonly molecule: Locator;
+  readonly latency: Locator;
+  readonly canonical: Locator;
+  readonly errorCode: Locator;
+  readonly errorMessage: Locator;
+
+  constructor(readonly page: Page) {
+    this.smiles = page.getByTestId('tryit-field-smiles');
+    this.submit = page.getByTestId('tryit-submit');
+    this.output = page.getByTestId('prediction-output');
+    this.molecule = page.getByTestId('prediction-molecule');
+    this.latency = page.getByTestId('prediction-latency');
+    this.canonical = page.getByTestId('prediction-canonical');
+    this.errorCode = page.getByTestId('prediction-error-code');
+    this.errorMessage = page.getByTestId('prediction-error-message');
+  }
+
+  async predict(smiles: string) {
+    await this.smiles.fill(smiles);
+    await expect(this.submit).toBeEnabled();
+    await this.submit.click();
+  }
+
+  value(field: string): Locator {
+    return this.page.getByTestId(`prediction-value-${field}`);
+  }
+}

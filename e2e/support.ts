@@ -1,0 +1,20 @@
+import { expect, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { AppNav } from './pages/app-nav';
+import { SignInPage } from './pages/sign-in.page';
+
+export const PASSWORD = 'correct-horse-battery';
+
+/** An address no earlier run (or other spec) has used. */
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}@e2e.example.com`;
+}
+
+/** Creates an account through the sign-in page and waits until the app shows it signed in. */
+export async function registerAndSignIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.register(email, password);
+  await expect(page).toHaveURL(/\/models$/);
+  await expect(new AppNav(page).userEmail).toHaveText(email);
+}

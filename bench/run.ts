@@ -96,7 +96,7 @@ async function main() {
   const databaseUrl = pg.url('postgres');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const app = spawn('npx', ['tsx', 'scripts/start.ts'], {
+  const app = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' },

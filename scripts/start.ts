@@ -33,7 +33,7 @@ async function ensureBuild(): Promise<void> {
     if (sources < built) return;
   }
   log('building the web app (next build)…');
-  await run('npx', ['next', 'build'], { NEXT_TELEMETRY_DISABLED: '1' });
+  await run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { NEXT_TELEMETRY_DISABLED: '1' });
 }
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
@@ -74,9 +74,11 @@ async function main() {
     NEXTAUTH_SECRET: await secret(),
     NEXT_TELEMETRY_DISABLED: '1',
   };
+  // Node binaries directly (no npx/sh in between), so signals reach the real processes.
+  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
   const children: ChildProcess[] = [
-    spawn('npx', ['next', 'start', '-p', String(port), '-H', process.env.HOST ?? '0.0.0.0'], { cwd: root, stdio: 'inherit', env }),
-    spawn('npx', ['tsx', 'src/workers/main.ts'], { cwd: root, stdio: 'inherit', env }),
+    spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', process.env.HOST ?? '0.0.0.0'], { cwd: root, stdio: 'inherit', env }),
+    spawn(process.execPath, ['--import', 'tsx', 'src/workers/main.ts'], { cwd: root, stdio: 'inherit', env }),
   ];
 
   let stopping = false;

@@ -35,7 +35,7 @@ export function VersionsTable({ versions }: { versions: ModelVersion[] }) {
               <td>{formatDuration(v.timeoutMs)}</td>
               <td>
                 <code className="digest" title={v.digest}>
-                  {v.digest.slice(0, 12)}
+                  {v.digest.replace(/^sha256:/, '').slice(0, 12)}
                 </code>
               </td>
               <td>{formatDate(v.createdAt)}</td>

@@ -16,11 +16,17 @@ interface JsonSchemaProperty {
   description?: string;
 }
 
-/** The top-level properties of a JSON Schema object, in declaration order. */
+/**
+ * The top-level properties of a JSON Schema object. Schemas come back from jsonb, which does not
+ * keep key order, so the author's order is recovered from `required` (an array) where it can be.
+ */
 export function schemaFields(schema: Record<string, unknown> | null | undefined): SchemaField[] {
   const props = (schema?.properties ?? {}) as Record<string, JsonSchemaProperty>;
-  const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
-  return Object.entries(props).map(([name, p]) => ({
+  const requiredList = Array.isArray(schema?.required) ? (schema.required as string[]) : [];
+  const required = new Set(requiredList);
+  const rank = (name: string) => (required.has(name) ? requiredList.indexOf(name) : requiredList.length);
+  const entries = Object.entries(props).sort(([a], [b]) => rank(a) - rank(b));
+  return entries.map(([name, p]) => ({
     name,
     type: Array.isArray(p?.type) ? p.type.join(' | ') : (p?.type ?? 'any'),
     format: p?.format,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
 
 export async function findUserByEmail(db: DbOrTx, email: string) {
@@ -59,12 +60,20 @@ export async function revokeToken(db: DbOrTx, userId: string, id: string) {
 
 export async function findUserByTokenHash(db: DbOrTx, hash: string) {
   return db
-    .updateTable('api_tokens as t')
-    .set({ last_used_at: new Date() })
-    .from('users as u')
-    .whereRef('u.id', '=', 't.user_id')
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['u.id', 'u.email', 'u.role', 't.id as token_id', 't.last_used_at'])
     .where('t.token_hash', '=', hash)
     .where('t.revoked_at', 'is', null)
-    .returning(['u.id', 'u.email', 'u.role'])
     .executeTakeFirst();
+}
+
+/** At most one write a minute per token: concurrent requests must not queue on its row lock. */
+export async function touchToken(db: DbOrTx, tokenId: string) {
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: new Date() })
+    .where('id', '=', tokenId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]))
+    .execute();
 }

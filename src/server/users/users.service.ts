@@ -90,5 +90,9 @@ export async function revokeApiToken(db: DbOrTx, viewer: Viewer, id: string): Pr
 export async function viewerFromToken(db: DbOrTx, token: string): Promise<Viewer | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const user = await repo.findUserByTokenHash(db, hashToken(token));
-  return user ? toViewer(user) : null;
+  if (!user) return null;
+  if (!user.last_used_at || Date.now() - new Date(user.last_used_at).getTime() > 60_000) {
+    void repo.touchToken(db, user.token_id).catch(() => {});
+  }
+  return toViewer(user);
 }

@@ -21,7 +21,8 @@ export default defineConfig({
   retries: 0,
   timeout: 120_000,
   expect: { timeout: 30_000 },
-  reporter: 'list',
+  // scripts/test.ts asks for a JSON report too, to print one summary line for the whole run.
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME }]] : 'list',
   use: {
     baseURL,
     browserName: 'chromium',
@@ -51,7 +52,9 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       DATA_DIR: process.env.E2E_DATA_DIR,
-      GATEWAY_SKIP_BUILD: '0',
+      GATEWAY_SKIP_BUILD: process.env.GATEWAY_SKIP_BUILD ?? '0',
+      // The e2e database is thrown away when the server stops.
+      GATEWAY_REMOVE_DATA_ON_EXIT: '1',
     },
   },
 });

@@ -98,6 +98,7 @@ async function main() {
       ),
     );
     await embedded?.stop().catch(() => {});
+    if (process.env.GATEWAY_REMOVE_DATA_ON_EXIT === '1') await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
     process.exit(code);
   };
   for (const c of children) c.on('exit', (code) => !stopping && (log(`a child process exited (${code}); stopping`), void stop(1)));

@@ -45,12 +45,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       status text not null default 'draft'
         check (status in ('draft', 'validated', 'published', 'deprecated')),
       runtime jsonb not null,
-      input_schema jsonb not null,
-      output_schema jsonb not null,
+      -- json, not jsonb: a schema's property order is the author's display order.
+      input_schema json not null,
+      output_schema json not null,
       resources jsonb not null default '{}',
       batch_size integer not null check (batch_size between 1 and 10000),
       timeout_ms integer not null check (timeout_ms > 0),
-      example jsonb,
+      example json,
       digest text not null,
       created_by uuid references users(id) on delete set null,
       created_at timestamptz not null default now(),

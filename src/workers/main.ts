@@ -21,7 +21,7 @@ export async function startWorker(opts: {
   await boss.start();
   await ensureQueues(boss);
   const executors = createExecutors({ root: projectRoot, poolSize: opts.poolSize ?? 2 });
-  const deps = { db, executors, log };
+  const deps = { db, executors, log, versions: new Map() };
 
   await boss.work(
     'task.run',

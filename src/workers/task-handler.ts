@@ -7,6 +7,7 @@ import * as jobsRepo from '../server/jobs/jobs.repository';
 import { recordTaskOutcomes } from '../server/jobs/jobs.service';
 import type { ItemOutcome } from '../server/jobs/jobs.types';
 import { getVersionById } from '../server/models/models.service';
+import type { ModelVersion } from '../server/models/models.types';
 import { queueCatalog } from '../server/queue/catalog';
 import type { Executor } from './executors/executor';
 
@@ -14,6 +15,17 @@ export interface WorkerDeps {
   db: Db;
   executors: Map<string, Executor>;
   log: (line: string) => void;
+  /** Published versions are immutable, so a worker may keep them for its lifetime. */
+  versions: Map<string, ModelVersion>;
+}
+
+async function versionOf(deps: WorkerDeps, id: string): Promise<ModelVersion> {
+  let v = deps.versions.get(id);
+  if (!v) {
+    v = await getVersionById(deps.db, id);
+    deps.versions.set(id, v);
+  }
+  return v;
 }
 
 /**
@@ -37,7 +49,7 @@ export async function handleTask(deps: WorkerDeps, job: JobWithMetadata<unknown>
       await jobsRepo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
       return { id: job.id, status: 'completed', output: { skipped: 'job cancelled' } };
     }
-    const version = await getVersionById(deps.db, task.modelVersionId);
+    const version = await versionOf(deps, task.modelVersionId);
     const done = await jobsRepo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index));
     const remaining = task.items.filter((i) => !done.has(i.index));
 

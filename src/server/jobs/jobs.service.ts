@@ -1,22 +1,35 @@
 import type { PgBoss } from 'pg-boss';
 import type { Db, DbOrTx } from '../db/client';
 import type { NewResult, TaskItem } from '../db/types';
-import { prepareInputs } from '../chem/inputs';
+import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { AppError } from '../errors';
 import { resolveModelRef } from '../models/models.service';
+import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
 import * as repo from './jobs.repository';
 import type { TSubmitJobInput } from './jobs.schema';
 import type { ItemOutcome, Job } from './jobs.types';
 
-/**
- * Validates and canonicalises every input, then writes the job, its refused items, its tasks
- * and their queue entries in one transaction: either all of it exists or none of it.
- */
+/** Validates and canonicalises every input, then creates the job (see `createJob`). */
 export async function submitJob(db: Db, boss: PgBoss, viewer: Viewer, input: TSubmitJobInput): Promise<Job> {
   const version = await resolveModelRef(db, input.model);
   const prepared = await prepareInputs(version.inputSchema, input.inputs);
+  return createJob(db, boss, viewer, version, prepared, input.label);
+}
+
+/**
+ * Writes the job, its refused items, its tasks and their queue entries in one transaction:
+ * either all of it exists or none of it.
+ */
+export async function createJob(
+  db: Db,
+  boss: PgBoss,
+  viewer: Viewer,
+  version: ModelVersion,
+  prepared: PreparedItem[],
+  label?: string,
+): Promise<Job> {
   const valid: TaskItem[] = [];
   const refused: NewResult[] = [];
   for (const p of prepared) {
@@ -44,7 +57,7 @@ export async function submitJob(db: Db, boss: PgBoss, viewer: Viewer, input: TSu
       itemsTotal: prepared.length,
       itemsFailed: refused.length,
       tasksTotal: batches.length,
-      label: input.label,
+      label,
     });
     if (refused.length) await repo.insertResults(tx, refused.map((r) => ({ ...r, job_id: id })));
     const taskIds = await repo.insertTasks(tx, id, batches);

@@ -6,7 +6,7 @@ import { resolveModelRef } from '../models/models.service';
 import type { Viewer } from '../users/viewer';
 import type { JobWatcher } from './job-watcher';
 import * as repo from './jobs.repository';
-import { submitJob } from './jobs.service';
+import { createJob } from './jobs.service';
 import { TERMINAL_STATUSES } from './jobs.types';
 
 export interface Prediction {
@@ -34,7 +34,7 @@ export async function predictOne(
   const [prepared] = await prepareInputs(version.inputSchema, [req.input]);
   if (prepared.error) throw new AppError('INVALID_INPUT', prepared.error.message.replace(/^item 0: /, ''));
 
-  const job = await submitJob(db, boss, viewer, { model: `${version.slug}@${version.version}`, inputs: [req.input] });
+  const job = await createJob(db, boss, viewer, version, [prepared]);
   const waitMs = version.timeoutMs + 30_000;
   const done = await watcher.waitFor(
     job.id,

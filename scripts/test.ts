@@ -53,10 +53,13 @@ async function main() {
 
   let unit = { passed: 0, failed: 0 };
   if (!only || only === 'unit') {
+    log('type check (tsc --noEmit): the SDK, server, worker and tests');
+    if ((await run('npx', ['tsc', '--noEmit', '-p', '.'])) !== 0) unit.failed += 1;
     log('unit and integration tests (vitest, embedded PostgreSQL)');
     const vitestJson = path.join(out, 'vitest.json');
     await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
-    unit = await countVitest(vitestJson);
+    const counted = await countVitest(vitestJson);
+    unit = { passed: counted.passed, failed: counted.failed + unit.failed };
   }
 
   let e2e = { passed: 0, failed: 0 };

@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import { useDebounced } from '@/lib/use-debounced';
 import { EmptyState } from './empty-state';
@@ -25,12 +25,8 @@ export function ModelsCatalog() {
       { placeholderData: keepPreviousData },
     ),
   );
-  // There is no task facet endpoint; the first hundred models give the filter its options.
-  const facets = useQuery(trpc.models.list.queryOptions({ limit: 100, offset: 0 }, { staleTime: 60_000 }));
-  const tasks = useMemo(
-    () => [...new Set((facets.data?.items ?? []).map((m) => m.task))].sort(),
-    [facets.data],
-  );
+  const facets = useQuery(trpc.models.tasks.queryOptions(undefined, { staleTime: 60_000 }));
+  const tasks = facets.data ?? [];
 
   const items = list.data?.items ?? [];
   return (

@@ -5,7 +5,10 @@ import * as jobs from '../server/jobs/jobs.service';
 import type { Job } from '../server/jobs/jobs.types';
 import type { Viewer } from '../server/users/viewer';
 import { createTestDatabase, type TestDatabase } from '../../test/db';
-import { createUser, registerFixtureModel } from '../../test/fixtures';
+import path from 'node:path';
+import { fixtureModelsDir, createUser, registerFixtureModel } from '../../test/fixtures';
+import { loadManifest } from '../server/models/manifest';
+import { registerFromManifest } from '../server/models/models.service';
 import { startWorker, type WorkerHandle } from './main';
 
 let t: TestDatabase;
@@ -105,6 +108,20 @@ describe('worker running real models', () => {
     const [row] = await results(job.id);
     expect(row.errorCode).toBe('MODEL_PROTOCOL');
     expect(row.error).toMatch(/not JSON Lines answers: "this is not json"/);
+  });
+
+  it('reports a model whose program cannot be started, naming the command', async () => {
+    const { manifest } = await loadManifest(path.join(fixtureModelsDir, 'echo'));
+    await registerFromManifest(
+      t.db,
+      { ...manifest, slug: 'test-missing', runtime: { kind: 'process', command: ['no-such-program-xyz'], cwd: manifest.runtime.cwd } },
+      { ownerId: null, builtIn: false },
+    );
+    const job = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-missing', inputs: [{ smiles: 'C' }, { smiles: 'CC' }] })).id);
+    expect(job).toMatchObject({ status: 'failed', itemsFailed: 2 });
+    const [row] = await results(job.id);
+    expect(row.errorCode).toBe('MODEL_CRASHED');
+    expect(row.error).toMatch(/could not start `no-such-program-xyz`.*ENOENT/);
   });
 
   it('still serves other models after all of that', async () => {

@@ -198,3 +198,9 @@ export async function replaceBuiltInVersion(
     .where('id', '=', id)
     .execute();
 }
+
+/** Every task any model declares, for the catalog's filter. */
+export async function listTasks(db: DbOrTx): Promise<string[]> {
+  const rows = await db.selectFrom('models').select('task').distinct().orderBy('task').execute();
+  return rows.map((r) => r.task);
+}

@@ -35,6 +35,7 @@ describe('registry', () => {
     expect(page1.items).toHaveLength(2);
     expect(page2.items).toHaveLength(2);
     expect(new Set([...page1.items, ...page2.items].map((m) => m.slug)).size).toBe(4);
+    expect(await models.listTasks(t.db)).toEqual([...new Set([...page1.items, ...page2.items].map((m) => m.task))].sort());
     // Wildcards in a search are literal.
     expect((await models.listModels(t.db, { search: '%', limit: 10, offset: 0 })).total).toBe(0);
   });

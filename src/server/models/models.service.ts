@@ -9,6 +9,10 @@ export async function listModels(db: DbOrTx, q: { search?: string; task?: string
   return repo.listModels(db, q);
 }
 
+export async function listTasks(db: DbOrTx): Promise<string[]> {
+  return repo.listTasks(db);
+}
+
 export async function getModel(db: DbOrTx, slug: string): Promise<ModelDetail> {
   const model = await repo.findModelBySlug(db, slug);
   if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);

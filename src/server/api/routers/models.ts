@@ -6,6 +6,7 @@ import { authedProcedure, router } from '../trpc';
 
 export const modelsRouter = router({
   list: authedProcedure.input(ZListModelsInput).query(({ ctx, input }) => models.listModels(ctx.db, input)),
+  tasks: authedProcedure.query(({ ctx }) => models.listTasks(ctx.db)),
   get: authedProcedure.input(z.object({ slug: z.string() })).query(({ ctx, input }) => models.getModel(ctx.db, input.slug)),
   predict: authedProcedure
     .input(ZPredictInput)

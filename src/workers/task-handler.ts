@@ -66,9 +66,11 @@ export async function handleTask(deps: WorkerDeps, job: JobWithMetadata<unknown>
       try {
         outcomes = await executor.run(version, remaining);
       } catch (e) {
-        if (!lastAttempt) throw e;
+        // Transient trouble is retried by the queue; anything else, or the last attempt, fails
+        // the items with the reason, so the job still ends.
         const err = toAppError(e);
-        outcomes = remaining.map((i) => ({ index: i.index, code: err.code, error: `the executor failed: ${err.message}`, durationMs: 0 }));
+        if (err.transient && !lastAttempt) throw err;
+        outcomes = remaining.map((i) => ({ index: i.index, code: err.code, error: err.message, durationMs: 0 }));
       }
     }
     outcomes = outcomes.map((o) => {

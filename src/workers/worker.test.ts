@@ -114,7 +114,7 @@ describe('worker running real models', () => {
     const { manifest } = await loadManifest(path.join(fixtureModelsDir, 'echo'));
     await registerFromManifest(
       t.db,
-      { ...manifest, slug: 'test-missing', runtime: { kind: 'process', command: ['no-such-program-xyz'], cwd: manifest.runtime.cwd } },
+      { ...manifest, slug: 'test-missing', runtime: { kind: 'process', command: ['no-such-program-xyz'] } },
       { ownerId: null, builtIn: false },
     );
     const job = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-missing', inputs: [{ smiles: 'C' }, { smiles: 'CC' }] })).id);

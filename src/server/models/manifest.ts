@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DbOrTx } from '../db/client';
 import { AppError } from '../errors';
@@ -29,8 +29,13 @@ export async function loadManifest(dir: string): Promise<{ manifest: TModelManif
   const manifest = parsed.data;
   const relative = path.relative(projectRoot, dir);
   const cwd = relative.startsWith('..') ? path.resolve(dir) : relative;
-  manifest.runtime = { ...manifest.runtime, cwd: manifest.runtime.cwd ?? cwd };
+  if (manifest.runtime.kind === 'process') manifest.runtime = { ...manifest.runtime, cwd: manifest.runtime.cwd ?? cwd };
   return { manifest, codeDigest: await digestFolder(dir) };
+}
+
+function onPath(program: string): boolean {
+  if (program.includes('/')) return existsSync(program);
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, program)));
 }
 
 async function digestFolder(dir: string): Promise<string> {
@@ -57,6 +62,11 @@ export async function seedBuiltInModels(db: DbOrTx, log: (line: string) => void 
     const has = await fs.access(path.join(dir, 'model.json')).then(() => true, () => false);
     if (!has) continue;
     const { manifest, codeDigest } = await loadManifest(dir);
+    const missing = manifest.requires.filter((program) => !onPath(program));
+    if (missing.length) {
+      log(`skipped: ${manifest.slug} needs ${missing.join(', ')} on PATH (run \`npm run models:science\` to install them)`);
+      continue;
+    }
     const { created } = await registerFromManifest(db, manifest, { ownerId: null, builtIn: true, codeDigest });
     log(`${created ? 'registered' : 'up to date'}: ${manifest.slug}@${manifest.version}`);
     seeded.push(manifest.slug);

@@ -2,17 +2,41 @@ import { z } from 'zod';
 
 export const ZJsonSchema = z.record(z.string(), z.unknown());
 
-export const ZRuntimeSpec = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('process'),
-    /** argv of the model program; the first element is looked up on PATH. */
-    command: z.array(z.string().min(1)).min(1),
-    /** Working directory, relative to the gateway's root (or absolute). */
-    cwd: z.string().optional(),
-    env: z.record(z.string(), z.string()).optional(),
-  }),
-]);
+export const ZProcessRuntime = z.object({
+  kind: z.literal('process'),
+  /** argv of the model program; the first element is looked up on PATH. */
+  command: z.array(z.string().min(1)).min(1),
+  /** Working directory, relative to the gateway's root (or absolute). */
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+});
+
+/** A model already served elsewhere over HTTP. */
+export const ZHttpRuntime = z.object({
+  kind: z.literal('http'),
+  /** Base URL of the server, e.g. http://10.0.0.5:8080 */
+  url: z.url(),
+  /**
+   * `oip-v2`: the Open Inference Protocol v2 (KServe, Triton, MLServer): `/v2/models/{model}/infer`.
+   * `json`: a plain JSON POST to `url`, `{"instances":[…]}` in, `{"predictions":[…]}` out.
+   */
+  protocol: z.enum(['oip-v2', 'json']),
+  /** The served model's name (oip-v2). */
+  model: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+/** A container image for the Kubernetes executor (stored now, run by that executor's issue). */
+export const ZKubernetesRuntime = z.object({
+  kind: z.literal('kubernetes'),
+  image: z.string().min(1),
+  command: z.array(z.string().min(1)).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+});
+
+export const ZRuntimeSpec = z.discriminatedUnion('kind', [ZProcessRuntime, ZHttpRuntime, ZKubernetesRuntime]);
 export type TRuntimeSpec = z.infer<typeof ZRuntimeSpec>;
+export type THttpRuntime = z.infer<typeof ZHttpRuntime>;
 
 export const ZResources = z.object({
   cpu: z.number().positive().optional(),
@@ -35,6 +59,8 @@ export const ZModelManifest = z.object({
   batchSize: z.number().int().min(1).max(10_000).default(50),
   timeoutMs: z.number().int().positive().default(60_000),
   example: z.record(z.string(), z.unknown()).optional(),
+  /** Programs that must be on PATH; a built-in whose programs are missing is skipped at seeding. */
+  requires: z.array(z.string().min(1)).default([]),
 });
 export type TModelManifest = z.infer<typeof ZModelManifest>;
 

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_create_core';
+import * as m0002 from './0002_create_aliases';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
+  '0002_create_aliases': m0002,
 };

@@ -20,11 +20,11 @@ export interface WorkerDeps {
 }
 
 async function versionOf(deps: WorkerDeps, id: string): Promise<ModelVersion> {
-  let v = deps.versions.get(id);
-  if (!v) {
-    v = await getVersionById(deps.db, id);
-    deps.versions.set(id, v);
-  }
+  const cached = deps.versions.get(id);
+  if (cached) return cached;
+  const v = await getVersionById(deps.db, id);
+  // Drafts change while their owner edits them; only published content is kept.
+  if (v.status === 'published' || v.status === 'deprecated') deps.versions.set(id, v);
   return v;
 }
 

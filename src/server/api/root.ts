@@ -2,10 +2,12 @@ import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
 import { modelsRouter } from './routers/models';
 import { tokensRouter } from './routers/tokens';
+import { versionsRouter } from './routers/versions';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   models: modelsRouter,
+  versions: versionsRouter,
   jobs: jobsRouter,
   tokens: tokensRouter,
   me: meRouter,

@@ -56,6 +56,29 @@ export interface ModelVersionsTable {
   digest: string;
   created_by: string | null;
   created_at: Timestamp;
+  smoke_test: Json<SmokeTestRecord | null>;
+  published_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+/** The last smoke test of a version: its example run through the real executor. */
+export interface SmokeTestRecord {
+  ok: boolean;
+  at: string;
+  jobId: string | null;
+  input: Record<string, unknown> | null;
+  output: Record<string, unknown> | null;
+  code: string | null;
+  message: string | null;
+  durationMs: number | null;
+}
+
+export interface ModelAliasesTable {
+  model_id: string;
+  name: string;
+  version_id: string;
+  updated_by: string | null;
+  updated_at: Timestamp;
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -119,6 +142,7 @@ export interface DB {
   api_tokens: ApiTokensTable;
   models: ModelsTable;
   model_versions: ModelVersionsTable;
+  model_aliases: ModelAliasesTable;
   jobs: JobsTable;
   tasks: TasksTable;
   results: ResultsTable;

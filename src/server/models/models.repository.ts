@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { ModelVersionRow } from '../db/types';
+import type { ModelVersionRow, SmokeTestRecord, VersionStatus } from '../db/types';
 import type { TRuntimeSpec } from './models.schema';
 import type { ModelSummary, ModelVersion } from './models.types';
 
@@ -22,6 +22,8 @@ export function toModelVersion(row: ModelVersionRow & { slug: string }): ModelVe
     example: row.example,
     digest: row.digest,
     createdAt: iso(row.created_at),
+    publishedAt: row.published_at ? iso(row.published_at) : null,
+    smokeTest: row.smoke_test,
   };
 }
 
@@ -37,6 +39,7 @@ function summaryQuery(db: DbOrTx) {
       'm.description',
       'm.tags',
       'm.built_in',
+      'm.owner_id',
       'm.created_at',
       'u.email as owner_email',
       (eb) =>
@@ -60,6 +63,7 @@ function toSummary(r: SummaryRow): ModelSummary {
     description: r.description,
     tags: r.tags,
     builtIn: r.built_in,
+    ownerId: r.owner_id,
     ownerEmail: r.owner_email,
     latestVersion: r.latest_version ?? null,
     createdAt: iso(r.created_at),
@@ -154,7 +158,7 @@ export async function upsertModel(
 
 export async function insertVersion(
   db: DbOrTx,
-  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt'> & { createdBy: string | null },
+  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest'> & { createdBy: string | null },
 ): Promise<string> {
   const row = await db
     .insertInto('model_versions')
@@ -171,6 +175,7 @@ export async function insertVersion(
       example: v.example ? JSON.stringify(v.example) : null,
       digest: v.digest,
       created_by: v.createdBy,
+      published_at: v.status === 'published' ? new Date() : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -203,4 +208,102 @@ export async function replaceBuiltInVersion(
 export async function listTasks(db: DbOrTx): Promise<string[]> {
   const rows = await db.selectFrom('models').select('task').distinct().orderBy('task').execute();
   return rows.map((r) => r.task);
+}
+
+export async function findModelOwner(db: DbOrTx, slug: string) {
+  return db.selectFrom('models').select(['id', 'owner_id', 'built_in']).where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function nextVersionNumber(db: DbOrTx, modelId: string): Promise<number> {
+  const row = await db
+    .selectFrom('model_versions')
+    .select((e) => e.fn.max('version').as('max'))
+    .where('model_id', '=', modelId)
+    .executeTakeFirst();
+  return (row?.max ?? 0) + 1;
+}
+
+/** Changes a draft's content; the caller has checked that it is still a draft. */
+export async function updateVersionContent(
+  db: DbOrTx,
+  id: string,
+  v: Pick<ModelVersion, 'runtime' | 'inputSchema' | 'outputSchema' | 'resources' | 'batchSize' | 'timeoutMs' | 'example' | 'digest'>,
+): Promise<void> {
+  await db
+    .updateTable('model_versions')
+    .set({
+      runtime: JSON.stringify(v.runtime),
+      input_schema: JSON.stringify(v.inputSchema),
+      output_schema: JSON.stringify(v.outputSchema),
+      resources: JSON.stringify(v.resources),
+      batch_size: v.batchSize,
+      timeout_ms: v.timeoutMs,
+      example: v.example ? JSON.stringify(v.example) : null,
+      digest: v.digest,
+      status: 'draft',
+      smoke_test: null,
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', ['draft', 'validated'])
+    .execute();
+}
+
+export async function setVersionStatus(
+  db: DbOrTx,
+  id: string,
+  from: VersionStatus[],
+  to: VersionStatus,
+  extra: { smokeTest?: SmokeTestRecord } = {},
+): Promise<boolean> {
+  const row = await db
+    .updateTable('model_versions')
+    .set({
+      status: to,
+      updated_at: new Date(),
+      ...(to === 'published' ? { published_at: new Date() } : {}),
+      ...(extra.smokeTest ? { smoke_test: JSON.stringify(extra.smokeTest) } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+export async function listAliases(db: DbOrTx, modelId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('model_aliases as a')
+    .innerJoin('model_versions as v', 'v.id', 'a.version_id')
+    .select(['a.name', 'v.version'])
+    .where('a.model_id', '=', modelId)
+    .orderBy('a.name')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.name, r.version]));
+}
+
+export async function upsertAlias(db: DbOrTx, a: { modelId: string; name: string; versionId: string; userId: string | null }) {
+  await db
+    .insertInto('model_aliases')
+    .values({ model_id: a.modelId, name: a.name, version_id: a.versionId, updated_by: a.userId })
+    .onConflict((oc) => oc.columns(['model_id', 'name']).doUpdateSet({ version_id: a.versionId, updated_by: a.userId, updated_at: new Date() }))
+    .execute();
+}
+
+export async function deleteAlias(db: DbOrTx, modelId: string, name: string): Promise<boolean> {
+  const row = await db.deleteFrom('model_aliases').where('model_id', '=', modelId).where('name', '=', name).returning('name').executeTakeFirst();
+  return !!row;
+}
+
+export async function findVersionByAlias(db: DbOrTx, slug: string, alias: string): Promise<ModelVersion | undefined> {
+  const row = await db
+    .selectFrom('model_aliases as a')
+    .innerJoin('models as m', 'm.id', 'a.model_id')
+    .innerJoin('model_versions as v', 'v.id', 'a.version_id')
+    .selectAll('v')
+    .select('m.slug')
+    .where('m.slug', '=', slug)
+    .where('a.name', '=', alias)
+    .executeTakeFirst();
+  return row && toModelVersion(row);
 }

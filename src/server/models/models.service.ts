@@ -16,26 +16,36 @@ export async function listTasks(db: DbOrTx): Promise<string[]> {
 export async function getModel(db: DbOrTx, slug: string): Promise<ModelDetail> {
   const model = await repo.findModelBySlug(db, slug);
   if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
-  return { ...model, versions: await repo.listVersions(db, model.id) };
+  const [versions, aliases] = await Promise.all([repo.listVersions(db, model.id), repo.listAliases(db, model.id)]);
+  return { ...model, versions, aliases };
 }
 
 /**
- * Resolves what a caller names — `slug`, `slug@3` or `slug@latest` — to a runnable version.
- * Drafts never run through this path; deprecated versions still do for existing callers.
+ * Resolves what a caller names — `slug`, `slug@3`, `slug@latest` or `slug@<alias>` — to a
+ * runnable version. Drafts never run through this path; deprecated versions still do for
+ * callers who name them.
  */
 export async function resolveModelRef(db: DbOrTx, ref: string): Promise<ModelVersion> {
-  const match = /^([a-z0-9][a-z0-9-]*)(?:@(.+))?$/.exec(ref.trim());
-  if (!match) throw new AppError('INVALID_INPUT', `"${ref}" is not a model reference; use "slug", "slug@3" or "slug@latest"`);
-  const [, slug, tag = 'latest'] = match;
-  const version = tag === 'latest' ? 'latest' : /^\d+$/.test(tag) ? Number(tag) : null;
-  if (version === null) {
-    throw new AppError('INVALID_INPUT', `unknown version tag "${tag}" in "${ref}"; use a version number or "latest"`);
+  const match = /^([a-z0-9][a-z0-9-]*)(?:@([a-z0-9-]+))?$/.exec(ref.trim());
+  if (!match) {
+    throw new AppError('INVALID_INPUT', `"${ref}" is not a model reference; use "slug", "slug@3", "slug@latest" or "slug@production"`);
   }
-  const found = await repo.findVersion(db, { slug, version });
+  const [, slug, tag = 'latest'] = match;
+  const found =
+    tag === 'latest'
+      ? await repo.findVersion(db, { slug, version: 'latest' })
+      : /^\d+$/.test(tag)
+        ? await repo.findVersion(db, { slug, version: Number(tag) })
+        : await repo.findVersionByAlias(db, slug, tag);
   if (!found) {
     const model = await repo.findModelBySlug(db, slug);
     if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
-    throw new AppError('NOT_FOUND', `model "${slug}" has no published version ${tag}`);
+    if (/^\d+$/.test(tag) || tag === 'latest') throw new AppError('NOT_FOUND', `model "${slug}" has no published version ${tag}`);
+    const aliases = Object.keys(await repo.listAliases(db, model.id));
+    throw new AppError(
+      'NOT_FOUND',
+      `model "${slug}" has no alias "${tag}"${aliases.length ? `; its aliases are ${aliases.join(', ')}` : '; it has no aliases yet'}`,
+    );
   }
   if (found.status === 'draft' || found.status === 'validated') {
     throw new AppError('INVALID_INPUT', `${slug}@${found.version} is a ${found.status} version; publish it before running it`);

@@ -1,5 +1,5 @@
 import type { TRuntimeSpec } from './models.schema';
-import type { VersionStatus } from '../db/types';
+import type { SmokeTestRecord, VersionStatus } from '../db/types';
 
 export interface ModelSummary {
   id: string;
@@ -9,6 +9,7 @@ export interface ModelSummary {
   description: string;
   tags: string[];
   builtIn: boolean;
+  ownerId: string | null;
   ownerEmail: string | null;
   latestVersion: number | null;
   createdAt: string;
@@ -29,8 +30,12 @@ export interface ModelVersion {
   example: Record<string, unknown> | null;
   digest: string;
   createdAt: string;
+  publishedAt: string | null;
+  smokeTest: SmokeTestRecord | null;
 }
 
 export interface ModelDetail extends ModelSummary {
   versions: ModelVersion[];
+  /** Alias name → version number. */
+  aliases: Record<string, number>;
 }

@@ -28,11 +28,13 @@ export class ProcessExecutor implements Executor {
 
   constructor(private readonly opts: ProcessExecutorOptions) {}
 
+  /** Keyed by content digest too: an edited draft must not reuse processes of its old command. */
   private pool(version: ModelVersion): Pool {
-    let pool = this.pools.get(version.id);
+    const key = `${version.id}:${version.digest}`;
+    let pool = this.pools.get(key);
     if (!pool) {
       pool = { idle: [], size: this.opts.poolSize ?? 2, waiters: [], live: 0 };
-      this.pools.set(version.id, pool);
+      this.pools.set(key, pool);
     }
     return pool;
   }

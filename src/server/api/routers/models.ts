@@ -1,14 +1,39 @@
 import { z } from 'zod';
 import { predictOne } from '../../jobs/predict.service';
-import { ZListModelsInput, ZPredictInput } from '../../models/models.schema';
+import { ZListModelsInput, ZModelManifest, ZPredictInput } from '../../models/models.schema';
 import * as models from '../../models/models.service';
+import { registerManifest } from '../../models/register.service';
+import { inferSchemas } from '../../models/schema-inference';
+import { modelUsage } from '../../models/usage.repository';
+import { ZCreateModelInput, ZSetAliasInput } from '../../models/versions.schema';
+import * as versions from '../../models/versions.service';
 import { authedProcedure, router } from '../trpc';
+
+const ZJsonObject = z.record(z.string(), z.unknown());
 
 export const modelsRouter = router({
   list: authedProcedure.input(ZListModelsInput).query(({ ctx, input }) => models.listModels(ctx.db, input)),
   tasks: authedProcedure.query(({ ctx }) => models.listTasks(ctx.db)),
   get: authedProcedure.input(z.object({ slug: z.string() })).query(({ ctx, input }) => models.getModel(ctx.db, input.slug)),
+  usage: authedProcedure
+    .input(z.object({ slug: z.string(), days: z.number().int().min(1).max(365).default(30) }))
+    .query(async ({ ctx, input }) => modelUsage(ctx.db, (await models.getModel(ctx.db, input.slug)).id, input.days)),
   predict: authedProcedure
     .input(ZPredictInput)
     .mutation(async ({ ctx, input }) => predictOne(ctx.db, await ctx.boss(), ctx.watcher, ctx.viewer, input)),
+  create: authedProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) => versions.createModel(ctx.db, ctx.viewer, input)),
+  setAlias: authedProcedure
+    .input(ZSetAliasInput)
+    .mutation(({ ctx, input }) => versions.setAlias(ctx.db, ctx.viewer, input.slug, input.alias, input.version)),
+  inferSchemas: authedProcedure
+    .input(z.object({ input: ZJsonObject, output: ZJsonObject }))
+    .mutation(({ input }) => inferSchemas(input.input, input.output)),
+  registerManifest: authedProcedure
+    .input(z.object({ manifest: ZModelManifest, publish: z.boolean().default(true), aliases: z.array(z.string()).default([]) }))
+    .mutation(async ({ ctx, input }) =>
+      registerManifest({ db: ctx.db, boss: await ctx.boss(), watcher: ctx.watcher }, ctx.viewer, input.manifest, {
+        publish: input.publish,
+        aliases: input.aliases,
+      }),
+    ),
 });

@@ -1,0 +1,74 @@
+import type { PgBoss } from 'pg-boss';
+import { prepareInputs } from '../chem/inputs';
+import type { Db } from '../db/client';
+import type { SmokeTestRecord } from '../db/types';
+import { AppError } from '../errors';
+import type { JobWatcher } from '../jobs/job-watcher';
+import * as jobsRepo from '../jobs/jobs.repository';
+import { createJob } from '../jobs/jobs.service';
+import { TERMINAL_STATUSES } from '../jobs/jobs.types';
+import type { Viewer } from '../users/viewer';
+import type { ModelVersion } from './models.types';
+import { editableVersion, recordSmokeTest } from './versions.service';
+
+export interface SmokeDeps {
+  db: Db;
+  boss: PgBoss;
+  watcher: JobWatcher;
+}
+
+/**
+ * Runs a draft's example through the real queue, worker and executor, exactly as a caller's
+ * job would run, and checks the output against the output schema (the worker does that for
+ * every result). A pass validates the draft; the outcome, with the model's error and stderr
+ * when it fails, is stored on the version.
+ */
+export async function runSmokeTest(
+  deps: SmokeDeps,
+  viewer: Viewer,
+  versionId: string,
+  input?: Record<string, unknown>,
+): Promise<{ version: ModelVersion; result: SmokeTestRecord }> {
+  const version = await editableVersion(deps.db, viewer, versionId);
+  if (version.status !== 'draft' && version.status !== 'validated') {
+    throw new AppError('CONFLICT', `${version.slug}@${version.version} is ${version.status}; smoke tests are for drafts`);
+  }
+  const example = input ?? version.example;
+  if (!example) throw new AppError('INVALID_INPUT', 'add an example input to the version, or pass one, to smoke-test it');
+
+  const at = new Date().toISOString();
+  const fail = (code: string, message: string, extra: Partial<SmokeTestRecord> = {}): SmokeTestRecord => ({
+    ok: false,
+    at,
+    jobId: null,
+    input: example,
+    output: null,
+    code,
+    message,
+    durationMs: null,
+    ...extra,
+  });
+
+  const [prepared] = await prepareInputs(version.inputSchema, [example]);
+  let result: SmokeTestRecord;
+  if (prepared.error) {
+    result = fail('INVALID_INPUT', `the example does not fit the input schema: ${prepared.error.message.replace(/^item 0: /, '')}`);
+  } else {
+    const job = await createJob(deps.db, deps.boss, viewer, version, [prepared], 'smoke test');
+    const waitMs = version.timeoutMs * 2 + 30_000;
+    const done = await deps.watcher.waitFor(
+      job.id,
+      async () => TERMINAL_STATUSES.includes((await jobsRepo.findJob(deps.db, job.id))!.status),
+      waitMs,
+    );
+    const row = done ? (await jobsRepo.listResults(deps.db, { jobId: job.id, limit: 1, offset: 0 })).items[0] : undefined;
+    if (!row) {
+      result = fail('TIMEOUT', `no result within ${Math.round(waitMs / 1000)} s; is a worker running?`, { jobId: job.id });
+    } else if (row.status === 'succeeded') {
+      result = { ok: true, at, jobId: job.id, input: row.input, output: row.output, code: null, message: null, durationMs: row.durationMs };
+    } else {
+      result = fail(row.errorCode ?? 'MODEL_ERROR', row.error ?? 'the model failed', { jobId: job.id, input: row.input, durationMs: row.durationMs });
+    }
+  }
+  return { version: await recordSmokeTest(deps.db, version.id, result), result };
+}

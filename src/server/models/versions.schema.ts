@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { ZJsonSchema, ZResources, ZRuntimeSpec } from './models.schema';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lowercase letters, digits and dashes, 2–63 characters');
+
+export const ZCreateModelInput = z.object({
+  slug,
+  name: z.string().trim().min(1, 'give the model a name').max(120),
+  task: z.string().trim().min(1, 'say what the model does, e.g. property/logS').max(120),
+  description: z.string().max(4000).default(''),
+  tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
+});
+
+/** What a version is made of; every field can be edited while it is a draft. */
+export const ZVersionSpec = z.object({
+  runtime: ZRuntimeSpec,
+  inputSchema: ZJsonSchema,
+  outputSchema: ZJsonSchema,
+  resources: ZResources.default({}),
+  batchSize: z.number().int().min(1).max(10_000).default(50),
+  timeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  example: z.record(z.string(), z.unknown()).nullable().default(null),
+});
+export type TVersionSpec = z.infer<typeof ZVersionSpec>;
+
+export const ZCreateDraftInput = z.object({ slug, spec: ZVersionSpec });
+export const ZUpdateDraftInput = z.object({ versionId: z.uuid(), spec: ZVersionSpec });
+export const ZVersionIdInput = z.object({ versionId: z.uuid() });
+export const ZPublishInput = z.object({
+  versionId: z.uuid(),
+  /** Point these aliases at the version once it is published. */
+  aliases: z.array(z.string()).max(10).default([]),
+});
+export const ZSetAliasInput = z.object({
+  slug,
+  alias: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'alias: a lowercase word, e.g. production or staging'),
+  version: z.number().int().positive().nullable(),
+});

@@ -1,0 +1,209 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PgBoss } from 'pg-boss';
+import { createTestDatabase, type TestDatabase } from '../../../test/db';
+import { createUser, fixtureModelsDir } from '../../../test/fixtures';
+import { startWorker, type WorkerHandle } from '../../workers/main';
+import { JobWatcher } from '../jobs/job-watcher';
+import * as jobs from '../jobs/jobs.service';
+import { createBoss } from '../queue/boss';
+import type { Viewer } from '../users/viewer';
+import { loadManifest, projectRoot } from './manifest';
+import { resolveModelRef } from './models.service';
+import { registerManifest } from './register.service';
+import { inferSchemas } from './schema-inference';
+import { runSmokeTest, type SmokeDeps } from './smoke-test.service';
+import type { TVersionSpec } from './versions.schema';
+import * as versions from './versions.service';
+
+let t: TestDatabase;
+let boss: PgBoss;
+let watcher: JobWatcher;
+let worker: WorkerHandle;
+let deps: SmokeDeps;
+let owner: Viewer;
+let stranger: Viewer;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
+  watcher = new JobWatcher(t.url);
+  worker = await startWorker({ databaseUrl: t.url, log: () => {} });
+  deps = { db: t.db, boss, watcher };
+  await createUser(t.db, 'admin'); // the first account is the admin; the others are not
+  owner = await createUser(t.db, 'owner');
+  stranger = await createUser(t.db, 'stranger');
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await watcher?.close();
+  await boss?.stop({ graceful: false, close: true });
+  await t?.drop();
+});
+
+async function fixtureSpec(name: string, patch: Partial<TVersionSpec> = {}): Promise<TVersionSpec> {
+  const { manifest } = await loadManifest(path.join(fixtureModelsDir, name));
+  return {
+    runtime: manifest.runtime,
+    inputSchema: manifest.inputSchema,
+    outputSchema: manifest.outputSchema,
+    resources: {},
+    batchSize: manifest.batchSize,
+    timeoutMs: manifest.timeoutMs,
+    example: manifest.example ?? null,
+    ...patch,
+  };
+}
+
+async function publishedEcho(slug: string, patch: Partial<TVersionSpec> = {}, aliases: string[] = []) {
+  const draft = await versions.createDraftVersion(t.db, owner, slug, await fixtureSpec('echo', patch));
+  const { result } = await runSmokeTest(deps, owner, draft.id);
+  expect(result).toMatchObject({ ok: true });
+  return versions.publishVersion(t.db, owner, draft.id, aliases);
+}
+
+describe('versions and aliases', () => {
+  it('takes a model from draft to validated to published, and aliases move between versions', async () => {
+    await versions.createModel(t.db, owner, { slug: 'my-echo', name: 'My echo', task: 'test/echo', description: '', tags: [] });
+    const v1 = await publishedEcho('my-echo', {}, ['production']);
+    expect(v1).toMatchObject({ version: 1, status: 'published' });
+    expect(v1.smokeTest).toMatchObject({ ok: true, output: { smiles: 'CCO', length: 3 } });
+    expect((await resolveModelRef(t.db, 'my-echo@production')).id).toBe(v1.id);
+
+    // A job started on production keeps its version when the alias moves.
+    const job = await jobs.submitJob(t.db, boss, owner, { model: 'my-echo@production', inputs: [{ smiles: 'CC' }] });
+    const v2 = await publishedEcho('my-echo', { batchSize: 5 });
+    await versions.setAlias(t.db, owner, 'my-echo', 'production', 2);
+    expect((await resolveModelRef(t.db, 'my-echo@production')).id).toBe(v2.id);
+    expect((await jobs.getJob(t.db, owner, job.id)).version).toBe(1);
+    expect((await resolveModelRef(t.db, 'my-echo')).version).toBe(2);
+
+    await expect(resolveModelRef(t.db, 'my-echo@staging')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/no alias "staging"; its aliases are production/),
+    });
+    await expect(versions.setAlias(t.db, owner, 'my-echo', 'latest', 1)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('refuses to edit a published version, saying to create a new one', async () => {
+    const v1 = await resolveModelRef(t.db, 'my-echo@1');
+    await expect(versions.updateDraftVersion(t.db, owner, v1.id, await fixtureSpec('echo', { timeoutMs: 9999 }))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/my-echo@1 is published, and published versions are immutable; create a new version/),
+    });
+  });
+
+  it('will not publish a draft that has not passed a smoke test, nor run it', async () => {
+    const draft = await versions.createDraftVersion(t.db, owner, 'my-echo', await fixtureSpec('echo'));
+    await expect(versions.publishVersion(t.db, owner, draft.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/smoke test/) });
+    await expect(jobs.submitJob(t.db, boss, owner, { model: `my-echo@${draft.version}`, inputs: [{ smiles: 'C' }] })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/draft version; publish it before running it/),
+    });
+  });
+
+  it('keeps deprecated versions running for callers who name them, and skips them for "slug"', async () => {
+    await versions.createModel(t.db, owner, { slug: 'old-echo', name: 'Old echo', task: 'test/echo', description: '', tags: [] });
+    const v1 = await publishedEcho('old-echo');
+    await publishedEcho('old-echo');
+    const v2 = await resolveModelRef(t.db, 'old-echo');
+    await versions.deprecateVersion(t.db, owner, v2.id);
+    expect((await resolveModelRef(t.db, 'old-echo')).id).toBe(v1.id);
+    expect((await resolveModelRef(t.db, 'old-echo@2')).status).toBe('deprecated');
+  });
+
+  it("lets only the owner or an admin change a model", async () => {
+    await expect(versions.createDraftVersion(t.db, stranger, 'my-echo', await fixtureSpec('echo'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(versions.setAlias(t.db, stranger, 'my-echo', 'production', 1)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(versions.createModel(t.db, stranger, { slug: 'my-echo', name: 'x', task: 'x', description: '', tags: [] })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+});
+
+describe('smoke tests report what went wrong, with the model stderr', () => {
+  async function smoke(fixture: string, patch: Partial<TVersionSpec>) {
+    const slug = `smoke-${fixture}-${Math.random().toString(36).slice(2, 8)}`;
+    await versions.createModel(t.db, owner, { slug, name: slug, task: 'test/smoke', description: '', tags: [] });
+    const draft = await versions.createDraftVersion(t.db, owner, slug, await fixtureSpec(fixture, patch));
+    return runSmokeTest(deps, owner, draft.id);
+  }
+
+  it('a crash', async () => {
+    const { result, version } = await smoke('crash', { example: { smiles: 'CCCl' } });
+    expect(result).toMatchObject({ ok: false, code: 'MODEL_CRASHED' });
+    expect(result.message).toMatch(/exited with code 3.*about to crash/s);
+    expect(version.status).toBe('draft');
+  });
+
+  it('an output that does not match the output schema, naming the field', async () => {
+    const spec = await fixtureSpec('echo');
+    const outputSchema = { ...spec.outputSchema, required: ['smiles', 'length', 'logP'] };
+    const { result } = await smoke('echo', { outputSchema });
+    expect(result).toMatchObject({ ok: false, code: 'MODEL_PROTOCOL' });
+    expect(result.message).toMatch(/does not match its output schema: missing required field "logP"/);
+  });
+
+  it('a model that hangs', async () => {
+    const { result } = await smoke('hang', { example: { smiles: 'CCN' }, timeoutMs: 1500 });
+    expect(result).toMatchObject({ ok: false, code: 'MODEL_TIMEOUT' });
+    expect(result.message).toMatch(/no answer within 1500 ms/);
+  });
+
+  it('an example that does not fit the input schema', async () => {
+    const { result } = await smoke('echo', { example: { smile: 'CCO' } });
+    expect(result).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(result.message).toMatch(/missing required field "smiles"/);
+  });
+});
+
+describe('manifests', () => {
+  it('registers every built-in through the users’ path: smoke-tested and published', async () => {
+    const dirs = (await fs.readdir(path.join(projectRoot, 'models'), { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
+    let registered = 0;
+    for (const d of dirs) {
+      const { manifest } = await loadManifest(path.join(projectRoot, 'models', d.name));
+      if (manifest.requires.length) continue; // needs programs from Debian; covered by the science tests
+      const copy = { ...manifest, slug: `user-${manifest.slug}`, version: 1 };
+      const r = await registerManifest(deps, owner, copy, { publish: true, aliases: ['production'] });
+      expect(r, `${manifest.slug}: ${r.smokeTest?.message}`).toMatchObject({ outcome: 'published', smokeTest: { ok: true } });
+      expect((await registerManifest(deps, owner, copy, { publish: true })).outcome).toBe('unchanged');
+      registered++;
+    }
+    expect(registered).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses a changed manifest for a published version, and a skipped version number', async () => {
+    const { manifest } = await loadManifest(path.join(projectRoot, 'models', 'rdkit-descriptors'));
+    const copy = { ...manifest, slug: 'user-rdkit-descriptors', version: 1, timeoutMs: 12345 };
+    await expect(registerManifest(deps, owner, copy, { publish: true })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(registerManifest(deps, owner, { ...copy, version: 5 }, { publish: true })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/next version of "user-rdkit-descriptors" is 2/),
+    });
+  });
+});
+
+describe('schema inference', () => {
+  it('proposes types, required fields and the smiles format from one example', async () => {
+    const { inputSchema, outputSchema } = await inferSchemas(
+      { smiles: 'c1ccccc1O', ligand: 'CC(=O)Oc1ccccc1C(=O)O', name: 'phenol', charge: 0, exhaustive: true },
+      { logS: -0.04, heavyAtoms: 7, label: 'soluble' },
+    );
+    expect(inputSchema).toMatchObject({
+      type: 'object',
+      required: ['smiles', 'ligand', 'name', 'charge', 'exhaustive'],
+      properties: {
+        smiles: { type: 'string', format: 'smiles' },
+        ligand: { type: 'string', format: 'smiles' },
+        name: { type: 'string' },
+        charge: { type: 'integer' },
+        exhaustive: { type: 'boolean' },
+      },
+    });
+    expect((inputSchema.properties as Record<string, { format?: string }>).name.format).toBeUndefined();
+    expect(outputSchema).toMatchObject({ properties: { logS: { type: 'number' }, heavyAtoms: { type: 'number', title: 'Heavy Atoms' }, label: { type: 'string' } } });
+  });
+});

@@ -70,27 +70,49 @@ function toSummary(r: SummaryRow): ModelSummary {
   };
 }
 
+export interface ModelFilters {
+  search?: string;
+  task?: string;
+  tag?: string;
+  ownerId?: string;
+  ownerEmail?: string;
+  status?: 'published' | 'draft' | 'deprecated';
+}
+
+function statusFilter(status: NonNullable<ModelFilters['status']>) {
+  const has = (states: string[]) =>
+    sql<boolean>`exists (select 1 from model_versions v where v.model_id = m.id and v.status in (${sql.join(states)}))`;
+  if (status === 'published') return has(['published']);
+  if (status === 'deprecated') return sql<boolean>`(${has(['deprecated'])} and not ${has(['published'])})`;
+  return sql<boolean>`not ${has(['published', 'deprecated'])}`;
+}
+
 export async function listModels(
   db: DbOrTx,
-  q: { search?: string; task?: string; limit: number; offset: number },
+  q: ModelFilters & { limit: number; offset: number },
 ): Promise<{ items: ModelSummary[]; total: number }> {
-  let base = summaryQuery(db);
-  let count = db.selectFrom('models as m').select((e) => e.fn.countAll<number>().as('n'));
+  const conditions = [];
   if (q.search) {
     const pattern = `%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    const match = sql<boolean>`(m.slug ilike ${pattern} or m.name ilike ${pattern} or m.description ilike ${pattern} or ${q.search} = any(m.tags))`;
-    base = base.where(match);
-    count = count.where(match);
+    conditions.push(sql<boolean>`(m.slug ilike ${pattern} or m.name ilike ${pattern} or m.description ilike ${pattern} or ${q.search} = any(m.tags))`);
   }
-  if (q.task) {
-    base = base.where('m.task', '=', q.task);
-    count = count.where('m.task', '=', q.task);
-  }
+  if (q.task) conditions.push(sql<boolean>`m.task = ${q.task}`);
+  if (q.tag) conditions.push(sql<boolean>`${q.tag} = any(m.tags)`);
+  if (q.ownerId) conditions.push(sql<boolean>`m.owner_id = ${q.ownerId}`);
+  if (q.ownerEmail) conditions.push(sql<boolean>`m.owner_id = (select id from users where email = ${q.ownerEmail.toLowerCase()})`);
+  if (q.status) conditions.push(statusFilter(q.status));
+  const where = conditions.length ? sql<boolean>`${sql.join(conditions, sql` and `)}` : sql<boolean>`true`;
   const [rows, total] = await Promise.all([
-    base.orderBy('m.built_in', 'desc').orderBy('m.slug').limit(q.limit).offset(q.offset).execute(),
-    count.executeTakeFirstOrThrow(),
+    summaryQuery(db).where(where).orderBy('m.built_in', 'desc').orderBy('m.slug').limit(q.limit).offset(q.offset).execute(),
+    db.selectFrom('models as m').select((e) => e.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(toSummary), total: Number(total.n) };
+}
+
+/** Distinct tags of all models, for the catalog's filter. */
+export async function listTags(db: DbOrTx): Promise<string[]> {
+  const rows = await sql<{ tag: string }>`select distinct unnest(tags) as tag from models order by tag`.execute(db);
+  return rows.rows.map((r) => r.tag);
 }
 
 export async function findModelBySlug(db: DbOrTx, slug: string): Promise<ModelSummary | undefined> {

@@ -67,6 +67,11 @@ export type TModelManifest = z.infer<typeof ZModelManifest>;
 export const ZListModelsInput = z.object({
   search: z.string().max(200).optional(),
   task: z.string().max(200).optional(),
+  tag: z.string().max(100).optional(),
+  /** `me`, or an owner's email. */
+  owner: z.string().max(200).optional(),
+  /** `published`: has a runnable version; `draft`: has only drafts; `deprecated`: every published version is deprecated. */
+  status: z.enum(['published', 'draft', 'deprecated']).optional(),
   limit: z.number().int().min(1).max(100).default(24),
   offset: z.number().int().min(0).default(0),
 });

@@ -36,6 +36,11 @@ describe('registry', () => {
     expect(page2.items).toHaveLength(2);
     expect(new Set([...page1.items, ...page2.items].map((m) => m.slug)).size).toBe(4);
     expect(await models.listTasks(t.db)).toEqual([...new Set([...page1.items, ...page2.items].map((m) => m.task))].sort());
+    expect((await models.listModels(t.db, { tag: 'esol', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['esol-solubility']);
+    expect((await models.listModels(t.db, { status: 'published', limit: 10, offset: 0 })).total).toBe(4);
+    expect((await models.listModels(t.db, { status: 'draft', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await models.listModels(t.db, { owner: 'me', limit: 10, offset: 0 }, { id: '00000000-0000-0000-0000-000000000001' })).total).toBe(0);
+    expect(await models.listTags(t.db)).toContain('rdkit');
     // Wildcards in a search are literal.
     expect((await models.listModels(t.db, { search: '%', limit: 10, offset: 0 })).total).toBe(0);
   });

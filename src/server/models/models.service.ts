@@ -5,8 +5,18 @@ import * as repo from './models.repository';
 import type { TModelManifest } from './models.schema';
 import type { ModelDetail, ModelSummary, ModelVersion } from './models.types';
 
-export async function listModels(db: DbOrTx, q: { search?: string; task?: string; limit: number; offset: number }) {
-  return repo.listModels(db, q);
+export async function listModels(
+  db: DbOrTx,
+  q: { search?: string; task?: string; tag?: string; owner?: string; status?: repo.ModelFilters['status']; limit: number; offset: number },
+  viewer?: { id: string },
+) {
+  const { owner, ...rest } = q;
+  const byOwner = owner === 'me' ? { ownerId: viewer?.id ?? '00000000-0000-0000-0000-000000000000' } : owner ? { ownerEmail: owner } : {};
+  return repo.listModels(db, { ...rest, ...byOwner });
+}
+
+export async function listTags(db: DbOrTx): Promise<string[]> {
+  return repo.listTags(db);
 }
 
 export async function listTasks(db: DbOrTx): Promise<string[]> {

@@ -39,7 +39,10 @@ export async function inferObjectSchema(example: Record<string, unknown>): Promi
  * Proposes input and output schemas from one example input and the output the model gave
  * for it. The owner edits and confirms them; nothing here is final.
  */
-export async function inferSchemas(input: Record<string, unknown>, output: Record<string, unknown>) {
+export async function inferSchemas(
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+): Promise<{ inputSchema: JsonSchema; outputSchema: JsonSchema }> {
   const inputSchema = await inferObjectSchema(input);
   const outputSchema = await inferObjectSchema(output);
   // Integers in one example are often floats in general (a logS of -2): propose "number".

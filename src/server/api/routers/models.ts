@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { predictOne } from '../../jobs/predict.service';
-import { ZListModelsInput, ZModelManifest, ZPredictInput } from '../../models/models.schema';
+import { checkHttpModel } from '../../models/http-health';
+import { ZHttpRuntime, ZListModelsInput, ZModelManifest, ZPredictInput } from '../../models/models.schema';
 import * as models from '../../models/models.service';
 import { registerManifest } from '../../models/register.service';
 import { inferSchemas } from '../../models/schema-inference';
@@ -12,8 +13,9 @@ import { authedProcedure, router } from '../trpc';
 const ZJsonObject = z.record(z.string(), z.unknown());
 
 export const modelsRouter = router({
-  list: authedProcedure.input(ZListModelsInput).query(({ ctx, input }) => models.listModels(ctx.db, input)),
+  list: authedProcedure.input(ZListModelsInput).query(({ ctx, input }) => models.listModels(ctx.db, input, ctx.viewer)),
   tasks: authedProcedure.query(({ ctx }) => models.listTasks(ctx.db)),
+  tags: authedProcedure.query(({ ctx }) => models.listTags(ctx.db)),
   get: authedProcedure.input(z.object({ slug: z.string() })).query(({ ctx, input }) => models.getModel(ctx.db, input.slug)),
   usage: authedProcedure
     .input(z.object({ slug: z.string(), days: z.number().int().min(1).max(365).default(30) }))
@@ -25,6 +27,10 @@ export const modelsRouter = router({
   setAlias: authedProcedure
     .input(ZSetAliasInput)
     .mutation(({ ctx, input }) => versions.setAlias(ctx.db, ctx.viewer, input.slug, input.alias, input.version)),
+  /** Onboarding's reachability check of a served model; never throws for an unreachable server. */
+  checkHttp: authedProcedure
+    .input(z.object({ runtime: ZHttpRuntime, timeoutMs: z.number().int().min(100).max(60_000).default(5000) }))
+    .mutation(({ input }) => checkHttpModel(input.runtime, input.timeoutMs)),
   inferSchemas: authedProcedure
     .input(z.object({ input: ZJsonObject, output: ZJsonObject }))
     .mutation(({ input }) => inferSchemas(input.input, input.output)),

@@ -24,6 +24,9 @@ export const ZHttpRuntime = z.object({
   /** The served model's name (oip-v2). */
   model: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+}).refine((r) => r.protocol !== 'oip-v2' || !!r.model, {
+  message: 'an Open Inference Protocol runtime needs "model": the name the server serves it under',
+  path: ['model'],
 });
 
 /** A container image for the Kubernetes executor (stored now, run by that executor's issue). */

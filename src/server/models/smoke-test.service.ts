@@ -8,6 +8,7 @@ import * as jobsRepo from '../jobs/jobs.repository';
 import { createJob } from '../jobs/jobs.service';
 import { TERMINAL_STATUSES } from '../jobs/jobs.types';
 import type { Viewer } from '../users/viewer';
+import { checkHttpModel } from './http-health';
 import type { ModelVersion } from './models.types';
 import { editableVersion, recordSmokeTest } from './versions.service';
 
@@ -50,8 +51,11 @@ export async function runSmokeTest(
   });
 
   const [prepared] = await prepareInputs(version.inputSchema, [example]);
+  const health = version.runtime.kind === 'http' ? await checkHttpModel(version.runtime, Math.min(version.timeoutMs, 10_000)) : null;
   let result: SmokeTestRecord;
-  if (prepared.error) {
+  if (health && !health.ok) {
+    result = fail(health.code, `the model server is not ready: ${health.message}`);
+  } else if (prepared.error) {
     result = fail('INVALID_INPUT', `the example does not fit the input schema: ${prepared.error.message.replace(/^item 0: /, '')}`);
   } else {
     const job = await createJob(deps.db, deps.boss, viewer, version, [prepared], 'smoke test');

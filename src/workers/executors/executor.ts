@@ -3,9 +3,10 @@ import type { ItemOutcome } from '../../server/jobs/jobs.types';
 import type { ModelVersion } from '../../server/models/models.types';
 
 /**
- * Runs one task's items on one model version. Implementations report each item's outcome and
- * never throw for a model's own failure (crash, hang, garbage): those are item outcomes. A
- * throw means the executor itself could not work (transient; the task is retried).
+ * Runs one task's items on one model version and reports each item's outcome; a model's own
+ * failure for an item (an error, a crash, garbage) is an outcome. A thrown AppError concerns the
+ * whole task: transient codes (UNAVAILABLE, INTERNAL) are retried by the queue, any other code
+ * fails every remaining item with its message.
  */
 export interface Executor {
   readonly kind: string;

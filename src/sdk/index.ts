@@ -95,7 +95,41 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     tokens: {
       list: () => call(trpc.tokens.list.query()),
     },
+    versions: {
+      get: (versionId: string) => call(trpc.versions.get.query({ versionId })),
+      smokeTest: (versionId: string, input?: Record<string, unknown>) => call(trpc.versions.smokeTest.mutate({ versionId, input })),
+      publish: (versionId: string, aliases: string[] = []) => call(trpc.versions.publish.mutate({ versionId, aliases })),
+      deprecate: (versionId: string) => call(trpc.versions.deprecate.mutate({ versionId })),
+    },
+    /** Points `alias` (e.g. production) at a published version; `null` removes it. */
+    setAlias: (slug: string, alias: string, version: number | null) => call(trpc.models.setAlias.mutate({ slug, alias, version })),
+    /**
+     * Registers a model from its manifest: a folder holding `model.json` (Node only; a process
+     * runtime then runs in that folder) or the manifest object. The example is smoke-tested
+     * through the real worker; the version is published when it passes, unless `publish: false`.
+     */
+    async registerFromManifest(
+      source: string | GatewayInputs['models']['registerManifest']['manifest'],
+      o: { publish?: boolean; aliases?: string[] } = {},
+    ) {
+      const manifest = typeof source === 'string' ? await readManifestFolder(source) : source;
+      return call(trpc.models.registerManifest.mutate({ manifest, publish: o.publish ?? true, aliases: o.aliases ?? [] }));
+    },
   };
+}
+
+async function readManifestFolder(dir: string): Promise<GatewayInputs['models']['registerManifest']['manifest']> {
+  const [{ readFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const folder = path.resolve(dir);
+  const file = path.join(folder, 'model.json');
+  let manifest: GatewayInputs['models']['registerManifest']['manifest'];
+  try {
+    manifest = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new GatewayError('INVALID_INPUT', `cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (manifest.runtime?.kind === 'process' && !manifest.runtime.cwd) manifest.runtime = { ...manifest.runtime, cwd: folder };
+  return manifest;
 }
 
 export type GatewayClient = ReturnType<typeof createGatewayClient>;

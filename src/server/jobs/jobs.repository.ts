@@ -5,7 +5,7 @@ import type { Job, JobResult } from './jobs.types';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-type JobWithModel = JobRow & { slug: string; version: number };
+type JobWithModel = JobRow & { slug: string; version: number; version_status: string };
 
 function toJob(r: JobWithModel): Job {
   return {
@@ -14,6 +14,7 @@ function toJob(r: JobWithModel): Job {
     model: r.slug,
     version: r.version,
     modelVersionId: r.model_version_id,
+    warning: r.version_status === 'deprecated' ? `${r.slug}@${r.version} is deprecated; move to a newer version` : null,
     status: r.status,
     label: r.label,
     itemsTotal: r.items_total,
@@ -47,7 +48,7 @@ function jobQuery(db: DbOrTx) {
     .innerJoin('model_versions as v', 'v.id', 'j.model_version_id')
     .innerJoin('models as m', 'm.id', 'v.model_id')
     .selectAll('j')
-    .select(['m.slug', 'v.version']);
+    .select(['m.slug', 'v.version', 'v.status as version_status']);
 }
 
 export async function insertJob(

@@ -6,6 +6,8 @@ export interface Job {
   model: string;
   version: number;
   modelVersionId: string;
+  /** Set when the job runs a deprecated version. */
+  warning: string | null;
   status: JobStatus;
   label: string | null;
   itemsTotal: number;

@@ -17,6 +17,8 @@ export interface Prediction {
   output: Record<string, unknown> | null;
   error: { code: string; message: string } | null;
   durationMs: number | null;
+  /** Set when the version is deprecated. */
+  warning: string | null;
 }
 
 /**
@@ -56,5 +58,6 @@ export async function predictOne(
     output: result?.output ?? null,
     error: result?.error ? { code: result.errorCode ?? 'MODEL_ERROR', message: result.error } : result ? null : { code: 'CANCELLED', message: 'the job was cancelled' },
     durationMs: result?.durationMs ?? null,
+    warning: job.warning,
   };
 }

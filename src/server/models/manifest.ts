@@ -33,7 +33,8 @@ export async function loadManifest(dir: string): Promise<{ manifest: TModelManif
   return { manifest, codeDigest: await digestFolder(dir) };
 }
 
-function onPath(program: string): boolean {
+/** Whether a program (a name on PATH, or a path) exists on this machine. */
+export function onPath(program: string): boolean {
   if (program.includes('/')) return existsSync(program);
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, program)));
 }

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parseSmiles } from './rdkit';
+import { parseMolblock, parseSmiles } from './rdkit';
 
 /** An input item after validation: either canonical input for the model, or why it was refused. */
 export interface PreparedItem {
@@ -26,13 +26,22 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   return validate;
 }
 
-/** Names of top-level fields the schema marks as SMILES. */
-export function smilesFields(schema: Record<string, unknown>): string[] {
+type ChemFormat = 'smiles' | 'molblock';
+
+/** Top-level fields the schema marks as molecules, with their format. */
+export function moleculeFields(schema: Record<string, unknown>): { name: string; format: ChemFormat }[] {
   const props = (schema.properties ?? {}) as Record<string, { format?: string }>;
   return Object.entries(props)
-    .filter(([, p]) => p?.format === 'smiles')
-    .map(([name]) => name);
+    .filter(([, p]) => p?.format === 'smiles' || p?.format === 'molblock')
+    .map(([name, p]) => ({ name, format: p.format as ChemFormat }));
 }
+
+const PARSERS = { smiles: parseSmiles, molblock: parseMolblock };
+const HINTS = {
+  smiles: (value: string) =>
+    `is not a valid SMILES (RDKit cannot parse "${truncate(value, 80)}"); check ring closures, brackets and atom symbols`,
+  molblock: () => 'is not a valid MOL block (RDKit cannot read it); send one SDF record with its counts line and "M  END"',
+};
 
 export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
@@ -48,13 +57,13 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): 
 }
 
 /**
- * Validates each item against the version's input schema and canonicalises its SMILES fields
- * with RDKit. Bad items come back with an error naming the item and field; good ones with the
+ * Validates each item against the version's input schema and canonicalises its molecule fields
+ * (`format: smiles` or `molblock`) with RDKit. Bad items come back with an error naming the item and field; good ones with the
  * canonical input the model will see.
  */
 export async function prepareInputs(schema: Record<string, unknown>, items: unknown[]): Promise<PreparedItem[]> {
   const validate = validatorFor(schema);
-  const fields = smilesFields(schema);
+  const fields = moleculeFields(schema);
   const prepared: PreparedItem[] = [];
   for (let index = 0; index < items.length; index++) {
     const raw = items[index];
@@ -72,15 +81,15 @@ export async function prepareInputs(schema: Record<string, unknown>, items: unkn
     }
     const input = { ...submitted };
     let error: string | undefined;
-    for (const field of fields) {
-      const value = input[field];
+    for (const { name, format } of fields) {
+      const value = input[name];
       if (typeof value !== 'string') continue;
-      const parsed = await parseSmiles(value);
+      const parsed = await PARSERS[format](value);
       if (!parsed) {
-        error = `item ${index}: field "${field}" is not a valid SMILES (RDKit cannot parse "${truncate(value, 80)}"); check ring closures, brackets and atom symbols`;
+        error = `item ${index}: field "${name}" ${HINTS[format](value)}`;
         break;
       }
-      input[field] = parsed.canonical;
+      input[name] = parsed.canonical;
     }
     prepared.push(error ? { index, submitted, error: { code: 'INVALID_INPUT', message: error } } : { index, submitted, input });
   }

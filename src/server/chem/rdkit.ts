@@ -28,6 +28,20 @@ export async function parseSmiles(smiles: string): Promise<ParsedMolecule | null
   }
 }
 
+/** Parses an MDL MOL block (one SDF record); its canonical form is RDKit's rewrite of it. */
+export async function parseMolblock(molblock: string): Promise<ParsedMolecule | null> {
+  const rdkit = await getRDKit();
+  if (!molblock.includes('M  END') && !molblock.includes('V2000') && !molblock.includes('V3000')) return null;
+  const mol = rdkit.get_mol(molblock);
+  if (!mol) return null;
+  try {
+    if (!mol.is_valid()) return null;
+    return { canonical: mol.get_molblock() };
+  } finally {
+    mol.delete();
+  }
+}
+
 /** An SVG drawing of a molecule, or null when the SMILES does not parse. */
 export async function depictSmiles(smiles: string, width = 250, height = 200): Promise<string | null> {
   const rdkit = await getRDKit();

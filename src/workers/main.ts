@@ -2,6 +2,7 @@ import { createDb } from '../server/db/client';
 import { projectRoot } from '../server/models/manifest';
 import { createBoss, ensureQueues } from '../server/queue/boss';
 import { createExecutors } from './executors/registry';
+import { handleAggregate } from './aggregate-handler';
 import { handleTask } from './task-handler';
 
 export interface WorkerHandle {
@@ -21,7 +22,7 @@ export async function startWorker(opts: {
   await boss.start();
   await ensureQueues(boss);
   const executors = createExecutors({ root: projectRoot, poolSize: opts.poolSize ?? 2 });
-  const deps = { db, executors, log, versions: new Map() };
+  const deps = { db, boss, executors, log, versions: new Map() };
 
   await boss.work(
     'task.run',
@@ -36,7 +37,12 @@ export async function startWorker(opts: {
     },
     async (jobs) => Promise.all(jobs.map((job) => handleTask(deps, job))),
   );
-  log('listening on task.run');
+  await boss.work(
+    'consensus.aggregate',
+    { batchSize: 2, includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
+    async (jobs) => Promise.all(jobs.map((job) => handleAggregate(deps, job))),
+  );
+  log('listening on task.run and consensus.aggregate');
 
   return {
     async stop() {

@@ -1,4 +1,4 @@
-import type { JobResult, JobWithMetadata } from 'pg-boss';
+import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
 import { checkOutput } from '../server/chem/inputs';
 import type { Db } from '../server/db/client';
 import type { TaskItem } from '../server/db/types';
@@ -13,13 +13,14 @@ import type { Executor } from './executors/executor';
 
 export interface WorkerDeps {
   db: Db;
+  boss: PgBoss;
   executors: Map<string, Executor>;
   log: (line: string) => void;
   /** Published versions are immutable, so a worker may keep them for its lifetime. */
   versions: Map<string, ModelVersion>;
 }
 
-async function versionOf(deps: WorkerDeps, id: string): Promise<ModelVersion> {
+export async function versionOf(deps: WorkerDeps, id: string): Promise<ModelVersion> {
   const cached = deps.versions.get(id);
   if (cached) return cached;
   const v = await getVersionById(deps.db, id);
@@ -82,7 +83,7 @@ export async function handleTask(deps: WorkerDeps, job: JobWithMetadata<unknown>
     });
 
     const items = new Map<number, TaskItem>(task.items.map((i) => [i.index, i]));
-    await recordTaskOutcomes(deps.db, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
+    await recordTaskOutcomes(deps.db, deps.boss, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
       items,

@@ -94,6 +94,8 @@ export interface JobsTable {
   tasks_total: number;
   tasks_done: Generated<number>;
   label: string | null;
+  parent_job_id: string | null;
+  member_key: string | null;
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
@@ -137,7 +139,37 @@ export interface ResultsTable {
   created_at: Timestamp;
 }
 
+export interface DatasetsTable {
+  id: Generated<string>;
+  owner_id: string | null;
+  name: string;
+  source: string;
+  value_name: string;
+  units: string | null;
+  row_count: number;
+  created_at: Timestamp;
+}
+
+export interface DatasetRowsTable {
+  dataset_id: string;
+  row_index: number;
+  smiles: string;
+  measured: number;
+}
+
+export interface EvaluationsTable {
+  id: Generated<string>;
+  owner_id: string;
+  dataset_id: string;
+  job_id: string;
+  output_field: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  datasets: DatasetsTable;
+  dataset_rows: DatasetRowsTable;
+  evaluations: EvaluationsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
   models: ModelsTable;

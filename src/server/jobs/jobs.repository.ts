@@ -14,6 +14,8 @@ function toJob(r: JobWithModel): Job {
     model: r.slug,
     version: r.version,
     modelVersionId: r.model_version_id,
+    parentJobId: r.parent_job_id,
+    memberKey: r.member_key,
     warning: r.version_status === 'deprecated' ? `${r.slug}@${r.version} is deprecated; move to a newer version` : null,
     status: r.status,
     label: r.label,
@@ -53,7 +55,15 @@ function jobQuery(db: DbOrTx) {
 
 export async function insertJob(
   db: DbOrTx,
-  j: { ownerId: string; modelVersionId: string; itemsTotal: number; itemsFailed: number; tasksTotal: number; label?: string },
+  j: {
+    ownerId: string;
+    modelVersionId: string;
+    itemsTotal: number;
+    itemsFailed: number;
+    tasksTotal: number;
+    label?: string;
+    parent?: { jobId: string; key: string };
+  },
 ): Promise<string> {
   const finished = j.tasksTotal === 0;
   const row = await db
@@ -65,6 +75,8 @@ export async function insertJob(
       items_failed: j.itemsFailed,
       tasks_total: j.tasksTotal,
       label: j.label ?? null,
+      parent_job_id: j.parent?.jobId ?? null,
+      member_key: j.parent?.key ?? null,
       // A job whose every item was refused at submission is over before it starts.
       status: finished ? 'failed' : 'queued',
       finished_at: finished ? new Date() : null,
@@ -111,8 +123,9 @@ export async function listJobs(
   db: DbOrTx,
   q: { ownerId?: string; limit: number; offset: number },
 ): Promise<{ items: Job[]; total: number }> {
-  let list = jobQuery(db);
-  let count = db.selectFrom('jobs as j').select((e) => e.fn.countAll<number>().as('n'));
+  // Member jobs of a consensus are listed under their parent, not on their own.
+  let list = jobQuery(db).where('j.parent_job_id', 'is', null);
+  let count = db.selectFrom('jobs as j').select((e) => e.fn.countAll<number>().as('n')).where('j.parent_job_id', 'is', null);
   if (q.ownerId) {
     list = list.where('j.owner_id', '=', q.ownerId);
     count = count.where('j.owner_id', '=', q.ownerId);
@@ -165,12 +178,21 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
     .returning(['id', 'job_id', 'items', 'attempts', 'status'])
     .executeTakeFirst();
   if (!task) return undefined;
-  const job = await db
-    .updateTable('jobs')
-    .set({ status: sql`case when status = 'queued' then 'running' else status end`, started_at: sql`coalesce(started_at, now())`, updated_at: new Date() })
-    .where('id', '=', task.job_id)
-    .returning(['status', 'model_version_id'])
-    .executeTakeFirstOrThrow();
+  // The job starts running with its first task, and so do the consensus jobs above it.
+  const job = await sql<{ id: string; status: Job['status']; model_version_id: string }>`
+    with recursive chain(id) as (
+      select id from jobs where id = ${task.job_id}
+      union all
+      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
+    )
+    update jobs set
+      status = case when status = 'queued' then 'running' else status end,
+      started_at = coalesce(started_at, now()),
+      updated_at = now()
+    where id in (select id from chain)
+    returning id, status, model_version_id`
+    .execute(db)
+    .then((r) => r.rows.find((row) => row.id === task.job_id)!);
   return {
     id: task.id,
     alreadyClosed: task.status === 'done' || task.status === 'failed',
@@ -207,13 +229,13 @@ export async function finishTask(db: DbOrTx, taskId: string, status: 'done' | 'f
 
 /**
  * Adds what a task wrote to its job's counts and settles the job when every item has a result.
- * Returns the job's status afterwards.
+ * `justFinished` is true only for the call whose update ended the job.
  */
 export async function addToJobCounts(
   db: DbOrTx,
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
-): Promise<Job['status']> {
+): Promise<{ status: Job['status']; justFinished: boolean }> {
   const row = await db
     .updateTable('jobs')
     .set({
@@ -231,20 +253,83 @@ export async function addToJobCounts(
       updated_at: new Date(),
     })
     .where('id', '=', jobId)
-    .returning('status')
+    // now() is this transaction's start: equal only when this very update set it.
+    .returning(['status', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
     .executeTakeFirstOrThrow();
-  return row.status;
+  return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled' };
 }
 
+/** Cancels a job and, for a consensus, its member jobs at every depth. */
 export async function cancelJob(db: DbOrTx, jobId: string): Promise<boolean> {
-  const row = await db
-    .updateTable('jobs')
-    .set({ status: 'cancelled', finished_at: new Date(), updated_at: new Date() })
-    .where('id', '=', jobId)
+  const rows = await sql<{ id: string }>`
+    with recursive tree(id) as (
+      select id from jobs where id = ${jobId}
+      union all
+      select j.id from jobs j join tree t on j.parent_job_id = t.id
+    )
+    update jobs set status = 'cancelled', finished_at = now(), updated_at = now()
+    where id in (select id from tree) and status in ('queued', 'running')
+    returning id`.execute(db);
+  return rows.rows.some((r) => r.id === jobId);
+}
+
+export interface MemberJob {
+  key: string;
+  jobId: string;
+  status: Job['status'];
+  itemsTotal: number;
+  itemsDone: number;
+  itemsFailed: number;
+}
+
+export async function listMemberJobs(db: DbOrTx, parentJobId: string): Promise<MemberJob[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['id', 'member_key', 'status', 'items_total', 'items_done', 'items_failed'])
+    .where('parent_job_id', '=', parentJobId)
+    .orderBy('member_key')
+    .execute();
+  return rows.map((r) => ({
+    key: r.member_key!,
+    jobId: r.id,
+    status: r.status,
+    itemsTotal: r.items_total,
+    itemsDone: r.items_done,
+    itemsFailed: r.items_failed,
+  }));
+}
+
+/**
+ * Whether every member job of a consensus has ended. Locks the parent row first, so two
+ * members ending at once cannot both miss each other's end.
+ */
+export async function allMembersSettled(db: DbOrTx, parentJobId: string): Promise<boolean> {
+  await sql`select id from jobs where id = ${parentJobId} for update`.execute(db);
+  const open = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('parent_job_id', '=', parentJobId)
     .where('status', 'in', ['queued', 'running'])
-    .returning('id')
+    .limit(1)
     .executeTakeFirst();
-  return !!row;
+  return !open;
+}
+
+/** Results of several jobs for a range of item indexes, for joining a consensus item by item. */
+export async function resultsForItems(db: DbOrTx, jobIds: string[], from: number, to: number): Promise<ResultRow[]> {
+  if (jobIds.length === 0) return [];
+  return db
+    .selectFrom('results')
+    .selectAll()
+    .where('job_id', 'in', jobIds)
+    .where('item_index', '>=', from)
+    .where('item_index', '<', to)
+    .execute();
+}
+
+export async function findParent(db: DbOrTx, jobId: string): Promise<string | null> {
+  const row = await db.selectFrom('jobs').select('parent_job_id').where('id', '=', jobId).executeTakeFirst();
+  return row?.parent_job_id ?? null;
 }
 
 export async function notifyJobFinished(db: DbOrTx, jobId: string): Promise<void> {

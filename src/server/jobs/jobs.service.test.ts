@@ -84,9 +84,10 @@ describe('recording task outcomes', () => {
     const meta = { executor: 'test', versionDigest: 'sha256:x', items };
     // One attempt wrote one item; a second attempt of the same task (the queue retried it after
     // an expiry while the first was still running) reports both.
-    await jobs.recordTaskOutcomes(t.db, { id: task.id, jobId: job.id, attempt: 1 }, [{ index: 0, output: { v: 1 }, durationMs: 1 }], meta);
+    await jobs.recordTaskOutcomes(t.db, boss, { id: task.id, jobId: job.id, attempt: 1 }, [{ index: 0, output: { v: 1 }, durationMs: 1 }], meta);
     const status = await jobs.recordTaskOutcomes(
       t.db,
+      boss,
       { id: task.id, jobId: job.id, attempt: 2 },
       [
         { index: 0, output: { v: 2 }, durationMs: 1 },
@@ -105,7 +106,7 @@ describe('recording task outcomes', () => {
     const job = await jobs.submitJob(t.db, boss, alice, { model: 'rdkit-descriptors', inputs: [{ smiles: 'C' }] });
     await jobs.cancelJob(t.db, alice, job.id);
     const task = await t.db.selectFrom('tasks').selectAll().where('job_id', '=', job.id).executeTakeFirstOrThrow();
-    await jobs.recordTaskOutcomes(t.db, { id: task.id, jobId: job.id, attempt: 1 }, [{ index: 0, output: {}, durationMs: 1 }], {
+    await jobs.recordTaskOutcomes(t.db, boss, { id: task.id, jobId: job.id, attempt: 1 }, [{ index: 0, output: {}, durationMs: 1 }], {
       executor: 'test',
       versionDigest: 'x',
       items: new Map(),

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Db, DbOrTx } from '../db/client';
 import type { NewResult, TaskItem } from '../db/types';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
+import { MAX_CONSENSUS_DEPTH, resolveMembers } from '../consensus/consensus.service';
 import { AppError } from '../errors';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
@@ -20,7 +21,8 @@ export async function submitJob(db: Db, boss: PgBoss, viewer: Viewer, input: TSu
 
 /**
  * Writes the job, its refused items, its tasks and their queue entries in one transaction:
- * either all of it exists or none of it.
+ * either all of it exists or none of it. A consensus job also gets one member job per member,
+ * written the same way; its own results are aggregated when they have all ended.
  */
 export async function createJob(
   db: Db,
@@ -30,42 +32,85 @@ export async function createJob(
   prepared: PreparedItem[],
   label?: string,
 ): Promise<Job> {
+  const jobId = await db.transaction().execute((tx) => insertJobTree(tx, boss, viewer, version, prepared, { label, depth: 0 }));
+  return (await repo.findJob(db, jobId))!;
+}
+
+function refusedResult(p: PreparedItem, version: ModelVersion): NewResult {
+  return {
+    job_id: '',
+    item_index: p.index,
+    status: 'failed',
+    input: JSON.stringify(p.submitted),
+    submitted: JSON.stringify(p.submitted),
+    output: null,
+    error_code: p.error!.code,
+    error: p.error!.message,
+    version_digest: version.digest,
+  };
+}
+
+async function insertJobTree(
+  tx: DbOrTx,
+  boss: PgBoss,
+  viewer: Viewer,
+  version: ModelVersion,
+  prepared: PreparedItem[],
+  o: { label?: string; parent?: { jobId: string; key: string }; depth: number },
+): Promise<string> {
   const valid: TaskItem[] = [];
   const refused: NewResult[] = [];
   for (const p of prepared) {
     if (p.input) valid.push({ index: p.index, input: p.input, ...(sameJson(p.input, p.submitted) ? {} : { submitted: p.submitted }) });
-    else
-      refused.push({
-        job_id: '',
-        item_index: p.index,
-        status: 'failed',
-        input: JSON.stringify(p.submitted),
-        submitted: JSON.stringify(p.submitted),
-        output: null,
-        error_code: p.error!.code,
-        error: p.error!.message,
-        version_digest: version.digest,
-      });
+    else refused.push(refusedResult(p, version));
   }
+  const runtime = version.runtime;
+  const isConsensus = runtime.kind === 'consensus';
   const batches: TaskItem[][] = [];
-  for (let i = 0; i < valid.length; i += version.batchSize) batches.push(valid.slice(i, i + version.batchSize));
+  if (!isConsensus) for (let i = 0; i < valid.length; i += version.batchSize) batches.push(valid.slice(i, i + version.batchSize));
 
-  const jobId = await db.transaction().execute(async (tx) => {
-    const id = await repo.insertJob(tx, {
-      ownerId: viewer.id,
-      modelVersionId: version.id,
-      itemsTotal: prepared.length,
-      itemsFailed: refused.length,
-      tasksTotal: batches.length,
-      label,
-    });
-    if (refused.length) await repo.insertResults(tx, refused.map((r) => ({ ...r, job_id: id })));
+  const id = await repo.insertJob(tx, {
+    ownerId: viewer.id,
+    modelVersionId: version.id,
+    itemsTotal: prepared.length,
+    itemsFailed: refused.length,
+    // A consensus job's one task is the aggregation of its members.
+    tasksTotal: isConsensus ? (valid.length ? 1 : 0) : batches.length,
+    label: o.label,
+    parent: o.parent,
+  });
+  if (refused.length) await repo.insertResults(tx, refused.map((r) => ({ ...r, job_id: id })));
+
+  if (runtime.kind === 'consensus' && valid.length) {
+    if (o.depth >= MAX_CONSENSUS_DEPTH) {
+      throw new AppError('INVALID_INPUT', `${version.slug}@${version.version} nests consensus models deeper than ${MAX_CONSENSUS_DEPTH}: an alias was moved into a cycle`);
+    }
+    // Aliases are resolved now: moving one later never changes this job.
+    for (const member of await resolveMembers(tx, runtime)) {
+      const memberPrepared = await prepareInputs(member.version.inputSchema, valid.map((v) => v.input));
+      const reindexed = memberPrepared.map((p, i) => ({ ...p, index: valid[i].index, submitted: valid[i].submitted ?? valid[i].input }));
+      await insertJobTree(tx, boss, viewer, member.version, reindexed, {
+        label: `member ${member.key}`,
+        parent: { jobId: id, key: member.key },
+        depth: o.depth + 1,
+      });
+    }
+    if (await repo.allMembersSettled(tx, id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: id }], tx);
+  } else {
     const taskIds = await repo.insertTasks(tx, id, batches);
     await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: id })), tx);
-    if (batches.length === 0) await repo.notifyJobFinished(tx, id);
-    return id;
-  });
-  return (await repo.findJob(db, jobId))!;
+  }
+  if (valid.length === 0) await onJobSettled(tx, boss, id);
+  return id;
+}
+
+/** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
+export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string): Promise<void> {
+  await repo.notifyJobFinished(tx, jobId);
+  const parent = await repo.findParent(tx, jobId);
+  if (parent && (await repo.allMembersSettled(tx, parent))) {
+    await enqueueMany(boss, 'consensus.aggregate', [{ jobId: parent }], tx);
+  }
 }
 
 function assertCanRead(viewer: Viewer, job: Job | undefined, jobId: string): asserts job is Job {
@@ -109,6 +154,7 @@ export async function cancelJob(db: DbOrTx, viewer: Viewer, jobId: string): Prom
  */
 export async function recordTaskOutcomes(
   db: Db,
+  boss: PgBoss,
   task: { id: string; jobId: string; attempt: number },
   outcomes: ItemOutcome[],
   meta: { executor: string; versionDigest: string; items: Map<number, TaskItem> },
@@ -131,12 +177,12 @@ export async function recordTaskOutcomes(
     }));
     const written = await repo.insertResults(tx, rows);
     const closed = await repo.finishTask(tx, task.id, 'done');
-    const status = await repo.addToJobCounts(tx, task.jobId, {
+    const { status, justFinished } = await repo.addToJobCounts(tx, task.jobId, {
       done: written.filter((w) => w.status === 'succeeded').length,
       failed: written.filter((w) => w.status === 'failed').length,
       tasks: closed ? 1 : 0,
     });
-    if (status !== 'running' && status !== 'queued') await repo.notifyJobFinished(tx, task.jobId);
+    if (justFinished) await onJobSettled(tx, boss, task.jobId);
     return status;
   });
 }

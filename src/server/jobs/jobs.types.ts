@@ -6,6 +6,9 @@ export interface Job {
   model: string;
   version: number;
   modelVersionId: string;
+  /** For a member job of a consensus: the consensus job, and which member this is. */
+  parentJobId: string | null;
+  memberKey: string | null;
   /** Set when the job runs a deprecated version. */
   warning: string | null;
   status: JobStatus;

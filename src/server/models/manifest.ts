@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DbOrTx } from '../db/client';
 import { AppError } from '../errors';
+import { defineConsensus } from '../consensus/consensus.service';
 import { ZModelManifest, type TModelManifest } from './models.schema';
 import { registerFromManifest } from './models.service';
 
@@ -53,20 +54,37 @@ async function digestFolder(dir: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Registers every `models/<name>/model.json` as a built-in model. */
+/**
+ * Registers every `models/<name>/model.json` as a built-in model: programs first, then the
+ * consensus models built on them, whose schemas come from their members.
+ */
 export async function seedBuiltInModels(db: DbOrTx, log: (line: string) => void = () => {}): Promise<string[]> {
   const root = path.join(projectRoot, 'models');
   const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
-  const seeded: string[] = [];
+  const manifests: Awaited<ReturnType<typeof loadManifest>>[] = [];
   for (const d of dirs) {
     const dir = path.join(root, d.name);
-    const has = await fs.access(path.join(dir, 'model.json')).then(() => true, () => false);
-    if (!has) continue;
-    const { manifest, codeDigest } = await loadManifest(dir);
-    const missing = manifest.requires.filter((program) => !onPath(program));
+    if (await fs.access(path.join(dir, 'model.json')).then(() => true, () => false)) manifests.push(await loadManifest(dir));
+  }
+  const consensusLast = (m: TModelManifest) => (m.runtime.kind === 'consensus' ? 1 : 0);
+  manifests.sort((a, b) => consensusLast(a.manifest) - consensusLast(b.manifest));
+
+  const seeded: string[] = [];
+  for (const { manifest: given, codeDigest } of manifests) {
+    const missing = given.requires.filter((program) => !onPath(program));
     if (missing.length) {
-      log(`skipped: ${manifest.slug} needs ${missing.join(', ')} on PATH (run \`npm run models:science\` to install them)`);
+      log(`skipped: ${given.slug} needs ${missing.join(', ')} on PATH (run \`npm run models:science\` to install them)`);
       continue;
+    }
+    let manifest = given;
+    if (given.runtime.kind === 'consensus') {
+      try {
+        const { inputSchema, outputSchema } = await defineConsensus(db, given.slug, given.runtime);
+        manifest = { ...given, inputSchema, outputSchema };
+      } catch (e) {
+        log(`skipped: ${given.slug}: ${(e as Error).message}`);
+        continue;
+      }
     }
     const { created } = await registerFromManifest(db, manifest, { ownerId: null, builtIn: true, codeDigest });
     log(`${created ? 'registered' : 'up to date'}: ${manifest.slug}@${manifest.version}`);

@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 export const ZJsonSchema = z.record(z.string(), z.unknown());
 
+/** Letters (case kept, as in logS), digits and dashes. */
+export const SLUG_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9-]{1,62}$/;
+export const ZSlug = z.string().regex(SLUG_PATTERN, 'slug: letters, digits and dashes, 2–63 characters, e.g. logS-consensus');
+
 export const ZProcessRuntime = z.object({
   kind: z.literal('process'),
   /** argv of the model program; the first element is looked up on PATH. */
@@ -37,7 +41,34 @@ export const ZKubernetesRuntime = z.object({
   env: z.record(z.string(), z.string()).optional(),
 });
 
-export const ZRuntimeSpec = z.discriminatedUnion('kind', [ZProcessRuntime, ZHttpRuntime, ZKubernetesRuntime]);
+/** One member of a consensus: a model version or alias, and the output field it contributes. */
+export const ZConsensusMember = z.object({
+  /** `slug@3` or `slug@production`; resolved when a job starts, so a running job never changes. */
+  ref: z.string().min(2).max(200),
+  field: z.string().min(1).max(100),
+  /** Key of this member in results; defaults to the slug. */
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/).optional(),
+  weight: z.number().positive().optional(),
+  /** Linear transform to common units: value × scale + offset. */
+  scale: z.number().optional(),
+  offset: z.number().optional(),
+});
+export type TConsensusMember = z.infer<typeof ZConsensusMember>;
+
+/** A model aggregated on the fly from other models. */
+export const ZConsensusRuntime = z.object({
+  kind: z.literal('consensus'),
+  members: z.array(ZConsensusMember).min(2, 'a consensus needs at least two members').max(20),
+  strategy: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** The least number of members that must succeed for an item. */
+  quorum: z.number().int().min(1),
+  /** Name of the consensus value in the output. */
+  outputField: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,40}$/).default('value'),
+});
+export type TConsensusRuntime = z.infer<typeof ZConsensusRuntime>;
+
+export const ZRuntimeSpec = z.discriminatedUnion('kind', [ZProcessRuntime, ZHttpRuntime, ZKubernetesRuntime, ZConsensusRuntime]);
 export type TRuntimeSpec = z.infer<typeof ZRuntimeSpec>;
 export type THttpRuntime = z.infer<typeof ZHttpRuntime>;
 
@@ -49,7 +80,7 @@ export const ZResources = z.object({
 
 /** The manifest file (`model.json`) beside a model's code. */
 export const ZModelManifest = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lowercase letters, digits and dashes, 2–63 characters'),
+  slug: ZSlug,
   name: z.string().min(1),
   version: z.number().int().positive(),
   task: z.string().min(1),

@@ -36,7 +36,7 @@ export async function getModel(db: DbOrTx, slug: string): Promise<ModelDetail> {
  * callers who name them.
  */
 export async function resolveModelRef(db: DbOrTx, ref: string): Promise<ModelVersion> {
-  const match = /^([a-z0-9][a-z0-9-]*)(?:@([a-z0-9-]+))?$/.exec(ref.trim());
+  const match = /^([a-zA-Z0-9][a-zA-Z0-9-]*)(?:@([a-z0-9-]+))?$/.exec(ref.trim());
   if (!match) {
     throw new AppError('INVALID_INPUT', `"${ref}" is not a model reference; use "slug", "slug@3", "slug@latest" or "slug@production"`);
   }

@@ -6,7 +6,7 @@ import type { TModelManifest } from './models.schema';
 import { versionDigest } from './models.service';
 import type { ModelVersion } from './models.types';
 import { runSmokeTest, type SmokeDeps } from './smoke-test.service';
-import { createDraftVersion, createModel, publishVersion, updateDraftVersion } from './versions.service';
+import { createDraftVersion, createModel, publishVersion, updateDraftVersion, withDerivedSchemas } from './versions.service';
 
 export interface ManifestRegistration {
   slug: string;
@@ -27,7 +27,7 @@ export async function registerManifest(
   manifest: TModelManifest,
   opts: { publish: boolean; aliases?: string[] },
 ): Promise<ManifestRegistration> {
-  const spec = {
+  const spec = await withDerivedSchemas(deps.db, manifest.slug, {
     runtime: manifest.runtime,
     inputSchema: manifest.inputSchema,
     outputSchema: manifest.outputSchema,
@@ -35,7 +35,7 @@ export async function registerManifest(
     batchSize: manifest.batchSize,
     timeoutMs: manifest.timeoutMs,
     example: manifest.example ?? null,
-  };
+  });
   if (!(await repo.findModelOwner(deps.db, manifest.slug))) {
     await createModel(deps.db, viewer, { slug: manifest.slug, name: manifest.name, task: manifest.task, description: manifest.description, tags: manifest.tags });
   }

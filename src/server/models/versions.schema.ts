@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ZJsonSchema, ZResources, ZRuntimeSpec } from './models.schema';
+import { ZJsonSchema, ZResources, ZRuntimeSpec, ZSlug } from './models.schema';
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lowercase letters, digits and dashes, 2–63 characters');
+const slug = ZSlug;
 
 export const ZCreateModelInput = z.object({
   slug,

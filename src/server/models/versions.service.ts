@@ -2,6 +2,9 @@ import type { DbOrTx } from '../db/client';
 import type { SmokeTestRecord } from '../db/types';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
+import type { Kysely } from 'kysely';
+import { assertAcyclic, defineConsensus } from '../consensus/consensus.service';
+import type { DB } from '../db/types';
 import * as repo from './models.repository';
 import { versionDigest } from './models.service';
 import type { ModelSummary, ModelVersion } from './models.types';
@@ -45,9 +48,17 @@ export async function createModel(
   return (await repo.findModelBySlug(db, m.slug))!;
 }
 
-export async function createDraftVersion(db: DbOrTx, viewer: Viewer, slug: string, spec: TVersionSpec): Promise<ModelVersion> {
-  assertMayUseRuntime(viewer, spec);
+/** A consensus's schemas are derived from its members, whatever the caller sent. */
+export async function withDerivedSchemas(db: DbOrTx, slug: string, spec: TVersionSpec): Promise<TVersionSpec> {
+  if (spec.runtime.kind !== 'consensus') return spec;
+  const { inputSchema, outputSchema } = await defineConsensus(db, slug, spec.runtime);
+  return { ...spec, inputSchema, outputSchema };
+}
+
+export async function createDraftVersion(db: DbOrTx, viewer: Viewer, slug: string, given: TVersionSpec): Promise<ModelVersion> {
+  assertMayUseRuntime(viewer, given);
   const model = await editableModel(db, viewer, slug);
+  const spec = await withDerivedSchemas(db, slug, given);
   const id = await repo.insertVersion(db, {
     modelId: model.id,
     version: await repo.nextVersionNumber(db, model.id),
@@ -67,10 +78,11 @@ function immutable(v: ModelVersion): AppError {
 }
 
 /** Edits a draft; a validated draft goes back to draft, since its smoke test no longer applies. */
-export async function updateDraftVersion(db: DbOrTx, viewer: Viewer, versionId: string, spec: TVersionSpec): Promise<ModelVersion> {
-  assertMayUseRuntime(viewer, spec);
+export async function updateDraftVersion(db: DbOrTx, viewer: Viewer, versionId: string, given: TVersionSpec): Promise<ModelVersion> {
+  assertMayUseRuntime(viewer, given);
   const version = await editableVersion(db, viewer, versionId);
   if (version.status !== 'draft' && version.status !== 'validated') throw immutable(version);
+  const spec = await withDerivedSchemas(db, version.slug, given);
   await repo.updateVersionContent(db, versionId, { ...spec, digest: versionDigest(spec) });
   return (await repo.findVersion(db, { id: versionId }))!;
 }
@@ -119,7 +131,13 @@ export async function setAlias(db: DbOrTx, viewer: Viewer, slug: string, alias: 
     if (target.status !== 'published') {
       throw new AppError('CONFLICT', `${slug}@${version} is ${target.status}; aliases point only at published versions`);
     }
-    await repo.upsertAlias(db, { modelId: model.id, name: alias, versionId: target.id, userId: viewer.id });
+    const move = async (tx: DbOrTx) => {
+      await repo.upsertAlias(tx, { modelId: model.id, name: alias, versionId: target.id, userId: viewer.id });
+      // Through aliases, a move can close a loop of consensus models: check with the alias moved.
+      await assertAcyclic(tx, slug, target);
+    };
+    if (db.isTransaction) await move(db);
+    else await (db as Kysely<DB>).transaction().execute(move);
   }
   return repo.listAliases(db, model.id);
 }

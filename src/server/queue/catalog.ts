@@ -5,6 +5,9 @@ import type { Queue } from 'pg-boss';
 export const ZTaskRunPayload = z.object({ taskId: z.uuid(), jobId: z.uuid() });
 export type TTaskRunPayload = z.infer<typeof ZTaskRunPayload>;
 
+/** Payload of `consensus.aggregate`: the consensus job whose members have all ended. */
+export const ZAggregatePayload = z.object({ jobId: z.uuid() });
+
 export interface QueueDefinition<S extends z.ZodType> {
   schema: S;
   options: Omit<Queue, 'name'>;
@@ -31,6 +34,10 @@ export const queueCatalog = {
       expireInSeconds: 30 * 60,
       deadLetter: 'task.dead',
     },
+  },
+  'consensus.aggregate': {
+    schema: ZAggregatePayload,
+    options: { notify: true, retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 30 * 60 },
   },
 } satisfies Record<string, QueueDefinition<z.ZodType>>;
 

@@ -43,6 +43,8 @@ export class ModelProcess {
       cwd: spec.cwd,
       env: { ...process.env, OMP_NUM_THREADS: '1', ...spec.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so killing a model also kills what it started (xtb, vina, …).
+      detached: true,
     });
     this.child.stdin.on('error', () => {}); // EPIPE after a crash is reported through 'exit'
     this.child.stderr.on('data', (chunk: Buffer) => {
@@ -146,7 +148,13 @@ export class ModelProcess {
   }
 
   kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (this.exited) return;
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
+      else this.child.kill('SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
   }
 
   /** Closes stdin (the contract's "no more work") and waits briefly before killing. */

@@ -1,5 +1,6 @@
 import { createDb } from './db/client';
 import { migrateToLatest } from './db/migrate';
+import { seedReferenceDatasets } from './evaluations/evaluations.service';
 import { seedBuiltInModels } from './models/manifest';
 import { createBoss, ensureQueues } from './queue/boss';
 
@@ -18,6 +19,7 @@ export async function prepareDatabase(url: string, log: (line: string) => void =
     }
     const seeded = await seedBuiltInModels(db, (l) => log(`model ${l}`));
     log(`built-in models: ${seeded.join(', ')}`);
+    await seedReferenceDatasets(db, log);
   } finally {
     await db.destroy();
   }

@@ -1,3 +1,4 @@
+import { datasetsRouter, evaluationsRouter } from './routers/evaluations';
 import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
 import { modelsRouter } from './routers/models';
@@ -11,6 +12,8 @@ export const appRouter = router({
   jobs: jobsRouter,
   tokens: tokensRouter,
   me: meRouter,
+  datasets: datasetsRouter,
+  evaluations: evaluationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,194 @@
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { PgBoss } from 'pg-boss';
+import { moleculeFields } from '../chem/inputs';
+import { fitInverseError, fitStacking, type EvaluationRow } from '../consensus/fit';
+import { memberKey } from '../consensus/consensus.service';
+import { regressionMetrics } from '../consensus/metrics';
+import type { Db, DbOrTx } from '../db/client';
+import { AppError } from '../errors';
+import * as jobsRepo from '../jobs/jobs.repository';
+import { getJob, submitJob } from '../jobs/jobs.service';
+import { projectRoot } from '../models/manifest';
+import { getVersionById, resolveModelRef } from '../models/models.service';
+import type { ModelVersion } from '../models/models.types';
+import { runSmokeTest, type SmokeDeps } from '../models/smoke-test.service';
+import { createDraftVersion, publishVersion } from '../models/versions.service';
+import type { Viewer } from '../users/viewer';
+import { parseMeasuredCsv } from './csv';
+import * as datasets from './datasets.repository';
+import * as repo from './evaluations.repository';
+
+/** Folders whose CSV files can be named instead of uploaded (DATASETS_DIR, colon-separated). */
+function datasetRoots(): string[] {
+  return (process.env.DATASETS_DIR ?? path.resolve(projectRoot, '../shared/data')).split(':').filter(Boolean);
+}
+
+export async function createDatasetFromCsv(
+  db: DbOrTx,
+  viewer: Viewer | null,
+  d: { name: string; csv: string; source?: string; smilesColumn?: string; valueColumn?: string; units?: string },
+) {
+  const { rows, valueColumn } = parseMeasuredCsv(d.csv, d);
+  const id = await datasets.insertDataset(db, {
+    ownerId: viewer?.id ?? null,
+    name: d.name,
+    source: d.source ?? 'upload',
+    valueName: valueColumn,
+    units: d.units ?? null,
+    rows,
+  });
+  return (await datasets.findDataset(db, id))!;
+}
+
+/** A CSV file on the server, by name, from one of the dataset folders. */
+export async function importServerDataset(db: DbOrTx, viewer: Viewer, d: { file: string; name?: string; units?: string }) {
+  const roots = datasetRoots();
+  const file = roots.map((r) => path.resolve(r, d.file)).find((f) => roots.some((r) => f.startsWith(path.resolve(r) + path.sep)) && existsSync(f));
+  if (!file) throw new AppError('NOT_FOUND', `no file "${d.file}" in the dataset folders (${roots.join(', ')}); upload it instead`);
+  return createDatasetFromCsv(db, viewer, { name: d.name ?? path.basename(file, '.csv'), csv: await fs.readFile(file, 'utf8'), source: `file:${path.basename(file)}`, units: d.units });
+}
+
+/** The shared reference data (Huuskonen solubility), read from ../shared/data when it is there. */
+export async function seedReferenceDatasets(db: DbOrTx, log: (line: string) => void = () => {}): Promise<void> {
+  const file = path.join(datasetRoots()[0] ?? '', 'huuskonen-solubility-train.csv');
+  if (!existsSync(file)) return log(`skipped: reference dataset ${file} not found`);
+  const source = 'file:huuskonen-solubility-train.csv';
+  if (await datasets.findSharedDatasetBySource(db, source)) return;
+  const d = await createDatasetFromCsv(db, null, { name: 'Huuskonen aqueous solubility (train)', csv: await fs.readFile(file, 'utf8'), source, units: 'log10(mol/L)' });
+  log(`reference dataset: ${d.name}, ${d.rowCount} molecules`);
+}
+
+async function visibleDataset(db: DbOrTx, viewer: Viewer, id: string) {
+  const d = await datasets.findDataset(db, id);
+  if (!d || (d.ownerId !== null && d.ownerId !== viewer.id && viewer.role !== 'admin')) throw new AppError('NOT_FOUND', `no dataset ${id} visible to you`);
+  return d;
+}
+
+export async function listDatasets(db: DbOrTx, viewer: Viewer) {
+  return datasets.listDatasets(db, viewer.id);
+}
+
+function numericFields(v: ModelVersion): string[] {
+  const props = (v.outputSchema.properties ?? {}) as Record<string, { type?: string }>;
+  return Object.entries(props).filter(([, p]) => p.type === 'number' || p.type === 'integer').map(([k]) => k);
+}
+
+/** Runs a model or consensus on a dataset's molecules as an ordinary job, to compare with the measured values. */
+export async function startEvaluation(db: Db, boss: PgBoss, viewer: Viewer, e: { model: string; datasetId: string; outputField?: string }) {
+  const version = await resolveModelRef(db, e.model);
+  const dataset = await visibleDataset(db, viewer, e.datasetId);
+  const fields = numericFields(version);
+  const field =
+    e.outputField ?? (version.runtime.kind === 'consensus' ? version.runtime.outputField : fields.includes(dataset.valueName) ? dataset.valueName : fields[0]);
+  if (!field || !fields.includes(field)) {
+    throw new AppError('INVALID_INPUT', `${version.slug} has no numeric output "${field ?? ''}" to compare with ${dataset.valueName}; choose one of ${fields.join(', ') || '(none)'}`);
+  }
+  const smilesField = moleculeFields(version.inputSchema).find((f) => f.format === 'smiles')?.name;
+  if (!smilesField) throw new AppError('INVALID_INPUT', `${version.slug} takes no SMILES input, so it cannot be evaluated on a SMILES dataset`);
+  const rows = await datasets.datasetRows(db, dataset.id);
+  const job = await submitJob(db, boss, viewer, {
+    model: `${version.slug}@${version.version}`,
+    inputs: rows.map((r) => ({ [smilesField]: r.smiles })),
+    label: `evaluation on ${dataset.name}`,
+  });
+  const id = await repo.insertEvaluation(db, { ownerId: viewer.id, datasetId: dataset.id, jobId: job.id, outputField: field });
+  return { id, jobId: job.id };
+}
+
+export async function listEvaluations(db: DbOrTx, viewer: Viewer, q: { limit: number; offset: number }) {
+  const rows = await repo.listEvaluations(db, viewer.id, q.limit, q.offset);
+  return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), dataset: r.dataset, model: r.slug, version: r.version, field: r.output_field, status: r.status, jobId: r.job_id }));
+}
+
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * The evaluation so far: per molecule, the measured value, the prediction and (for a
+ * consensus) each member's value; RMSE, MAE, R² and n for the model and each member side by side.
+ */
+export async function getEvaluation(db: DbOrTx, viewer: Viewer, id: string) {
+  const e = await repo.findEvaluation(db, id);
+  if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
+  const [job, dataset] = await Promise.all([getJob(db, viewer, e.job_id), datasets.findDataset(db, e.dataset_id)]);
+  const version = await getVersionById(db, job.modelVersionId);
+  const [rows, own] = await Promise.all([datasets.datasetRows(db, e.dataset_id), repo.outputsByItem(db, job.id)]);
+
+  // Members' values come from their own jobs, with the consensus's unit transforms applied.
+  const members: { key: string; field: string; values: Map<number, number | null> }[] = [];
+  if (version.runtime.kind === 'consensus') {
+    const memberJobs = new Map((await jobsRepo.listMemberJobs(db, job.id)).map((m) => [m.key, m.jobId]));
+    for (const m of version.runtime.members) {
+      const key = memberKey(m);
+      const outputs = memberJobs.has(key) ? await repo.outputsByItem(db, memberJobs.get(key)!) : new Map();
+      const values = new Map<number, number | null>();
+      for (const [i, out] of outputs) {
+        const v = finite(out?.[m.field]);
+        values.set(i, v === null ? null : v * (m.scale ?? 1) + (m.offset ?? 0));
+      }
+      members.push({ key, field: m.field, values });
+    }
+  }
+  const points = rows.map((r) => ({
+    index: r.index,
+    smiles: r.smiles,
+    measured: r.measured,
+    predicted: finite(own.get(r.index)?.[e.output_field]),
+    members: Object.fromEntries(members.map((m) => [m.key, m.values.get(r.index) ?? null])),
+  }));
+  const metricsOf = (pick: (p: (typeof points)[number]) => number | null) =>
+    regressionMetrics(points.flatMap((p) => (pick(p) === null ? [] : [{ predicted: pick(p)!, measured: p.measured }])));
+  const metrics = [
+    { name: `${version.slug}@${version.version}`, role: version.runtime.kind === 'consensus' ? 'consensus' : 'model', field: e.output_field, ...metricsOf((p) => p.predicted) },
+    ...members.map((m) => ({ name: m.key, role: 'member', field: m.field, ...metricsOf((p) => p.members[m.key]) })),
+  ];
+  return {
+    id: e.id,
+    createdAt: new Date(e.created_at).toISOString(),
+    dataset: dataset!,
+    model: version.slug,
+    version: version.version,
+    isConsensus: version.runtime.kind === 'consensus',
+    strategy: version.runtime.kind === 'consensus' ? version.runtime.strategy : null,
+    outputField: e.output_field,
+    job,
+    metrics,
+    points,
+  };
+}
+
+/**
+ * Fits an inverse-error or stacking consensus from a finished evaluation and publishes it as
+ * the consensus's next version (smoke-tested like any version).
+ */
+export async function fitFromEvaluation(
+  deps: SmokeDeps,
+  viewer: Viewer,
+  evaluationId: string,
+  strategy: 'inverse-error' | 'stacking',
+) {
+  const evaluation = await getEvaluation(deps.db, viewer, evaluationId);
+  if (evaluation.job.status !== 'succeeded') throw new AppError('CONFLICT', `the evaluation is ${evaluation.job.status}; fit from a finished one`);
+  const version = await resolveModelRef(deps.db, `${evaluation.model}@${evaluation.version}`);
+  if (version.runtime.kind !== 'consensus') throw new AppError('INVALID_INPUT', `${evaluation.model} is not a consensus; only a consensus has members to weigh`);
+  const rows: EvaluationRow[] = evaluation.points.map((p) => ({ measured: p.measured, predictions: p.members }));
+  let params: Record<string, unknown>;
+  try {
+    params = strategy === 'inverse-error' ? { ...fitInverseError(rows) } : { coefficients: fitStacking(rows) };
+  } catch (e) {
+    throw new AppError('INVALID_INPUT', (e as Error).message);
+  }
+  const runtime = { ...version.runtime, strategy, params: { ...version.runtime.params, ...params } };
+  const draft = await createDraftVersion(deps.db, viewer, version.slug, {
+    runtime,
+    inputSchema: version.inputSchema,
+    outputSchema: version.outputSchema,
+    resources: version.resources,
+    batchSize: version.batchSize,
+    timeoutMs: version.timeoutMs,
+    example: version.example,
+  });
+  const { result } = await runSmokeTest(deps, viewer, draft.id);
+  if (!result.ok) throw new AppError(result.code === 'INVALID_INPUT' ? 'INVALID_INPUT' : 'MODEL_ERROR', `the fitted version ${version.slug}@${draft.version} failed its smoke test: ${result.message}`);
+  return { version: await publishVersion(deps.db, viewer, draft.id), params };
+}

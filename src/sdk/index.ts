@@ -101,6 +101,18 @@ export function createGatewayClient(opts: GatewayClientOptions) {
       publish: (versionId: string, aliases: string[] = []) => call(trpc.versions.publish.mutate({ versionId, aliases })),
       deprecate: (versionId: string) => call(trpc.versions.deprecate.mutate({ versionId })),
     },
+    datasets: {
+      list: () => call(trpc.datasets.list.query()),
+      /** A CSV with a SMILES column and a measured value. */
+      upload: (input: GatewayInputs['datasets']['upload']) => call(trpc.datasets.upload.mutate(input)),
+    },
+    evaluations: {
+      /** Runs a model or consensus on a dataset as an ordinary job; read it with `get` (or wait on `jobId`). */
+      create: (input: GatewayInputs['evaluations']['create']) => call(trpc.evaluations.create.mutate(input)),
+      get: (id: string) => call(trpc.evaluations.get.query({ id })),
+      /** Publishes the consensus's next version with weights (inverse-error) or coefficients (stacking) fitted on it. */
+      fit: (id: string, strategy: 'inverse-error' | 'stacking') => call(trpc.evaluations.fit.mutate({ id, strategy })),
+    },
     /** Points `alias` (e.g. production) at a published version; `null` removes it. */
     setAlias: (slug: string, alias: string, version: number | null) => call(trpc.models.setAlias.mutate({ slug, alias, version })),
     /**

@@ -87,14 +87,20 @@ export const ZModelManifest = z.object({
   description: z.string().default(''),
   tags: z.array(z.string()).default([]),
   runtime: ZRuntimeSpec,
-  inputSchema: ZJsonSchema,
-  outputSchema: ZJsonSchema,
+  /** Derived from the members for a consensus; required for every other runtime. */
+  inputSchema: ZJsonSchema.default({}),
+  outputSchema: ZJsonSchema.default({}),
   resources: ZResources.default({}),
   batchSize: z.number().int().min(1).max(10_000).default(50),
   timeoutMs: z.number().int().positive().default(60_000),
   example: z.record(z.string(), z.unknown()).optional(),
   /** Programs that must be on PATH; a built-in whose programs are missing is skipped at seeding. */
   requires: z.array(z.string().min(1)).default([]),
+}).superRefine((m, ctx) => {
+  if (m.runtime.kind === 'consensus') return;
+  for (const key of ['inputSchema', 'outputSchema'] as const) {
+    if (Object.keys(m[key]).length === 0) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required: a JSON Schema of the model's ${key === 'inputSchema' ? 'input' : 'output'}` });
+  }
 });
 export type TModelManifest = z.infer<typeof ZModelManifest>;
 

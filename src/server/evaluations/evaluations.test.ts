@@ -85,6 +85,7 @@ describe.skipIf(!existsSync(HUUSKONEN))('evaluation against experiment (Huuskone
     expect(inverse.version).toMatchObject({ version: 2, status: 'published', runtime: { strategy: 'inverse-error' } });
     expect(Object.keys((inverse.params as { errors: object }).errors).sort()).toEqual(['esol', 'ocl']);
     const stacked = await evaluations.fitFromEvaluation({ db: t.db, boss, watcher }, admin, evaluationId, 'stacking');
+    console.log('fitted on the evaluation:', JSON.stringify({ inverseError: inverse.params, stacking: stacked.params }));
     expect(stacked.version).toMatchObject({ version: 3, runtime: { strategy: 'stacking' } });
     expect((await resolveModelRef(t.db, 'logS-consensus')).version).toBe(3);
 

@@ -9,6 +9,7 @@ export class AppNav {
   }
 
   models = () => this.page.getByTestId('nav-models').click();
+  registerModel = () => this.page.getByTestId('nav-register-model').click();
   jobs = () => this.page.getByTestId('nav-jobs').click();
   newJob = () => this.page.getByTestId('nav-new-job').click();
   settings = () => this.page.getByTestId('nav-settings').click();

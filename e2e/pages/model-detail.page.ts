@@ -9,6 +9,9 @@ export class ModelDetailPage {
   readonly canonical: Locator;
   readonly errorCode: Locator;
   readonly errorMessage: Locator;
+  readonly versionPicker: Locator;
+  readonly publishedBanner: Locator;
+  readonly usage: Locator;
 
   constructor(readonly page: Page) {
     this.smiles = page.getByTestId('tryit-field-smiles');
@@ -19,6 +22,9 @@ export class ModelDetailPage {
     this.canonical = page.getByTestId('prediction-canonical');
     this.errorCode = page.getByTestId('prediction-error-code');
     this.errorMessage = page.getByTestId('prediction-error-message');
+    this.versionPicker = page.getByTestId('tryit-version');
+    this.publishedBanner = page.getByTestId('model-published-banner');
+    this.usage = page.getByTestId('usage-card');
   }
 
   async predict(smiles: string) {
@@ -29,5 +35,9 @@ export class ModelDetailPage {
 
   value(field: string): Locator {
     return this.page.getByTestId(`prediction-value-${field}`);
+  }
+
+  alias(name: string): Locator {
+    return this.page.getByTestId(`model-alias-${name}`);
   }
 }

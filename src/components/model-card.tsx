@@ -10,6 +10,7 @@ export function ModelCard({ model }: { model: ModelSummary }) {
           {model.name}
         </h3>
         {model.builtIn && <Badge tone="purple">built-in</Badge>}
+        {model.latestVersion === null && <Badge testId="model-card-draft">draft</Badge>}
       </div>
       <code className="slug">{model.slug}</code>
       <p className="model-card-desc">{model.description || 'No description.'}</p>

@@ -2,19 +2,20 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { formatDate } from '@/lib/format';
-import { latestRunnableVersion } from '@/lib/schema';
+import { aliasesByVersion, canEditModel } from '@/lib/model-refs';
 import { useTRPC } from '@/lib/trpc';
-import { Badge } from './badge';
-import { CodeSnippets } from './code-snippets';
+import { AliasEditor } from './alias-editor';
 import { ErrorBox } from './error-box';
-import { SchemaTable } from './schema-table';
-import { TryItForm } from './try-it-form';
+import { ModelDraftsCard } from './model-drafts-card';
+import { ModelHeader } from './model-header';
+import { TryItCard } from './try-it-card';
+import { UsageCard } from './usage-card';
 import { VersionsTable } from './versions-table';
 
-export function ModelDetailView({ slug }: { slug: string }) {
+export function ModelDetailView({ slug, publishedVersion }: { slug: string; publishedVersion?: number }) {
   const trpc = useTRPC();
   const model = useQuery(trpc.models.get.queryOptions({ slug }));
+  const viewer = useQuery(trpc.me.get.queryOptions(undefined, { staleTime: 5 * 60_000 }));
 
   if (model.isPending) {
     return (
@@ -35,73 +36,40 @@ export function ModelDetailView({ slug }: { slug: string }) {
   }
 
   const m = model.data;
-  const latest = latestRunnableVersion(m);
+  const canEdit = canEditModel(m, viewer.data);
+  const runnable = m.versions.filter((v) => v.status === 'published' || v.status === 'deprecated');
+  const justPublished = publishedVersion !== undefined && m.versions.some((v) => v.version === publishedVersion && v.status === 'published');
+  const productionHere = m.aliases.production === publishedVersion;
   return (
     <div className="stack">
-      <div className="breadcrumbs muted">
-        <Link href="/models">Models</Link> / <span>{m.slug}</span>
-      </div>
-      <div className="page-head">
-        <div>
-          <h1 data-testid="model-name">{m.name}</h1>
-          <div className="row wrap">
-            <code className="slug" data-testid="model-slug">
-              {m.slug}
-            </code>
-            <Badge tone="blue" testId="model-task">
-              {m.task}
-            </Badge>
-            {m.builtIn && <Badge tone="purple">built-in</Badge>}
-            {latest && <Badge tone="green">v{latest.version} published</Badge>}
-            {m.tags.map((t) => (
-              <span key={t} className="tag">
-                {t}
-              </span>
-            ))}
-          </div>
-        </div>
-        <Link href={`/jobs/new?model=${encodeURIComponent(m.slug)}`} className="btn btn-primary" data-testid="run-batch-link">
-          Run a batch job
-        </Link>
-      </div>
-      <p className="lead" data-testid="model-description">
-        {m.description || 'No description.'}
-      </p>
-      <p className="muted small">
-        Owner {m.ownerEmail ?? 'gateway (built-in)'} · registered {formatDate(m.createdAt)}
-      </p>
-
-      <section className="card">
-        <h2>Try it</h2>
-        {latest ? (
-          <TryItForm key={`${m.slug}@${latest.version}`} slug={m.slug} version={latest} />
-        ) : (
-          <p className="muted">This model has no published version yet, so it cannot run.</p>
-        )}
-      </section>
-
-      {latest && (
-        <div className="two-col">
-          <section className="card">
-            <h2>Input schema</h2>
-            <SchemaTable schema={latest.inputSchema} testId="input-schema" />
-          </section>
-          <section className="card">
-            <h2>Output schema</h2>
-            <SchemaTable schema={latest.outputSchema} testId="output-schema" />
-          </section>
+      <ModelHeader model={m} />
+      {justPublished && (
+        <div className="alert alert-success" role="status" data-testid="model-published-banner">
+          <strong>v{publishedVersion} is published.</strong>
+          {productionHere ? (
+            <span>
+              <code>{m.slug}@production</code> now runs it.
+            </span>
+          ) : (
+            <span>
+              Callers run it as <code>{`${m.slug}@${publishedVersion}`}</code>.
+            </span>
+          )}
+          <span>Try it below.</span>
         </div>
       )}
-
-      <section className="card">
+      <TryItCard model={m} />
+      <UsageCard slug={m.slug} />
+      <section className="card stack-sm">
         <h2>Versions</h2>
-        <VersionsTable versions={m.versions} />
+        {runnable.length ? (
+          <VersionsTable versions={runnable} aliases={aliasesByVersion(m)} canEdit={canEdit} />
+        ) : (
+          <p className="muted">No published versions yet.</p>
+        )}
+        {canEdit && (runnable.some((v) => v.status === 'published') || Object.keys(m.aliases).length > 0) && <AliasEditor model={m} />}
       </section>
-
-      <section className="card">
-        <h2>Call it from code</h2>
-        <CodeSnippets slug={m.slug} example={latest?.example ?? { smiles: 'CCO' }} />
-      </section>
+      {canEdit && !m.builtIn && <ModelDraftsCard model={m} />}
     </div>
   );
 }

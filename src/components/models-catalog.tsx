@@ -1,9 +1,11 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import { useDebounced } from '@/lib/use-debounced';
+import { CatalogFilters, NO_FILTERS, type CatalogFilterValues } from './catalog-filters';
 import { EmptyState } from './empty-state';
 import { ErrorBox } from './error-box';
 import { ModelCard } from './model-card';
@@ -14,21 +16,27 @@ const PAGE_SIZE = 12;
 
 export function ModelsCatalog() {
   const trpc = useTRPC();
-  const [search, setSearch] = useState('');
-  const [task, setTask] = useState('');
+  const [filters, setFilters] = useState<CatalogFilterValues>(NO_FILTERS);
   const [offset, setOffset] = useState(0);
-  const debounced = useDebounced(search.trim(), 300);
+  const debounced = useDebounced(filters.search.trim(), 300);
 
   const list = useQuery(
     trpc.models.list.queryOptions(
-      { search: debounced || undefined, task: task || undefined, limit: PAGE_SIZE, offset },
+      {
+        search: debounced || undefined,
+        task: filters.task || undefined,
+        tag: filters.tag || undefined,
+        owner: filters.owner || undefined,
+        status: filters.status || undefined,
+        limit: PAGE_SIZE,
+        offset,
+      },
       { placeholderData: keepPreviousData },
     ),
   );
-  const facets = useQuery(trpc.models.tasks.queryOptions(undefined, { staleTime: 60_000 }));
-  const tasks = facets.data ?? [];
-
+  const filtered = !!(debounced || filters.task || filters.tag || filters.owner || filters.status);
   const items = list.data?.items ?? [];
+
   return (
     <div>
       <div className="page-head">
@@ -36,36 +44,17 @@ export function ModelsCatalog() {
           <h1>Models</h1>
           <p className="muted">Registered predictors you can run on one molecule or a whole library.</p>
         </div>
+        <Link href="/models/new" className="btn btn-primary" data-testid="register-model-link">
+          Register a model
+        </Link>
       </div>
-      <div className="toolbar">
-        <input
-          className="input search"
-          type="search"
-          placeholder="Search by name, slug, description or tag…"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setOffset(0);
-          }}
-          data-testid="models-search"
-        />
-        <select
-          className="input select"
-          value={task}
-          onChange={(e) => {
-            setTask(e.target.value);
-            setOffset(0);
-          }}
-          data-testid="models-task-filter"
-        >
-          <option value="">All tasks</option>
-          {tasks.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </div>
+      <CatalogFilters
+        value={filters}
+        onChange={(v) => {
+          setFilters(v);
+          setOffset(0);
+        }}
+      />
       {list.error && <ErrorBox error={list.error} testId="models-error" />}
       {list.isPending ? (
         <div className="grid" data-testid="models-skeleton">
@@ -75,7 +64,15 @@ export function ModelsCatalog() {
         </div>
       ) : items.length === 0 ? (
         <EmptyState title="No models match" testId="models-empty">
-          {debounced || task ? 'Try another search or clear the task filter.' : 'No models are registered yet.'}
+          {filtered ? (
+            <button type="button" className="link" onClick={() => setFilters(NO_FILTERS)} data-testid="models-clear-filters">
+              Clear the filters
+            </button>
+          ) : (
+            <>
+              No models are registered yet. <Link href="/models/new">Register the first one</Link>.
+            </>
+          )}
         </EmptyState>
       ) : (
         <>

@@ -20,8 +20,8 @@ function initialValues(version: ModelVersion): Record<string, string> {
   );
 }
 
-/** A form generated from the version's input schema: one input per property. */
-export function TryItForm({ slug, version }: { slug: string; version: ModelVersion }) {
+/** A form generated from the version's input schema: one input per property. `modelRef` is what it runs (`slug@production`, `slug@3`). */
+export function TryItForm({ modelRef, version }: { modelRef: string; version: ModelVersion }) {
   const trpc = useTRPC();
   const fields = schemaFields(version.inputSchema);
   const smilesField = fields.find((f) => f.format === 'smiles')?.name;
@@ -42,7 +42,7 @@ export function TryItForm({ slug, version }: { slug: string; version: ModelVersi
     );
     startedAt.current = performance.now();
     setRoundTripMs(null);
-    predict.mutate({ model: `${slug}@${version.version}`, input });
+    predict.mutate({ model: modelRef, input });
   }
 
   return (
@@ -92,7 +92,11 @@ export function TryItForm({ slug, version }: { slug: string; version: ModelVersi
             roundTripMs={roundTripMs}
           />
         )}
-        {predict.isIdle && <p className="muted">Submit the form to run v{version.version} on this input.</p>}
+        {predict.isIdle && (
+          <p className="muted">
+            Submit the form to run <code>{modelRef}</code> (v{version.version}) on this input.
+          </p>
+        )}
       </div>
     </div>
   );

@@ -1,10 +1,19 @@
 import { formatDate, formatDuration } from '@/lib/format';
 import type { ModelVersion } from '@/lib/types';
 import { Badge, type BadgeTone } from './badge';
+import { DeprecateButton } from './deprecate-button';
 
 const TONES: Record<string, BadgeTone> = { published: 'green', deprecated: 'amber', draft: 'neutral', validated: 'blue' };
 
-export function VersionsTable({ versions }: { versions: ModelVersion[] }) {
+interface Props {
+  versions: ModelVersion[];
+  /** Alias names per version number. */
+  aliases?: Map<number, string[]>;
+  /** Shows the owner's actions (deprecate). */
+  canEdit?: boolean;
+}
+
+export function VersionsTable({ versions, aliases = new Map(), canEdit = false }: Props) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid="versions-table">
@@ -16,17 +25,29 @@ export function VersionsTable({ versions }: { versions: ModelVersion[] }) {
             <th>Batch size</th>
             <th>Timeout</th>
             <th>Digest</th>
-            <th>Created</th>
+            <th>Published</th>
+            {canEdit && <th />}
           </tr>
         </thead>
         <tbody>
           {versions.map((v) => (
-            <tr key={v.version} data-testid={`version-row-${v.version}`}>
+            <tr key={v.version} data-testid={`version-row-${v.version}`} data-status={v.status}>
               <td>
-                <strong>v{v.version}</strong>
+                <div className="row wrap">
+                  <strong>v{v.version}</strong>
+                  {(aliases.get(v.version) ?? []).map((a) => (
+                    <span key={a} className="alias-chip" data-testid={`alias-chip-${a}`}>
+                      @{a}
+                    </span>
+                  ))}
+                </div>
               </td>
               <td>
-                <Badge tone={TONES[v.status] ?? 'neutral'}>{v.status}</Badge>
+                <Badge tone={TONES[v.status] ?? 'neutral'} testId={`version-status-${v.version}`}>
+                  {v.status === 'deprecated' && <span aria-hidden>⚠</span>}
+                  {v.status}
+                </Badge>
+                {v.status === 'deprecated' && <div className="muted small">still runs when named; prefer a newer version</div>}
               </td>
               <td>
                 <code>{v.runtime.kind}</code>
@@ -38,7 +59,8 @@ export function VersionsTable({ versions }: { versions: ModelVersion[] }) {
                   {v.digest.replace(/^sha256:/, '').slice(0, 12)}
                 </code>
               </td>
-              <td>{formatDate(v.createdAt)}</td>
+              <td>{formatDate(v.publishedAt ?? v.createdAt)}</td>
+              {canEdit && <td className="actions">{v.status === 'published' && <DeprecateButton version={v} />}</td>}
             </tr>
           ))}
         </tbody>

@@ -8,7 +8,9 @@ import { ZModelManifest, type TModelManifest } from './models.schema';
 import { registerFromManifest } from './models.service';
 
 /** The gateway's root folder: built-in model paths are stored relative to it. */
-export const projectRoot = path.resolve(import.meta.dirname, '../../..');
+// Inside the Next.js bundle import.meta.dirname is not this file's folder; the web server
+// runs from the gateway's root, which is what it then needs.
+export const projectRoot = process.env.GATEWAY_ROOT ?? (import.meta.dirname ? path.resolve(import.meta.dirname, '../../..') : process.cwd());
 
 /** Reads and validates `model.json` in a model's folder; the runtime's cwd becomes that folder. */
 export async function loadManifest(dir: string): Promise<{ manifest: TModelManifest; codeDigest: string }> {

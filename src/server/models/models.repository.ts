@@ -329,3 +329,32 @@ export async function findVersionByAlias(db: DbOrTx, slug: string, alias: string
     .executeTakeFirst();
   return row && toModelVersion(row);
 }
+
+export async function updateModelInfo(db: DbOrTx, modelId: string, info: { name: string; task: string; description: string; tags: string[] }) {
+  await db
+    .updateTable('models')
+    .set({ name: info.name, task: info.task, description: info.description, tags: info.tags, updated_at: new Date() })
+    .where('id', '=', modelId)
+    .execute();
+}
+
+export async function listDraftsOf(db: DbOrTx, ownerId: string) {
+  const rows = await db
+    .selectFrom('model_versions as v')
+    .innerJoin('models as m', 'm.id', 'v.model_id')
+    .select(['m.slug', 'm.name', 'v.id', 'v.version', 'v.status', 'v.smoke_test', 'v.updated_at'])
+    .where('m.owner_id', '=', ownerId)
+    .where('v.status', 'in', ['draft', 'validated'])
+    .orderBy('v.updated_at', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({
+    slug: r.slug,
+    name: r.name,
+    versionId: r.id,
+    version: r.version,
+    status: r.status,
+    smokeTestOk: r.smoke_test?.ok ?? null,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  }));
+}

@@ -23,11 +23,37 @@ export async function listTasks(db: DbOrTx): Promise<string[]> {
   return repo.listTasks(db);
 }
 
-export async function getModel(db: DbOrTx, slug: string): Promise<ModelDetail> {
+/**
+ * A model with its versions and aliases. Drafts (their commands, URLs and headers) are shown
+ * only to the model's owner and to admins.
+ */
+export async function getModel(db: DbOrTx, slug: string, viewer?: { id: string; role: string }): Promise<ModelDetail> {
   const model = await repo.findModelBySlug(db, slug);
   if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
   const [versions, aliases] = await Promise.all([repo.listVersions(db, model.id), repo.listAliases(db, model.id)]);
-  return { ...model, versions, aliases };
+  const seesDrafts = !viewer || viewer.role === 'admin' || model.ownerId === viewer.id;
+  const visible = seesDrafts ? versions : versions.filter((v) => v.status === 'published' || v.status === 'deprecated');
+  return { ...model, versions: visible, aliases };
+}
+
+/** The viewer's unfinished versions, newest first, for "resume" lists. */
+export async function listMyDrafts(db: DbOrTx, viewer: { id: string }) {
+  return repo.listDraftsOf(db, viewer.id);
+}
+
+export async function updateModelInfo(
+  db: DbOrTx,
+  viewer: { id: string; role: string },
+  slug: string,
+  info: { name: string; task: string; description: string; tags: string[] },
+): Promise<ModelSummary> {
+  const model = await repo.findModelOwner(db, slug);
+  if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"`);
+  if (!(viewer.role === 'admin' || (!model.built_in && model.owner_id === viewer.id))) {
+    throw new AppError('FORBIDDEN', `only the owner of "${slug}" or an admin can change it`);
+  }
+  await repo.updateModelInfo(db, model.id, info);
+  return (await repo.findModelBySlug(db, slug))!;
 }
 
 /**

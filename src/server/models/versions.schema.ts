@@ -4,7 +4,8 @@ import { ZJsonSchema, ZResources, ZRuntimeSpec, ZSlug } from './models.schema';
 const slug = ZSlug;
 
 export const ZCreateModelInput = z.object({
-  slug,
+  // "new" is the wizard's address, /models/new.
+  slug: slug.refine((v) => v.toLowerCase() !== 'new', 'the slug "new" is reserved; choose another one'),
   name: z.string().trim().min(1, 'give the model a name').max(120),
   task: z.string().trim().min(1, 'say what the model does, e.g. property/logS').max(120),
   description: z.string().max(4000).default(''),

@@ -10,7 +10,8 @@ import * as jobs from '../jobs/jobs.service';
 import { createBoss } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
 import { loadManifest, onPath, projectRoot } from './manifest';
-import { resolveModelRef } from './models.service';
+import { getModel, listMyDrafts, resolveModelRef, updateModelInfo } from './models.service';
+import { ZCreateModelInput } from './versions.schema';
 import { registerManifest } from './register.service';
 import { inferSchemas } from './schema-inference';
 import { runSmokeTest, type SmokeDeps } from './smoke-test.service';
@@ -114,6 +115,24 @@ describe('versions and aliases', () => {
     expect((await resolveModelRef(t.db, 'old-echo@2')).status).toBe('deprecated');
     const job = await jobs.submitJob(t.db, boss, owner, { model: 'old-echo@2', inputs: [{ smiles: 'C' }] });
     expect(job.warning).toMatch(/old-echo@2 is deprecated/);
+  });
+
+  it('shows drafts only to their owner, and lists them for resuming', async () => {
+    const draft = await versions.createDraftVersion(t.db, owner, 'old-echo', await fixtureSpec('echo'));
+    const mine = await getModel(t.db, 'old-echo', owner);
+    const theirs = await getModel(t.db, 'old-echo', stranger);
+    expect(mine.versions.map((v) => v.version)).toContain(draft.version);
+    expect(theirs.versions.map((v) => v.version)).not.toContain(draft.version);
+    expect(theirs.versions.every((v) => v.status === 'published' || v.status === 'deprecated')).toBe(true);
+    expect((await listMyDrafts(t.db, owner)).map((d) => `${d.slug}@${d.version}`)).toContain(`old-echo@${draft.version}`);
+    expect(await listMyDrafts(t.db, stranger)).toEqual([]);
+  });
+
+  it('lets the owner edit a model’s name, task and tags, and reserves the slug "new"', async () => {
+    const updated = await updateModelInfo(t.db, owner, 'old-echo', { name: 'Older echo', task: 'test/echo2', description: 'd', tags: ['x'] });
+    expect(updated).toMatchObject({ name: 'Older echo', task: 'test/echo2', tags: ['x'] });
+    await expect(updateModelInfo(t.db, stranger, 'old-echo', { name: 'mine', task: 't', description: '', tags: [] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(ZCreateModelInput.safeParse({ slug: 'new', name: 'n', task: 't' }).error?.issues[0].message).toMatch(/reserved/);
   });
 
   it("lets only the owner or an admin change a model", async () => {

@@ -16,10 +16,14 @@ export const modelsRouter = router({
   list: authedProcedure.input(ZListModelsInput).query(({ ctx, input }) => models.listModels(ctx.db, input, ctx.viewer)),
   tasks: authedProcedure.query(({ ctx }) => models.listTasks(ctx.db)),
   tags: authedProcedure.query(({ ctx }) => models.listTags(ctx.db)),
-  get: authedProcedure.input(z.object({ slug: z.string() })).query(({ ctx, input }) => models.getModel(ctx.db, input.slug)),
+  get: authedProcedure.input(z.object({ slug: z.string() })).query(({ ctx, input }) => models.getModel(ctx.db, input.slug, ctx.viewer)),
+  drafts: authedProcedure.query(({ ctx }) => models.listMyDrafts(ctx.db, ctx.viewer)),
+  update: authedProcedure
+    .input(ZCreateModelInput)
+    .mutation(({ ctx, input }) => models.updateModelInfo(ctx.db, ctx.viewer, input.slug, input)),
   usage: authedProcedure
     .input(z.object({ slug: z.string(), days: z.number().int().min(1).max(365).default(30) }))
-    .query(async ({ ctx, input }) => modelUsage(ctx.db, (await models.getModel(ctx.db, input.slug)).id, input.days)),
+    .query(async ({ ctx, input }) => modelUsage(ctx.db, (await models.getModel(ctx.db, input.slug, ctx.viewer)).id, input.days)),
   predict: authedProcedure
     .input(ZPredictInput)
     .mutation(async ({ ctx, input }) => predictOne(ctx.db, await ctx.boss(), ctx.watcher, ctx.viewer, input)),

@@ -1,0 +1,122 @@
+import { expect, test } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startHttpModelServer, type HttpModelServer } from '../test/fixtures/http-model-server';
+import { ModelDetailPage } from './pages/model-detail.page';
+import { WizardPage } from './pages/wizard.page';
+import { registerAndSignIn, uniqueEmail } from './support';
+
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const HEAVY_ATOMS = path.resolve(import.meta.dirname, 'fixtures', 'models', 'heavy-atoms');
+const suffix = () => randomBytes(3).toString('hex');
+
+test.describe('onboarding a model through the wizard', () => {
+  let server: HttpModelServer;
+  test.beforeAll(async () => {
+    server = await startHttpModelServer({ port: 0 });
+  });
+  test.afterAll(async () => {
+    await server?.close();
+  });
+
+  test('an owner takes a Python model from the empty form to a prediction', async ({ page }) => {
+    test.setTimeout(240_000);
+    await registerAndSignIn(page, uniqueEmail('onboard'));
+    const started = performance.now();
+
+    await page.getByTestId('register-model-link').click();
+    const wizard = new WizardPage(page);
+    await wizard.expectStep('basics');
+    const name = `Heavy atoms ${suffix()}`;
+    const slug = await wizard.basics({
+      name,
+      task: 'property/heavy-atoms',
+      description: 'Counts the heavy atoms of a molecule from its SMILES.',
+      tags: 'e2e, python',
+    });
+    expect(slug).toBe(name.toLowerCase().replace(/ /g, '-'));
+
+    await wizard.processRuntime({ command: `${PYTHON} main.py`, cwd: HEAVY_ATOMS, smiles: 'c1ccccc1O' });
+    await expect(await wizard.runExample()).toContainText('"heavyAtoms": 7');
+    await wizard.proposeSchemas();
+    await expect(wizard.schemaRow('input', 'smiles').getByTestId('schema-field-format')).toHaveValue('smiles');
+    const heavy = wizard.schemaRow('output', 'heavyAtoms');
+    await expect(heavy.getByTestId('schema-field-type')).toHaveValue('number');
+    await heavy.getByTestId('schema-field-description').fill('atoms other than hydrogen');
+    await wizard.saveSchemas();
+
+    await wizard.resources({ batchSize: 10 });
+    await wizard.runSmokeTest();
+    await expect(page.getByTestId('smoke-pass')).toBeVisible();
+    await expect(wizard.smokeValue('heavyAtoms')).toHaveText('7');
+    await wizard.continueToPublish();
+    await wizard.publish(slug);
+
+    const model = new ModelDetailPage(page);
+    await expect(model.publishedBanner).toContainText('v1 is published');
+    await expect(model.alias('production')).toContainText('v1');
+    await expect(model.versionPicker).toHaveValue('production');
+    await expect(page.getByTestId('output-schema-row-heavyAtoms')).toContainText('atoms other than hydrogen');
+    await model.predict('CCO');
+    await expect(model.value('heavyAtoms')).toHaveText('3', { timeout: 60_000 });
+    console.log(`onboarding took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    await expect(page.getByTestId('version-row-1')).toHaveAttribute('data-status', 'published');
+    await expect(model.usage).toBeVisible();
+  });
+
+  test('an owner registers a model served over HTTP by its URL', async ({ page }) => {
+    test.setTimeout(240_000);
+    await registerAndSignIn(page, uniqueEmail('onboard-http'));
+    const wizard = new WizardPage(page);
+    await wizard.goto();
+    const slug = await wizard.basics({ name: `SMILES length ${suffix()}`, task: 'property/length' });
+
+    const ready = await wizard.httpRuntime({ url: server.url, protocol: 'oip-v2', model: 'smiles-length' });
+    await expect(ready).toContainText('Ready');
+    await expect(page.getByTestId('runtime-check-metadata')).toContainText('smiles-length');
+    await wizard.exampleSmiles('CCO');
+    await wizard.saveRuntime();
+
+    await expect(await wizard.runExample()).toContainText('"length": 3');
+    await wizard.proposeSchemas();
+    await expect(wizard.schemaRow('output', 'length')).toBeVisible();
+    await wizard.saveSchemas();
+    await wizard.resources();
+    await wizard.runSmokeTest();
+    await expect(page.getByTestId('smoke-pass')).toBeVisible();
+    await wizard.continueToPublish();
+    await wizard.publish(slug);
+
+    const model = new ModelDetailPage(page);
+    await expect(model.publishedBanner).toBeVisible();
+    await model.predict('c1ccccc1');
+    await expect(model.value('length')).toHaveText('8', { timeout: 60_000 });
+  });
+
+  test('a draft with a wrong command shows the model’s stderr and cannot be published', async ({ page }) => {
+    test.setTimeout(180_000);
+    await registerAndSignIn(page, uniqueEmail('onboard-bad'));
+    const wizard = new WizardPage(page);
+    await wizard.goto();
+    const slug = await wizard.basics({ name: `Broken ${suffix()}`, task: 'property/heavy-atoms' });
+    await wizard.processRuntime({ command: `${PYTHON} does-not-exist.py`, cwd: HEAVY_ATOMS, smiles: 'CCO' });
+
+    await wizard.openStep('smoke');
+    await wizard.runSmokeTest();
+    await expect(page.getByTestId('smoke-failure-code')).toHaveText('MODEL_CRASHED');
+    await expect(page.getByTestId('smoke-failure-message')).toContainText('No such file');
+    await expect(page.getByTestId('smoke-fix-runtime')).toBeVisible();
+    await expect(page.getByTestId('smoke-continue')).toBeDisabled();
+    await wizard.openStep('publish');
+    await expect(page.getByTestId('publish-needs-smoke')).toBeVisible();
+    await expect(page.getByTestId('publish-submit')).toBeDisabled();
+
+    // The draft waits in "Your drafts"; resuming lands on the first step it has not finished.
+    await wizard.goto();
+    await page.getByTestId(`draft-resume-${slug}-1`).click();
+    await expect(page).toHaveURL(new RegExp(`/models/new\\?slug=${slug}&version=1$`));
+    await wizard.expectStep('schemas');
+  });
+});

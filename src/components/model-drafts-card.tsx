@@ -1,0 +1,39 @@
+import Link from 'next/link';
+import { formatDate } from '@/lib/format';
+import type { ModelDetail } from '@/lib/types';
+import { wizardHref } from '@/lib/wizard-url';
+import { Badge } from './badge';
+
+/** The owner's unpublished versions of this model, each resumable in the wizard. */
+export function ModelDraftsCard({ model }: { model: ModelDetail }) {
+  const drafts = model.versions.filter((v) => v.status === 'draft' || v.status === 'validated');
+  return (
+    <section className="card stack-sm" data-testid="model-drafts">
+      <div className="row spread">
+        <h2>Drafts</h2>
+        <Link href={wizardHref({ slug: model.slug })} className="btn btn-secondary btn-sm" data-testid="model-new-version">
+          New version
+        </Link>
+      </div>
+      {drafts.length === 0 ? (
+        <p className="muted small">No drafts. A new version starts as a copy of the newest one.</p>
+      ) : (
+        <ul className="plain-list">
+          {drafts.map((v) => (
+            <li key={v.id} className="row wrap" data-testid={`model-draft-${v.version}`}>
+              <strong>v{v.version}</strong>
+              <Badge tone={v.status === 'validated' ? 'blue' : 'neutral'}>{v.status}</Badge>
+              <span className="muted small">
+                created {formatDate(v.createdAt)}
+                {v.smokeTest && ` · last smoke test ${v.smokeTest.ok ? 'passed' : `failed (${v.smokeTest.code})`}`}
+              </span>
+              <Link href={wizardHref({ slug: model.slug, version: v.version })} data-testid={`model-draft-resume-${v.version}`}>
+                Resume in wizard →
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from '@/lib/runtime-form';
+import { useTRPC } from '@/lib/trpc';
+import { ErrorBox } from '../error-box';
+import { FieldError } from './field-error';
+import { HttpCheckResult } from './http-check-result';
+
+interface Props {
+  form: RuntimeForm;
+  set: (patch: Partial<RuntimeForm>) => void;
+  errors: RuntimeErrors;
+  showErrors: boolean;
+}
+
+export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
+  const trpc = useTRPC();
+  const check = useMutation(trpc.models.checkHttp.mutationOptions());
+  const runtime = httpRuntimeOf(form);
+  // A result answers for the URL it checked; after an edit it no longer applies.
+  const current = check.variables && JSON.stringify(check.variables.runtime) === JSON.stringify(runtime);
+  const canCheck = !errors.url && !errors.model;
+
+  return (
+    <div className="stack-sm">
+      <label className="field">
+        <span>
+          URL <span className="req">*</span> <small className="muted">the server’s base URL, as the workers reach it</small>
+        </span>
+        <input
+          className="input mono"
+          value={form.url}
+          onChange={(e) => set({ url: e.target.value })}
+          placeholder="http://10.0.0.5:8080"
+          spellCheck={false}
+          data-testid="runtime-url"
+        />
+        <FieldError show={showErrors || !!form.url} message={errors.url} testId="runtime-url-error" />
+      </label>
+      <div className="form-grid">
+        <label className="field">
+          <span>Protocol</span>
+          <select
+            className="input select"
+            value={form.protocol}
+            onChange={(e) => set({ protocol: e.target.value as RuntimeForm['protocol'] })}
+            data-testid="runtime-protocol"
+          >
+            <option value="oip-v2">Open Inference Protocol v2 (KServe, Triton, MLServer)</option>
+            <option value="json">Plain JSON ({'{"instances"}'} in, {'{"predictions"}'} out)</option>
+          </select>
+        </label>
+        {form.protocol === 'oip-v2' && (
+          <label className="field">
+            <span>
+              Model name <span className="req">*</span>
+            </span>
+            <input
+              className="input mono"
+              value={form.model}
+              onChange={(e) => set({ model: e.target.value })}
+              placeholder="my-model"
+              spellCheck={false}
+              data-testid="runtime-model-name"
+            />
+            <FieldError show={showErrors} message={errors.model} testId="runtime-model-name-error" />
+          </label>
+        )}
+      </div>
+      <div className="row wrap">
+        <button
+          type="button"
+          className="btn btn-secondary"
+          disabled={!canCheck || check.isPending}
+          onClick={() => check.mutate({ runtime })}
+          data-testid="runtime-check"
+        >
+          {check.isPending ? (
+            <>
+              <span className="spinner" aria-hidden /> Checking…
+            </>
+          ) : (
+            'Check'
+          )}
+        </button>
+        <span className="muted small">Asks the server whether it is ready{form.protocol === 'oip-v2' ? ' and serves this model' : ''}.</span>
+      </div>
+      {check.isError && <ErrorBox error={check.error} testId="runtime-check-error" />}
+      {check.isSuccess && current && <HttpCheckResult check={check.data} />}
+    </div>
+  );
+}

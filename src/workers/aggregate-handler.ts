@@ -3,6 +3,7 @@ import { consensusForItem } from '../server/consensus/aggregate';
 import type { NewResult, ResultRow } from '../server/db/types';
 import { toAppError } from '../server/errors';
 import * as jobsRepo from '../server/jobs/jobs.repository';
+import * as memberJobs from '../server/jobs/member-jobs.repository';
 import { onJobSettled } from '../server/jobs/jobs.service';
 import { TERMINAL_STATUSES } from '../server/jobs/jobs.types';
 import { queueCatalog } from '../server/queue/catalog';
@@ -25,13 +26,13 @@ export async function handleAggregate(deps: WorkerDeps, job: JobWithMetadata<unk
     const version = await versionOf(deps, parent.modelVersionId);
     if (version.runtime.kind !== 'consensus') throw new Error(`job ${jobId} does not run a consensus`);
     const runtime = version.runtime;
-    const members = await jobsRepo.listMemberJobs(deps.db, jobId);
+    const members = await memberJobs.listMemberJobs(deps.db, jobId);
     const keyOfJob = new Map(members.map((m) => [m.jobId, m.key]));
 
     let written = 0;
     for (let from = 0; from < parent.itemsTotal; from += CHUNK) {
       const to = Math.min(parent.itemsTotal, from + CHUNK);
-      const rows = await jobsRepo.resultsForItems(deps.db, [jobId, ...keyOfJob.keys()], from, to);
+      const rows = await memberJobs.resultsForItems(deps.db, [jobId, ...keyOfJob.keys()], from, to);
       const own = new Set(rows.filter((r) => r.job_id === jobId).map((r) => r.item_index));
       const byItem = new Map<number, Map<string, ResultRow>>();
       for (const r of rows) {

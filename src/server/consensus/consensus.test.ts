@@ -5,6 +5,7 @@ import { createUser, registerFixtureModel } from '../../../test/fixtures';
 import { startWorker, type WorkerHandle } from '../../workers/main';
 import { JobWatcher } from '../jobs/job-watcher';
 import * as jobsRepo from '../jobs/jobs.repository';
+import * as memberJobs from '../jobs/member-jobs.repository';
 import * as jobs from '../jobs/jobs.service';
 import type { Job } from '../jobs/jobs.types';
 import { predictOne } from '../jobs/predict.service';
@@ -72,7 +73,7 @@ describe('consensus models', () => {
     const job = await finished(submitted.id);
     expect(job).toMatchObject({ status: 'succeeded', itemsDone: 3, itemsFailed: 1, tasksDone: 1 });
 
-    const members = await jobsRepo.listMemberJobs(t.db, job.id);
+    const members = await memberJobs.listMemberJobs(t.db, job.id);
     expect(members.map((m) => m.key)).toEqual(['esol', 'ocl']);
     expect(members.every((m) => m.status === 'succeeded' && m.itemsDone === 3)).toBe(true);
     expect((await jobs.listJobs(t.db, user, { limit: 50, offset: 0 })).items.map((j) => j.id)).not.toContain(members[0].jobId);
@@ -161,7 +162,7 @@ describe('consensus models', () => {
   it('cancels the member jobs with the consensus job', async () => {
     const job = await jobs.submitJob(t.db, boss, user, { model: 'logS-consensus', inputs: Array.from({ length: 300 }, (_, i) => ({ smiles: 'C'.repeat((i % 30) + 1) })) });
     await jobs.cancelJob(t.db, user, job.id);
-    const members = await jobsRepo.listMemberJobs(t.db, job.id);
+    const members = await memberJobs.listMemberJobs(t.db, job.id);
     expect(members.map((m) => m.status)).toEqual(['cancelled', 'cancelled']);
   });
 });

@@ -8,6 +8,7 @@ import { regressionMetrics } from '../consensus/metrics';
 import type { Db, DbOrTx } from '../db/client';
 import { AppError } from '../errors';
 import * as jobsRepo from '../jobs/jobs.repository';
+import * as memberJobsRepo from '../jobs/member-jobs.repository';
 import { getJob, submitJob } from '../jobs/jobs.service';
 import { projectRoot } from '../models/manifest';
 import { getVersionById, resolveModelRef } from '../models/models.service';
@@ -117,7 +118,7 @@ export async function getEvaluation(db: DbOrTx, viewer: Viewer, id: string) {
   // Members' values come from their own jobs, with the consensus's unit transforms applied.
   const members: { key: string; field: string; values: Map<number, number | null> }[] = [];
   if (version.runtime.kind === 'consensus') {
-    const memberJobs = new Map((await jobsRepo.listMemberJobs(db, job.id)).map((m) => [m.key, m.jobId]));
+    const memberJobs = new Map((await memberJobsRepo.listMemberJobs(db, job.id)).map((m) => [m.key, m.jobId]));
     for (const m of version.runtime.members) {
       const key = memberKey(m);
       const outputs = memberJobs.has(key) ? await repo.outputsByItem(db, memberJobs.get(key)!) : new Map();

@@ -9,6 +9,7 @@ import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
 import * as repo from './jobs.repository';
+import * as memberJobs from './member-jobs.repository';
 import type { TSubmitJobInput } from './jobs.schema';
 import type { ItemOutcome, Job } from './jobs.types';
 
@@ -95,7 +96,7 @@ async function insertJobTree(
         depth: o.depth + 1,
       });
     }
-    if (await repo.allMembersSettled(tx, id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: id }], tx);
+    if (await memberJobs.allMembersSettled(tx, id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: id }], tx);
   } else {
     const taskIds = await repo.insertTasks(tx, id, batches);
     await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: id })), tx);
@@ -107,8 +108,8 @@ async function insertJobTree(
 /** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
 export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string): Promise<void> {
   await repo.notifyJobFinished(tx, jobId);
-  const parent = await repo.findParent(tx, jobId);
-  if (parent && (await repo.allMembersSettled(tx, parent))) {
+  const parent = await memberJobs.findParent(tx, jobId);
+  if (parent && (await memberJobs.allMembersSettled(tx, parent))) {
     await enqueueMany(boss, 'consensus.aggregate', [{ jobId: parent }], tx);
   }
 }

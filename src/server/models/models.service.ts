@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DbOrTx } from '../db/client';
 import { AppError } from '../errors';
 import * as repo from './models.repository';
+import * as aliasRepo from './aliases.repository';
 import type { TModelManifest } from './models.schema';
 import type { ModelDetail, ModelSummary, ModelVersion } from './models.types';
 
@@ -30,7 +31,7 @@ export async function listTasks(db: DbOrTx): Promise<string[]> {
 export async function getModel(db: DbOrTx, slug: string, viewer?: { id: string; role: string }): Promise<ModelDetail> {
   const model = await repo.findModelBySlug(db, slug);
   if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
-  const [versions, aliases] = await Promise.all([repo.listVersions(db, model.id), repo.listAliases(db, model.id)]);
+  const [versions, aliases] = await Promise.all([repo.listVersions(db, model.id), aliasRepo.listAliases(db, model.id)]);
   const seesDrafts = !viewer || viewer.role === 'admin' || model.ownerId === viewer.id;
   const visible = seesDrafts ? versions : versions.filter((v) => v.status === 'published' || v.status === 'deprecated');
   return { ...model, versions: visible, aliases };
@@ -72,12 +73,12 @@ export async function resolveModelRef(db: DbOrTx, ref: string): Promise<ModelVer
       ? await repo.findVersion(db, { slug, version: 'latest' })
       : /^\d+$/.test(tag)
         ? await repo.findVersion(db, { slug, version: Number(tag) })
-        : await repo.findVersionByAlias(db, slug, tag);
+        : await aliasRepo.findVersionByAlias(db, slug, tag);
   if (!found) {
     const model = await repo.findModelBySlug(db, slug);
     if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
     if (/^\d+$/.test(tag) || tag === 'latest') throw new AppError('NOT_FOUND', `model "${slug}" has no published version ${tag}`);
-    const aliases = Object.keys(await repo.listAliases(db, model.id));
+    const aliases = Object.keys(await aliasRepo.listAliases(db, model.id));
     throw new AppError(
       'NOT_FOUND',
       `model "${slug}" has no alias "${tag}"${aliases.length ? `; its aliases are ${aliases.join(', ')}` : '; it has no aliases yet'}`,

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { assertAcyclic, defineConsensus } from '../consensus/consensus.service';
 import type { DB } from '../db/types';
 import * as repo from './models.repository';
+import * as aliasRepo from './aliases.repository';
 import { versionDigest } from './models.service';
 import type { ModelSummary, ModelVersion } from './models.types';
 import type { TVersionSpec } from './versions.schema';
@@ -124,7 +125,7 @@ export async function setAlias(db: DbOrTx, viewer: Viewer, slug: string, alias: 
   }
   const model = await editableModel(db, viewer, slug);
   if (version === null) {
-    if (!(await repo.deleteAlias(db, model.id, alias))) throw new AppError('NOT_FOUND', `"${slug}" has no alias "${alias}"`);
+    if (!(await aliasRepo.deleteAlias(db, model.id, alias))) throw new AppError('NOT_FOUND', `"${slug}" has no alias "${alias}"`);
   } else {
     const target = await repo.findVersion(db, { slug, version });
     if (!target) throw new AppError('NOT_FOUND', `model "${slug}" has no version ${version}`);
@@ -132,12 +133,12 @@ export async function setAlias(db: DbOrTx, viewer: Viewer, slug: string, alias: 
       throw new AppError('CONFLICT', `${slug}@${version} is ${target.status}; aliases point only at published versions`);
     }
     const move = async (tx: DbOrTx) => {
-      await repo.upsertAlias(tx, { modelId: model.id, name: alias, versionId: target.id, userId: viewer.id });
+      await aliasRepo.upsertAlias(tx, { modelId: model.id, name: alias, versionId: target.id, userId: viewer.id });
       // Through aliases, a move can close a loop of consensus models: check with the alias moved.
       await assertAcyclic(tx, slug, target);
     };
     if (db.isTransaction) await move(db);
     else await (db as Kysely<DB>).transaction().execute(move);
   }
-  return repo.listAliases(db, model.id);
+  return aliasRepo.listAliases(db, model.id);
 }

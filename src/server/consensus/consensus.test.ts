@@ -4,7 +4,6 @@ import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import { createUser, registerFixtureModel } from '../../../test/fixtures';
 import { startWorker, type WorkerHandle } from '../../workers/main';
 import { JobWatcher } from '../jobs/job-watcher';
-import * as jobsRepo from '../jobs/jobs.repository';
 import * as memberJobs from '../jobs/member-jobs.repository';
 import * as jobs from '../jobs/jobs.service';
 import type { Job } from '../jobs/jobs.types';

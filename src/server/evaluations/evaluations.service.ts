@@ -7,7 +7,6 @@ import { memberKey } from '../consensus/consensus.service';
 import { regressionMetrics } from '../consensus/metrics';
 import type { Db, DbOrTx } from '../db/client';
 import { AppError } from '../errors';
-import * as jobsRepo from '../jobs/jobs.repository';
 import * as memberJobsRepo from '../jobs/member-jobs.repository';
 import { getJob, submitJob } from '../jobs/jobs.service';
 import { projectRoot } from '../models/manifest';

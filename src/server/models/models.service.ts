@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DbOrTx } from '../db/client';
 import { AppError } from '../errors';
 import * as repo from './models.repository';
+import * as versionRepo from './versions.repository';
 import * as aliasRepo from './aliases.repository';
 import type { TModelManifest } from './models.schema';
 import type { ModelDetail, ModelSummary, ModelVersion } from './models.types';
@@ -39,7 +40,7 @@ export async function getModel(db: DbOrTx, slug: string, viewer?: { id: string; 
 
 /** The viewer's unfinished versions, newest first, for "resume" lists. */
 export async function listMyDrafts(db: DbOrTx, viewer: { id: string }) {
-  return repo.listDraftsOf(db, viewer.id);
+  return versionRepo.listDraftsOf(db, viewer.id);
 }
 
 export async function updateModelInfo(

@@ -2,6 +2,7 @@ import type { SmokeTestRecord } from '../db/types';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
 import * as repo from './models.repository';
+import * as versionRepo from './versions.repository';
 import type { TModelManifest } from './models.schema';
 import { versionDigest } from './models.service';
 import type { ModelVersion } from './models.types';
@@ -45,7 +46,7 @@ export async function registerManifest(
     return { slug: manifest.slug, version, smokeTest: version.smokeTest, outcome: 'unchanged' };
   }
   if (!version) {
-    const next = await repo.nextVersionNumber(deps.db, (await repo.findModelOwner(deps.db, manifest.slug))!.id);
+    const next = await versionRepo.nextVersionNumber(deps.db, (await repo.findModelOwner(deps.db, manifest.slug))!.id);
     if (manifest.version !== next) {
       throw new AppError('INVALID_INPUT', `the next version of "${manifest.slug}" is ${next}; set "version": ${next} in the manifest`);
     }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { assertAcyclic, defineConsensus } from '../consensus/consensus.service';
 import type { DB } from '../db/types';
 import * as repo from './models.repository';
+import * as versionRepo from './versions.repository';
 import * as aliasRepo from './aliases.repository';
 import { versionDigest } from './models.service';
 import type { ModelSummary, ModelVersion } from './models.types';
@@ -62,7 +63,7 @@ export async function createDraftVersion(db: DbOrTx, viewer: Viewer, slug: strin
   const spec = await withDerivedSchemas(db, slug, given);
   const id = await repo.insertVersion(db, {
     modelId: model.id,
-    version: await repo.nextVersionNumber(db, model.id),
+    version: await versionRepo.nextVersionNumber(db, model.id),
     status: 'draft',
     ...spec,
     digest: versionDigest(spec),
@@ -84,13 +85,13 @@ export async function updateDraftVersion(db: DbOrTx, viewer: Viewer, versionId: 
   const version = await editableVersion(db, viewer, versionId);
   if (version.status !== 'draft' && version.status !== 'validated') throw immutable(version);
   const spec = await withDerivedSchemas(db, version.slug, given);
-  await repo.updateVersionContent(db, versionId, { ...spec, digest: versionDigest(spec) });
+  await versionRepo.updateVersionContent(db, versionId, { ...spec, digest: versionDigest(spec) });
   return (await repo.findVersion(db, { id: versionId }))!;
 }
 
 /** Stores a smoke test's outcome: a pass validates the draft, a failure keeps it a draft. */
 export async function recordSmokeTest(db: DbOrTx, versionId: string, result: SmokeTestRecord): Promise<ModelVersion> {
-  await repo.setVersionStatus(db, versionId, ['draft', 'validated'], result.ok ? 'validated' : 'draft', { smokeTest: result });
+  await versionRepo.setVersionStatus(db, versionId, ['draft', 'validated'], result.ok ? 'validated' : 'draft', { smokeTest: result });
   return (await repo.findVersion(db, { id: versionId }))!;
 }
 
@@ -103,7 +104,7 @@ export async function publishVersion(db: DbOrTx, viewer: Viewer, versionId: stri
     );
   }
   if (version.status !== 'validated') throw immutable(version);
-  await repo.setVersionStatus(db, versionId, ['validated'], 'published');
+  await versionRepo.setVersionStatus(db, versionId, ['validated'], 'published');
   for (const alias of aliases) await setAlias(db, viewer, version.slug, alias, version.version);
   return (await repo.findVersion(db, { id: versionId }))!;
 }
@@ -114,7 +115,7 @@ export async function deprecateVersion(db: DbOrTx, viewer: Viewer, versionId: st
   if (version.status !== 'published') {
     throw new AppError('CONFLICT', `${version.slug}@${version.version} is ${version.status}; only published versions can be deprecated`);
   }
-  await repo.setVersionStatus(db, versionId, ['published'], 'deprecated');
+  await versionRepo.setVersionStatus(db, versionId, ['published'], 'deprecated');
   return (await repo.findVersion(db, { id: versionId }))!;
 }
 

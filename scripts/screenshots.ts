@@ -1,7 +1,8 @@
 /**
  * Screenshots of the main pages for the README, from a running gateway with a fresh database:
  *   BASE_URL=http://127.0.0.1:3000 npx tsx scripts/screenshots.ts   (writes docs/screenshots/)
- * It registers the e2e fixture model e2e/fixtures/models/heavy-atoms through the wizard on the way.
+ * It registers the e2e fixture model e2e/fixtures/models/heavy-atoms through the wizard, builds a
+ * consensus and evaluates the built-in logS-consensus on the Huuskonen set on the way.
  */
 import { chromium, type Page } from '@playwright/test';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -88,4 +89,49 @@ await page.waitForURL(/jobs\/[0-9a-f-]{36}/);
 await page.getByTestId('job-status').filter({ hasText: /^(succeeded|failed)$/ }).waitFor({ timeout: 120_000 });
 await visible(page, 'results-table');
 await page.screenshot({ path: `${out}/job.png`, fullPage: true });
+
+// A full-page shot of a scrolled page draws the sticky nav where the viewport was.
+const fullPage = async (file: string) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${out}/${file}`, fullPage: true });
+};
+
+// The consensus builder, filled in with the two solubility models.
+await page.goto(`${base}/models/new/consensus`);
+await visible(page, 'consensus-form');
+await page.getByTestId('consensus-name').fill('Solubility median');
+await page.getByTestId('consensus-task').fill('property/solubility');
+await page.getByTestId('consensus-example').fill('c1ccccc1O');
+for (const [i, slug] of ['ocl-properties', 'esol-solubility'].entries()) {
+  const row = page.getByTestId(`consensus-member-${i}`);
+  await row.getByTestId('member-model').selectOption(slug);
+  await row.getByTestId('member-field').locator('option[value="logS"]').waitFor({ state: 'attached' });
+  await row.getByTestId('member-field').selectOption('logS');
+}
+await page.getByTestId('consensus-member-0').getByTestId('member-name').fill('ocl');
+await page.getByTestId('consensus-member-1').getByTestId('member-name').fill('esol');
+await page.getByTestId('consensus-strategy').selectOption('median');
+await page.getByTestId('consensus-quorum').fill('2');
+await fullPage('consensus-form.png');
+await page.getByTestId('consensus-submit').click();
+await page.waitForURL(/\/models\/solubility-median\?published=1$/, { timeout: 120_000 });
+
+// The built-in logS consensus scored on the Huuskonen set, with one member's points shown too.
+await page.goto(`${base}/evaluations/new?model=logS-consensus`);
+const dataset = page.getByTestId('evaluation-dataset').locator('option', { hasText: 'Huuskonen' });
+await dataset.waitFor({ state: 'attached' });
+await page.getByTestId('evaluation-dataset').selectOption((await dataset.getAttribute('value'))!);
+await visible(page, 'evaluation-model-kind');
+await page.getByTestId('evaluation-submit').click();
+await page.waitForURL(/evaluations\/[0-9a-f-]{36}$/);
+await page.getByTestId('evaluation-status').filter({ hasText: /^(succeeded|failed)$/ }).waitFor({ timeout: 300_000 });
+await visible(page, 'parity-plot');
+await page.getByTestId('parity-toggle-esol').click();
+await page.waitForFunction(() => {
+  const bar = document.querySelector('[data-testid="evaluation-progress"]');
+  const done = bar?.querySelector<HTMLElement>('.progress-done');
+  // The bar eases to its width; wait until it is drawn full, and the member's points are in.
+  return !!bar && !!done && done.offsetWidth >= bar.clientWidth - 1 && document.querySelectorAll('[data-testid="parity-member-point"]').length > 0;
+});
+await fullPage('evaluation.png');
 await browser.close();

@@ -12,5 +12,6 @@ export class AppNav {
   registerModel = () => this.page.getByTestId('nav-register-model').click();
   jobs = () => this.page.getByTestId('nav-jobs').click();
   newJob = () => this.page.getByTestId('nav-new-job').click();
+  evaluations = () => this.page.getByTestId('nav-evaluations').click();
   settings = () => this.page.getByTestId('nav-settings').click();
 }

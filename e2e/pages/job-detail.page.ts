@@ -23,6 +23,11 @@ export class JobDetailPage {
     return this.results.locator(status ? `tbody tr[data-status="${status}"]` : 'tbody tr');
   }
 
+  /** The header of a consensus member's column. */
+  memberColumn(key: string): Locator {
+    return this.results.getByTestId(`results-col-member-${key}`);
+  }
+
   filter(which: 'all' | 'succeeded' | 'failed') {
     return this.page.getByTestId(`results-filter-${which}`).click();
   }

@@ -12,6 +12,9 @@ export class ModelDetailPage {
   readonly versionPicker: Locator;
   readonly publishedBanner: Locator;
   readonly usage: Locator;
+  readonly consensus: Locator;
+  readonly consensusValue: Locator;
+  readonly consensusSpread: Locator;
 
   constructor(readonly page: Page) {
     this.smiles = page.getByTestId('tryit-field-smiles');
@@ -25,6 +28,9 @@ export class ModelDetailPage {
     this.versionPicker = page.getByTestId('tryit-version');
     this.publishedBanner = page.getByTestId('model-published-banner');
     this.usage = page.getByTestId('usage-card');
+    this.consensus = page.getByTestId('consensus');
+    this.consensusValue = page.getByTestId('consensus-value');
+    this.consensusSpread = page.getByTestId('consensus-spread');
   }
 
   async predict(smiles: string) {
@@ -35,6 +41,11 @@ export class ModelDetailPage {
 
   value(field: string): Locator {
     return this.page.getByTestId(`prediction-value-${field}`);
+  }
+
+  /** A member's value in a consensus answer (or why it gave none). */
+  consensusMember(key: string): Locator {
+    return this.page.getByTestId(`consensus-member-value-${key}`);
   }
 
   alias(name: string): Locator {

@@ -2,14 +2,13 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { formatDuration, formatValue } from '@/lib/format';
 import { isActive } from '@/lib/jobs';
-import { schemaFields } from '@/lib/schema';
+import { resultColumns } from '@/lib/result-columns';
 import { useTRPC } from '@/lib/trpc';
-import type { Job, JobResult } from '@/lib/types';
+import type { Job } from '@/lib/types';
 import { EmptyState } from './empty-state';
 import { ErrorBox } from './error-box';
-import { MoleculeImage } from './molecule-image';
+import { JobResultRow } from './job-result-row';
 import { Pagination } from './pagination';
 
 const PAGE_SIZE = 50;
@@ -19,12 +18,6 @@ const FILTERS: { value: Filter; label: string }[] = [
   { value: 'succeeded', label: 'Succeeded' },
   { value: 'failed', label: 'Failed' },
 ];
-
-function smilesOf(r: JobResult): { canonical: string; submitted: string | null } {
-  const canonical = typeof r.input.smiles === 'string' ? r.input.smiles : '';
-  const sub = r.submitted && typeof r.submitted.smiles === 'string' ? r.submitted.smiles : null;
-  return { canonical, submitted: sub !== null && sub !== canonical ? sub : null };
-}
 
 export function JobResultsTable({ job }: { job: Job }) {
   const trpc = useTRPC();
@@ -38,9 +31,9 @@ export function JobResultsTable({ job }: { job: Job }) {
     ),
   );
   const model = useQuery(trpc.models.get.queryOptions({ slug: job.model }, { staleTime: 5 * 60_000 }));
-  const outputSchema = model.data?.versions.find((v) => v.version === job.version)?.outputSchema;
+  const version = model.data?.versions.find((v) => v.version === job.version);
   const items = results.data?.items ?? [];
-  const columns = outputColumns(outputSchema, items);
+  const columns = resultColumns(version, items);
 
   return (
     <section className="card flush" data-testid="job-results">
@@ -84,7 +77,7 @@ export function JobResultsTable({ job }: { job: Job }) {
                   <th>Structure</th>
                   <th>SMILES</th>
                   {columns.map((c) => (
-                    <th key={c.key} className="num" title={c.key}>
+                    <th key={`${c.kind}-${c.key}`} className={c.kind === 'flag' ? '' : c.kind === 'spread' ? 'num no-caps' : 'num'} title={c.kind === 'member' ? `member ${c.key}` : c.key} data-testid={`results-col-${c.kind}-${c.key}`}>
                       {c.title}
                     </th>
                   ))}
@@ -93,7 +86,7 @@ export function JobResultsTable({ job }: { job: Job }) {
               </thead>
               <tbody>
                 {items.map((r) => (
-                  <ResultRow key={r.index} result={r} columns={columns} />
+                  <JobResultRow key={r.index} result={r} columns={columns} />
                 ))}
               </tbody>
             </table>
@@ -109,62 +102,5 @@ export function JobResultsTable({ job }: { job: Job }) {
         </>
       )}
     </section>
-  );
-}
-
-interface Column {
-  key: string;
-  title: string;
-}
-
-function outputColumns(schema: Record<string, unknown> | undefined, items: JobResult[]): Column[] {
-  const fromSchema = schemaFields(schema).map((f) => ({ key: f.name, title: f.title ?? f.name }));
-  const known = new Set(fromSchema.map((c) => c.key));
-  const extra = new Set<string>();
-  for (const r of items) for (const k of Object.keys(r.output ?? {})) if (!known.has(k)) extra.add(k);
-  return [...fromSchema, ...[...extra].map((k) => ({ key: k, title: k }))];
-}
-
-function ResultRow({ result: r, columns }: { result: JobResult; columns: Column[] }) {
-  const { canonical, submitted } = smilesOf(r);
-  const failed = r.status === 'failed';
-  return (
-    <tr data-testid={`result-row-${r.index}`} data-status={r.status} className={failed ? 'row-failed' : ''}>
-      <td className="num muted">{r.index}</td>
-      <td className="structure">
-        {failed && r.errorCode === 'INVALID_INPUT' ? (
-          <div className="molecule molecule-empty" style={{ width: 100, height: 75 }}>
-            invalid
-          </div>
-        ) : (
-          <MoleculeImage smiles={canonical} width={100} height={75} />
-        )}
-      </td>
-      <td className="smiles-cell">
-        <code className="smiles" data-testid="result-smiles">
-          {canonical || submitted || '—'}
-        </code>
-        {submitted && canonical && (
-          <div className="muted small" data-testid="result-submitted">
-            submitted: <code>{submitted}</code>
-          </div>
-        )}
-      </td>
-      {failed ? (
-        <td colSpan={columns.length} className="result-error" data-testid="result-error">
-          <span className="error-code" data-testid="result-error-code">
-            {r.errorCode ?? 'ERROR'}
-          </span>{' '}
-          <span data-testid="result-error-message">{r.error}</span>
-        </td>
-      ) : (
-        columns.map((c) => (
-          <td key={c.key} className="num" data-testid={`result-value-${c.key}`}>
-            {formatValue(r.output?.[c.key])}
-          </td>
-        ))
-      )}
-      <td className="num muted">{formatDuration(r.durationMs)}</td>
-    </tr>
   );
 }

@@ -2,9 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { isConsensusRuntime } from '@/lib/consensus';
 import { aliasesByVersion, canEditModel } from '@/lib/model-refs';
+import { latestRunnableVersion } from '@/lib/schema';
 import { useTRPC } from '@/lib/trpc';
 import { AliasEditor } from './alias-editor';
+import { ConsensusDefinitionCard } from './consensus/consensus-definition-card';
 import { ErrorBox } from './error-box';
 import { ModelDraftsCard } from './model-drafts-card';
 import { ModelHeader } from './model-header';
@@ -40,6 +43,7 @@ export function ModelDetailView({ slug, publishedVersion }: { slug: string; publ
   const runnable = m.versions.filter((v) => v.status === 'published' || v.status === 'deprecated');
   const justPublished = publishedVersion !== undefined && m.versions.some((v) => v.version === publishedVersion && v.status === 'published');
   const productionHere = m.aliases.production === publishedVersion;
+  const latest = latestRunnableVersion(m);
   return (
     <div className="stack">
       <ModelHeader model={m} />
@@ -59,6 +63,7 @@ export function ModelDetailView({ slug, publishedVersion }: { slug: string; publ
         </div>
       )}
       <TryItCard model={m} />
+      {latest && isConsensusRuntime(latest.runtime) && <ConsensusDefinitionCard slug={m.slug} version={latest.version} runtime={latest.runtime} />}
       <UsageCard slug={m.slug} />
       <section className="card stack-sm">
         <h2>Versions</h2>

@@ -44,9 +44,14 @@ export function ModelsCatalog() {
           <h1>Models</h1>
           <p className="muted">Registered predictors you can run on one molecule or a whole library.</p>
         </div>
-        <Link href="/models/new" className="btn btn-primary" data-testid="register-model-link">
-          Register a model
-        </Link>
+        <div className="btn-group">
+          <Link href="/models/new/consensus" className="btn btn-secondary" data-testid="build-consensus-link">
+            Build a consensus
+          </Link>
+          <Link href="/models/new" className="btn btn-primary" data-testid="register-model-link">
+            Register a model
+          </Link>
+        </div>
       </div>
       <CatalogFilters
         value={filters}

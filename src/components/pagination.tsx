@@ -4,16 +4,19 @@ interface Props {
   offset: number;
   limit: number;
   count: number;
-  total: number;
+  /** Unknown for lists that do not count their rows; then `hasMore` says whether a next page exists. */
+  total?: number;
+  hasMore?: boolean;
   onChange: (offset: number) => void;
   testId?: string;
 }
 
-export function Pagination({ offset, limit, count, total, onChange, testId = 'pagination' }: Props) {
+export function Pagination({ offset, limit, count, total, hasMore, onChange, testId = 'pagination' }: Props) {
+  const more = total !== undefined ? offset + count < total : !!hasMore;
   return (
     <div className="pagination" data-testid={testId}>
       <span className="muted" data-testid={`${testId}-range`}>
-        {rangeLabel(offset, count, total)}
+        {total !== undefined ? rangeLabel(offset, count, total) : count ? `${offset + 1}–${offset + count}` : 'none'}
       </span>
       <div className="btn-group">
         <button
@@ -25,13 +28,7 @@ export function Pagination({ offset, limit, count, total, onChange, testId = 'pa
         >
           ← Prev
         </button>
-        <button
-          type="button"
-          className="btn btn-secondary btn-sm"
-          data-testid={`${testId}-next`}
-          disabled={offset + count >= total}
-          onClick={() => onChange(offset + limit)}
-        >
+        <button type="button" className="btn btn-secondary btn-sm" data-testid={`${testId}-next`} disabled={!more} onClick={() => onChange(offset + limit)}>
           Next →
         </button>
       </div>

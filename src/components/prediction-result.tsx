@@ -1,6 +1,8 @@
+import { readConsensusOutput } from '@/lib/consensus';
 import { formatDuration, formatValue } from '@/lib/format';
 import { schemaFields } from '@/lib/schema';
 import type { Prediction } from '@/lib/types';
+import { ConsensusOutputView } from './consensus/consensus-output-view';
 import { ErrorBox } from './error-box';
 import { MoleculeImage } from './molecule-image';
 
@@ -37,6 +39,10 @@ export function PredictionResult({ prediction, outputSchema, smilesField, roundT
       )}
       {prediction.error ? (
         <ErrorBox code={prediction.error.code} message={prediction.error.message} testId="prediction-error" />
+      ) : readConsensusOutput(output) ? (
+        <div data-testid="prediction-output">
+          <ConsensusOutputView output={output} />
+        </div>
       ) : (
         <div className="table-wrap">
           <table className="table" data-testid="prediction-output">

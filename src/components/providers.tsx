@@ -15,9 +15,9 @@ export function Providers({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        // A pasted library can be megabytes: send job submissions on their own, not in a batch.
+        // A pasted library or dataset can be megabytes: send those on their own, not in a batch.
         splitLink({
-          condition: (op) => op.path === 'jobs.create',
+          condition: (op) => op.path === 'jobs.create' || op.path === 'datasets.upload',
           true: httpLink({ url }),
           false: httpBatchLink({ url, maxURLLength: 2000 }),
         }),

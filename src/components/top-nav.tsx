@@ -5,10 +5,11 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const LINKS = [
-  { href: '/models', label: 'Models', testId: 'nav-models', match: (p: string) => p.startsWith('/models') && p !== '/models/new' },
-  { href: '/models/new', label: 'Register a model', testId: 'nav-register-model', match: (p: string) => p === '/models/new' },
+  { href: '/models', label: 'Models', testId: 'nav-models', match: (p: string) => p.startsWith('/models') && !p.startsWith('/models/new') },
+  { href: '/models/new', label: 'Register a model', testId: 'nav-register-model', match: (p: string) => p.startsWith('/models/new') },
   { href: '/jobs', label: 'Jobs', testId: 'nav-jobs', match: (p: string) => p.startsWith('/jobs') && p !== '/jobs/new' },
   { href: '/jobs/new', label: 'New job', testId: 'nav-new-job', match: (p: string) => p === '/jobs/new' },
+  { href: '/evaluations', label: 'Evaluations', testId: 'nav-evaluations', match: (p: string) => p.startsWith('/evaluations') },
   { href: '/settings', label: 'Settings', testId: 'nav-settings', match: (p: string) => p.startsWith('/settings') },
 ];
 

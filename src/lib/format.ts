@@ -25,3 +25,8 @@ export function rangeLabel(offset: number, count: number, total: number): string
   if (total === 0 || count === 0) return `0 of ${total}`;
   return `${offset + 1}–${offset + count} of ${total}`;
 }
+
+/** Metrics to 3 decimals; null (undefined for the data) as a dash. */
+export function formatMetric(x: number | null | undefined): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—';
+}

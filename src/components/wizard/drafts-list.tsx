@@ -1,6 +1,6 @@
 'use client';
 
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatDate } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
@@ -20,20 +20,20 @@ interface Draft {
 /** The viewer's unfinished registrations: drafts of any of their models, and models with no version yet. */
 export function DraftsList() {
   const trpc = useTRPC();
-  const mine = useQuery(trpc.models.list.queryOptions({ owner: 'me', limit: 100, offset: 0 }));
-  const details = useQueries({ queries: (mine.data?.items ?? []).map((m) => trpc.models.get.queryOptions({ slug: m.slug })) });
+  const drafts = useQuery(trpc.models.drafts.queryOptions());
+  // Models that never got a version have no draft row; they are the owner's unpublished models without one.
+  const unpublished = useQuery(trpc.models.list.queryOptions({ owner: 'me', status: 'draft', limit: 100, offset: 0 }));
 
-  const drafts: Draft[] = details.flatMap((q): Draft[] => {
-    const m = q.data;
-    if (!m) return [];
-    if (m.versions.length === 0) return [{ slug: m.slug, name: m.name, version: null, status: 'no version yet', smoke: null, updated: m.createdAt }];
-    return m.versions
-      .filter((v) => v.status === 'draft' || v.status === 'validated')
-      .map((v) => ({ slug: m.slug, name: m.name, version: v.version, status: v.status, smoke: v.smokeTest?.ok ?? null, updated: v.createdAt }));
-  });
+  const withDrafts = new Set((drafts.data ?? []).map((d) => d.slug));
+  const rows: Draft[] = [
+    ...(drafts.data ?? []).map((d) => ({ slug: d.slug, name: d.name, version: d.version, status: d.status, smoke: d.smokeTestOk, updated: d.updatedAt })),
+    ...(drafts.data ? (unpublished.data?.items ?? []) : [])
+      .filter((m) => !withDrafts.has(m.slug))
+      .map((m) => ({ slug: m.slug, name: m.name, version: null, status: 'no version yet', smoke: null, updated: m.createdAt })),
+  ];
 
-  if (mine.isError) return <ErrorBox error={mine.error} testId="drafts-error" />;
-  if (drafts.length === 0) return null;
+  if (drafts.isError) return <ErrorBox error={drafts.error} testId="drafts-error" />;
+  if (rows.length === 0) return null;
   return (
     <section className="card flush" data-testid="drafts-list">
       <div className="card-head">
@@ -48,12 +48,12 @@ export function DraftsList() {
               <th>Version</th>
               <th>Status</th>
               <th>Last smoke test</th>
-              <th>Created</th>
+              <th>Updated</th>
               <th />
             </tr>
           </thead>
           <tbody>
-            {drafts.map((d) => (
+            {rows.map((d) => (
               <tr key={`${d.slug}@${d.version}`} data-testid={`draft-row-${d.slug}`}>
                 <td>
                   {d.name} <code className="muted small">{d.slug}</code>

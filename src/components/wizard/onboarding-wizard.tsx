@@ -46,6 +46,13 @@ export function OnboardingWizard() {
           {model.data ? `${model.data.name}${versionNumber ? ` · v${versionNumber}` : ' · new version'}` : 'Register a model'}
         </h1>
         <p className="muted">Point at a command, a served model or an image; confirm the schemas; pass a smoke test; publish.</p>
+        {!slug && (
+          <p>
+            <Link href="/models/new/consensus" data-testid="wizard-consensus-link">
+              …or build a consensus of existing models
+            </Link>
+          </p>
+        )}
       </div>
     </div>
   );
@@ -68,7 +75,7 @@ export function OnboardingWizard() {
         <>
           <WizardStepper current={step} model={m} version={v} />
           <section className="card wizard-body" data-testid="wizard-body" data-step={step}>
-            {step === 'basics' && <BasicsStep model={m} />}
+            {step === 'basics' && <BasicsStep model={m} version={v?.version} />}
             {step === 'runtime' && m && <RuntimeStep key={v?.id ?? 'new'} model={m} version={v} />}
             {step === 'schemas' && m && v && <SchemasStep key={v.id} version={v} />}
             {step === 'resources' && v && <ResourcesStep key={v.id} version={v} />}

@@ -1,9 +1,12 @@
+import { readConsensusOutput } from '@/lib/consensus';
 import { formatValue } from '@/lib/format';
 import { schemaFields } from '@/lib/schema';
 import type { JsonSchema } from '@/lib/types';
+import { ConsensusOutputView } from '../consensus/consensus-output-view';
 
 /** The smoke test's output, field by field against the output schema. */
 export function SmokeOutputTable({ output, schema }: { output: Record<string, unknown>; schema: JsonSchema }) {
+  if (readConsensusOutput(output)) return <ConsensusOutputView output={output} testId="smoke-consensus" />;
   const fields = schemaFields(schema);
   const declared = new Set(fields.map((f) => f.name));
   const rows = [

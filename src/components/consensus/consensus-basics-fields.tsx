@@ -1,0 +1,106 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { basicsProblems, formSlug, splitTags, type ConsensusForm } from '@/lib/consensus-form';
+import { useTRPC } from '@/lib/trpc';
+import { FieldError } from '../wizard/field-error';
+
+interface Props {
+  form: ConsensusForm;
+  set: (patch: Partial<ConsensusForm>) => void;
+  showErrors: boolean;
+  /** Set once the model exists: its slug can no longer change. */
+  createdSlug: string | null;
+  descriptionHint: string;
+}
+
+/** Name, slug, task, description, tags and the example the smoke test runs. */
+export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, descriptionHint }: Props) {
+  const trpc = useTRPC();
+  const tasks = useQuery(trpc.models.tasks.queryOptions(undefined, { staleTime: 60_000 }));
+  const problems = basicsProblems(form);
+  const slug = formSlug(form);
+  return (
+    <div className="stack-sm">
+      <div className="form-grid">
+        <label className="field">
+          <span>
+            Name <span className="req">*</span>
+          </span>
+          <input className="input" value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="e.g. Solubility consensus" data-testid="consensus-name" />
+          <FieldError show={showErrors} message={problems.name} testId="consensus-name-error" />
+        </label>
+        <label className="field">
+          <span>
+            Slug <span className="req">*</span> <small className="muted">callers run {slug || '…'}@production</small>
+          </span>
+          <input
+            className="input mono"
+            value={slug}
+            onChange={(e) => set({ slug: e.target.value.toLowerCase() })}
+            disabled={!!createdSlug}
+            spellCheck={false}
+            data-testid="consensus-slug"
+          />
+          {createdSlug && <small className="muted">The model is registered; its slug is fixed.</small>}
+          <FieldError show={showErrors || form.slug !== null} message={problems.slug} testId="consensus-slug-error" />
+        </label>
+      </div>
+      <div className="form-grid">
+        <label className="field">
+          <span>
+            Task <span className="req">*</span>
+          </span>
+          <input className="input" list="consensus-task-options" value={form.task} onChange={(e) => set({ task: e.target.value })} data-testid="consensus-task" />
+          <datalist id="consensus-task-options">
+            {(tasks.data ?? []).map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
+          <FieldError show={showErrors} message={problems.task} testId="consensus-task-error" />
+        </label>
+        <label className="field">
+          <span>
+            Tags <small className="muted">comma-separated</small>
+          </span>
+          <input className="input" value={form.tags} onChange={(e) => set({ tags: e.target.value })} data-testid="consensus-tags" />
+          {splitTags(form.tags).length > 0 && (
+            <div className="row wrap">
+              {splitTags(form.tags).map((t) => (
+                <span key={t} className="tag">
+                  {t}
+                </span>
+              ))}
+            </div>
+          )}
+        </label>
+      </div>
+      <label className="field">
+        <span>Description</span>
+        <textarea
+          className="input textarea"
+          rows={2}
+          value={form.description}
+          onChange={(e) => set({ description: e.target.value })}
+          placeholder={descriptionHint}
+          maxLength={4000}
+          data-testid="consensus-description"
+        />
+        <small className="muted">Left empty, it says which members and strategy it combines.</small>
+      </label>
+      <label className="field">
+        <span>
+          Example SMILES <span className="req">*</span> <small className="muted">the smoke test runs it through every member</small>
+        </span>
+        <input
+          className="input mono"
+          value={form.exampleSmiles}
+          onChange={(e) => set({ exampleSmiles: e.target.value })}
+          spellCheck={false}
+          data-testid="consensus-example"
+        />
+        <FieldError show={showErrors} message={problems.example} testId="consensus-example-error" />
+      </label>
+    </div>
+  );
+}

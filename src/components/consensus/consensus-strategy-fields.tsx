@@ -1,0 +1,117 @@
+'use client';
+
+import type { ValueKind } from '@/lib/consensus';
+import { FITTED_STRATEGIES, formOutputField, formQuorum, type ConsensusForm } from '@/lib/consensus-form';
+import type { Strategy } from '@/lib/types';
+
+interface Props {
+  form: ConsensusForm;
+  set: (patch: Partial<ConsensusForm>) => void;
+  strategies: Strategy[];
+  /** The strategy in effect: the chosen one when it fits the members, else the first that does. */
+  strategy: string;
+  kind: ValueKind | 'mixed' | null;
+}
+
+/** How the members combine: strategy and its params, quorum, and the name of the consensus value. */
+export function ConsensusStrategyFields({ form, set, strategies, strategy, kind }: Props) {
+  const fits = (s: Strategy) => kind === null || kind === 'mixed' || s.kind === kind;
+  const chosen = strategies.find((s) => s.name === strategy);
+  const members = form.members.length;
+  return (
+    <div className="stack-sm">
+      {kind === 'mixed' && (
+        <div className="alert alert-warning" data-testid="consensus-kind-mixed">
+          The chosen fields mix numbers and class labels; members must agree on type.
+        </div>
+      )}
+      <div className="form-grid">
+        <label className="field">
+          <span>
+            Strategy <span className="req">*</span>{' '}
+            {kind && kind !== 'mixed' && <small className="muted">for {kind === 'number' ? 'numbers' : 'class labels'}</small>}
+          </span>
+          <select className="input select" value={strategy} onChange={(e) => set({ strategy: e.target.value })} data-testid="consensus-strategy">
+            {strategies.filter(fits).map((s) => (
+              <option key={s.name} value={s.name} disabled={FITTED_STRATEGIES.has(s.name)}>
+                {s.name}
+                {FITTED_STRATEGIES.has(s.name) ? ' — fit from an evaluation' : ''}
+              </option>
+            ))}
+          </select>
+          {chosen && (
+            <small className="muted" data-testid="consensus-strategy-description">
+              {chosen.description}
+            </small>
+          )}
+          <small className="muted">
+            inverse-error and stacking learn their weights from measured data: build with another strategy, then fit them from an evaluation.
+          </small>
+        </label>
+        <div className="form-grid tight">
+          {strategy === 'trimmed-mean' && (
+            <label className="field">
+              <span>Trim</span>
+              <input className="input" inputMode="decimal" value={form.trim} onChange={(e) => set({ trim: e.target.value })} data-testid="consensus-param-trim" />
+              <small className="muted">fraction cut from each end, 0 to 0.5</small>
+            </label>
+          )}
+          {chosen?.kind === 'number' && (
+            <label className="field">
+              <span>High spread above σ</span>
+              <input
+                className="input"
+                inputMode="decimal"
+                value={form.highSpread}
+                onChange={(e) => set({ highSpread: e.target.value })}
+                data-testid="consensus-param-highSpread"
+              />
+              <small className="muted">in output units; flags items where members disagree</small>
+            </label>
+          )}
+          {chosen?.kind === 'label' && (
+            <label className="field">
+              <span>Minimum agreement</span>
+              <input
+                className="input"
+                inputMode="decimal"
+                value={form.minAgreement}
+                onChange={(e) => set({ minAgreement: e.target.value })}
+                data-testid="consensus-param-minAgreement"
+              />
+              <small className="muted">fraction of members; below it the item is flagged</small>
+            </label>
+          )}
+        </div>
+      </div>
+      <div className="form-grid">
+        <label className="field">
+          <span>
+            Quorum <span className="req">*</span> <small className="muted">members that must give a value, 1–{members}</small>
+          </span>
+          <input
+            className="input"
+            type="number"
+            min={1}
+            max={members}
+            value={formQuorum(form)}
+            onChange={(e) => set({ quorum: e.target.value })}
+            data-testid="consensus-quorum"
+          />
+        </label>
+        <label className="field">
+          <span>
+            Output field <span className="req">*</span> <small className="muted">the consensus value’s name in results</small>
+          </span>
+          <input
+            className="input mono"
+            value={formOutputField(form)}
+            onChange={(e) => set({ outputField: e.target.value })}
+            spellCheck={false}
+            data-testid="consensus-output-field"
+          />
+        </label>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { readConsensusOutput } from '@/lib/consensus';
+import { formatValue } from '@/lib/format';
+import type { ResultColumn } from '@/lib/result-columns';
+import { HighSpreadBadge } from './consensus/high-spread-badge';
+
+const fixed = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—');
+
+/** One output cell of a succeeded result row. */
+export function ResultCell({ column: c, output }: { column: ResultColumn; output: Record<string, unknown> | null }) {
+  if (c.kind === 'field') {
+    return (
+      <td className="num" data-testid={`result-value-${c.key}`}>
+        {formatValue(output?.[c.key])}
+      </td>
+    );
+  }
+  const consensus = readConsensusOutput(output);
+  if (c.kind === 'member') {
+    const value = consensus?.members[c.key] ?? null;
+    const why = consensus?.failedMembers[c.key];
+    return (
+      <td className="num" data-testid={`result-member-${c.key}`} title={why}>
+        {value === null && why ? <span className="result-error small">failed</span> : formatValue(value)}
+      </td>
+    );
+  }
+  if (c.kind === 'spread') {
+    const s = consensus?.spread;
+    return (
+      <td className="num" data-testid="result-spread">
+        {typeof s?.agreement === 'number' ? `${Math.round(s.agreement * 100)}%` : fixed(s?.std)}
+      </td>
+    );
+  }
+  return <td data-testid="result-flag">{consensus?.highSpread && <HighSpreadBadge testId="result-high-spread" />}</td>;
+}

@@ -1,0 +1,133 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { slugify, slugProblem } from '@/lib/slug';
+import { useTRPC } from '@/lib/trpc';
+import type { ModelDetail } from '@/lib/types';
+import { useWizardNav } from '@/lib/wizard-url';
+import { ErrorBox } from '../error-box';
+import { FieldError } from './field-error';
+
+const splitTags = (s: string) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
+
+/**
+ * Name, slug, task, description and tags. Without `model` it creates the model (the viewer
+ * becomes its owner); with one it edits the resumed model, whose slug is fixed.
+ */
+export function BasicsForm({ model, version }: { model?: ModelDetail; version?: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const go = useWizardNav();
+  const tasks = useQuery(trpc.models.tasks.queryOptions(undefined, { staleTime: 60_000 }));
+  const [name, setName] = useState(model?.name ?? '');
+  const [slugEdited, setSlugEdited] = useState<string | null>(model?.slug ?? null);
+  const [task, setTask] = useState(model?.task ?? '');
+  const [description, setDescription] = useState(model?.description ?? '');
+  const [tags, setTags] = useState(model?.tags.join(', ') ?? '');
+  const [submitted, setSubmitted] = useState(false);
+  const slug = slugEdited ?? slugify(name);
+
+  const next = async (s: string) => {
+    await queryClient.fetchQuery({ ...trpc.models.get.queryOptions({ slug: s }), staleTime: 0 });
+    await queryClient.invalidateQueries({ queryKey: trpc.models.list.pathKey() });
+    go({ slug: s, version, step: 'runtime' });
+  };
+  const create = useMutation(trpc.models.create.mutationOptions({ onSuccess: (m) => next(m.slug) }));
+  const update = useMutation(trpc.models.update.mutationOptions({ onSuccess: (m) => next(m.slug) }));
+  const save = model ? update : create;
+
+  const problems = {
+    name: name.trim() ? null : 'give the model a name',
+    slug: model ? null : slugProblem(slug),
+    task: task.trim() ? null : 'say what the model does, e.g. property/logS',
+  };
+  const valid = !problems.name && !problems.slug && !problems.task;
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setSubmitted(true);
+    if (!valid) return;
+    const info = { slug, name: name.trim(), task: task.trim(), description: description.trim(), tags: splitTags(tags) };
+    if (!model) return create.mutate(info);
+    const unchanged =
+      info.name === model.name && info.task === model.task && info.description === model.description && info.tags.join(',') === model.tags.join(',');
+    if (unchanged) return go({ slug, version, step: 'runtime' });
+    update.mutate(info);
+  }
+
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate data-testid="basics-form" data-mode={model ? 'edit' : 'create'}>
+      <h2>Basics</h2>
+      {model && <p className="muted small">The model is registered. Change its details here; the slug stays as it is.</p>}
+      <div className="form-grid">
+        <label className="field">
+          <span>
+            Name <span className="req">*</span>
+          </span>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Heavy atom counter" data-testid="basics-name" />
+          <FieldError show={submitted} message={problems.name} testId="basics-name-error" />
+        </label>
+        <label className="field">
+          <span>
+            Slug <span className="req">*</span> <small className="muted">how callers name it: {slug || '…'}@production</small>
+          </span>
+          <input
+            className="input mono"
+            value={slug}
+            onChange={(e) => setSlugEdited(e.target.value.toLowerCase())}
+            disabled={!!model}
+            spellCheck={false}
+            data-testid="basics-slug"
+          />
+          <FieldError show={submitted || slugEdited !== null} message={problems.slug} testId="basics-slug-error" />
+        </label>
+      </div>
+      <label className="field">
+        <span>
+          Task <span className="req">*</span> <small className="muted">what it predicts, as kind/quantity</small>
+        </span>
+        <input className="input" list="basics-task-options" value={task} onChange={(e) => setTask(e.target.value)} placeholder="e.g. property/logS" data-testid="basics-task" />
+        <datalist id="basics-task-options">
+          {(tasks.data ?? []).map((t) => (
+            <option key={t} value={t} />
+          ))}
+        </datalist>
+        <FieldError show={submitted} message={problems.task} testId="basics-task-error" />
+      </label>
+      <label className="field">
+        <span>Description</span>
+        <textarea
+          className="input textarea"
+          rows={3}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          placeholder="What it predicts, from what, in which units."
+          maxLength={4000}
+          data-testid="basics-description"
+        />
+      </label>
+      <label className="field">
+        <span>
+          Tags <small className="muted">comma-separated</small>
+        </span>
+        <input className="input" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="e.g. solubility, rdkit" data-testid="basics-tags" />
+        {splitTags(tags).length > 0 && (
+          <div className="row wrap">
+            {splitTags(tags).map((t) => (
+              <span key={t} className="tag">
+                {t}
+              </span>
+            ))}
+          </div>
+        )}
+      </label>
+      {save.isError && <ErrorBox error={save.error} testId="basics-error" />}
+      <div className="wizard-actions">
+        <button type="submit" className="btn btn-primary" disabled={save.isPending || (submitted && !valid)} data-testid="basics-submit">
+          {save.isPending ? (model ? 'Saving…' : 'Creating…') : model ? 'Save and continue' : 'Create and continue'}
+        </button>
+      </div>
+    </form>
+  );
+}

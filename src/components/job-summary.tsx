@@ -11,6 +11,27 @@ import { ErrorBox } from './error-box';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 
+/** A consensus job's own counts move only when its members are joined: show each member's progress. */
+function MemberProgress({ members }: { members: Job['members'] }) {
+  return (
+    <div className="stack-sm" data-testid="job-members">
+      {members.map((m) => (
+        <div key={m.key} className="stack-xs" data-testid="job-member">
+          <div className="progress-head small">
+            <span>
+              member <code>{m.key}</code> <StatusBadge status={m.status} />
+            </span>
+            <Link href={`/jobs/${m.jobId}`} className="muted">
+              {(m.itemsDone + m.itemsFailed).toLocaleString()} of {m.itemsTotal.toLocaleString()}
+            </Link>
+          </div>
+          <ProgressBar done={m.itemsDone} failed={m.itemsFailed} total={m.itemsTotal} testId={`job-member-progress-${m.key}`} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
 export function JobSummary({ job }: { job: Job }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -18,7 +39,7 @@ export function JobSummary({ job }: { job: Job }) {
   const now = useNow(active);
   const cancel = useMutation(
     trpc.jobs.cancel.mutationOptions({
-      onSuccess: (updated) => queryClient.setQueryData(trpc.jobs.get.queryKey({ jobId: job.id }), updated),
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.get.queryKey({ jobId: job.id }) }),
     }),
   );
   const processed = job.itemsDone + job.itemsFailed;
@@ -65,6 +86,7 @@ export function JobSummary({ job }: { job: Job }) {
         </span>
       </div>
       <ProgressBar done={job.itemsDone} failed={job.itemsFailed} total={job.itemsTotal} testId="job-progress" />
+      {job.members.length > 0 && <MemberProgress members={job.members} />}
       <dl className="stats">
         <div>
           <dt>Succeeded</dt>

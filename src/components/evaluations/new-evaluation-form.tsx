@@ -55,8 +55,8 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
           {models.isPending && <option value={model}>Loading models…</option>}
           {items.map((m) => (
             <option key={m.slug} value={m.slug}>
-              {m.tags.includes('consensus') ? '◆ ' : ''}
-              {m.name} ({m.slug}@{m.latestVersion}){m.tags.includes('consensus') ? ' — consensus' : ''}
+              {m.runtimeKind === 'consensus' ? '◆ ' : ''}
+              {m.name} ({m.slug}@{m.latestVersion}){m.runtimeKind === 'consensus' ? ' — consensus' : ''}
             </option>
           ))}
         </select>

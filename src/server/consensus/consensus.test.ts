@@ -74,6 +74,7 @@ describe('consensus models', () => {
 
     const members = await memberJobs.listMemberJobs(t.db, job.id);
     expect(members.map((m) => m.key)).toEqual(['esol', 'ocl']);
+    expect((await jobs.getJobWithMembers(t.db, user, job.id)).members).toEqual(members);
     expect(members.every((m) => m.status === 'succeeded' && m.itemsDone === 3)).toBe(true);
     expect((await jobs.listJobs(t.db, user, { limit: 50, offset: 0 })).items.map((j) => j.id)).not.toContain(members[0].jobId);
 

@@ -8,7 +8,7 @@ import { regressionMetrics } from '../consensus/metrics';
 import type { Db, DbOrTx } from '../db/client';
 import { AppError } from '../errors';
 import * as memberJobsRepo from '../jobs/member-jobs.repository';
-import { getJob, submitJob } from '../jobs/jobs.service';
+import { getJobWithMembers, submitJob } from '../jobs/jobs.service';
 import { projectRoot } from '../models/manifest';
 import { getVersionById, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
@@ -110,7 +110,7 @@ const finite = (v: unknown): number | null => (typeof v === 'number' && Number.i
 export async function getEvaluation(db: DbOrTx, viewer: Viewer, id: string) {
   const e = await repo.findEvaluation(db, id);
   if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
-  const [job, dataset] = await Promise.all([getJob(db, viewer, e.job_id), datasets.findDataset(db, e.dataset_id)]);
+  const [job, dataset] = await Promise.all([getJobWithMembers(db, viewer, e.job_id), datasets.findDataset(db, e.dataset_id)]);
   const version = await getVersionById(db, job.modelVersionId);
   const [rows, own] = await Promise.all([datasets.datasetRows(db, e.dataset_id), repo.outputsByItem(db, job.id)]);
 

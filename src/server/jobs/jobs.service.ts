@@ -127,6 +127,12 @@ export async function getJob(db: DbOrTx, viewer: Viewer, jobId: string): Promise
   return job;
 }
 
+/** A job with, for a consensus, the progress of each member job (its own counts move only at aggregation). */
+export async function getJobWithMembers(db: DbOrTx, viewer: Viewer, jobId: string) {
+  const job = await getJob(db, viewer, jobId);
+  return { ...job, members: await memberJobs.listMemberJobs(db, jobId) };
+}
+
 export async function listJobs(db: DbOrTx, viewer: Viewer, q: { limit: number; offset: number }) {
   return repo.listJobs(db, { ownerId: viewer.id, ...q });
 }

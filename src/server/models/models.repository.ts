@@ -49,6 +49,15 @@ function summaryQuery(db: DbOrTx) {
           .where('v.status', 'in', ['published', 'deprecated'])
           .select((e) => e.fn.max('v.version').as('latest'))
           .as('latest_version'),
+      (eb) =>
+        eb
+          .selectFrom('model_versions as v')
+          .whereRef('v.model_id', '=', 'm.id')
+          .select(sql<string>`v.runtime->>'kind'`.as('kind'))
+          .orderBy(sql`v.status in ('published', 'deprecated')`, 'desc')
+          .orderBy('v.version', 'desc')
+          .limit(1)
+          .as('runtime_kind'),
     ]);
 }
 
@@ -66,6 +75,7 @@ function toSummary(r: SummaryRow): ModelSummary {
     ownerId: r.owner_id,
     ownerEmail: r.owner_email,
     latestVersion: r.latest_version ?? null,
+    runtimeKind: (r.runtime_kind as ModelSummary['runtimeKind']) ?? null,
     createdAt: iso(r.created_at),
   };
 }

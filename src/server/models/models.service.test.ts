@@ -23,6 +23,8 @@ describe('registry', () => {
     expect(total).toBe(seeded.length);
     expect(total).toBe(before.total);
     expect(items.every((m) => m.builtIn && m.latestVersion === 1)).toBe(true);
+    expect(items.find((m) => m.slug === 'logS-consensus')?.runtimeKind).toBe('consensus');
+    expect(items.find((m) => m.slug === 'esol-solubility')?.runtimeKind).toBe('process');
     builtIns = total;
   });
 

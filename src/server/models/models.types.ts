@@ -12,6 +12,8 @@ export interface ModelSummary {
   ownerId: string | null;
   ownerEmail: string | null;
   latestVersion: number | null;
+  /** Runtime of the latest published version (or of the latest draft): process, http, kubernetes, consensus. */
+  runtimeKind: 'process' | 'http' | 'kubernetes' | 'consensus' | null;
   createdAt: string;
 }
 

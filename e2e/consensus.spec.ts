@@ -49,6 +49,9 @@ test('a user builds a median consensus, then runs it on one molecule and on a sm
   const job = new JobDetailPage(page);
   await expect(job.status).toHaveText('succeeded', { timeout: 120_000 });
   await expect(job.rows()).toHaveCount(3);
+  // Each member ran as its own job, and the job page shows their progress.
+  await expect(page.getByTestId('job-member')).toHaveCount(members.length);
+  for (const key of members) await expect(page.getByTestId(`job-member-status-${key}`)).toHaveText('succeeded');
   for (const key of members) await expect(job.memberColumn(key)).toBeVisible();
   for (const row of await job.rows('succeeded').all()) {
     await expect(row.getByTestId('result-value-logS')).toHaveText(NUMBER);

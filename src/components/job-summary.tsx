@@ -19,7 +19,7 @@ function MemberProgress({ members }: { members: Job['members'] }) {
         <div key={m.key} className="stack-xs" data-testid="job-member">
           <div className="progress-head small">
             <span>
-              member <code>{m.key}</code> <StatusBadge status={m.status} />
+              member <code>{m.key}</code> <StatusBadge status={m.status} testId={`job-member-status-${m.key}`} />
             </span>
             <Link href={`/jobs/${m.jobId}`} className="muted">
               {(m.itemsDone + m.itemsFailed).toLocaleString()} of {m.itemsTotal.toLocaleString()}

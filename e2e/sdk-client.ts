@@ -2,6 +2,10 @@
  * Drives the gateway through the typed SDK, as a user's script would. Run by sdk.spec.ts with
  * GATEWAY_URL and GATEWAY_TOKEN; prints a JSON summary and exits 0, or prints why and exits 1.
  */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createGatewayClient, GatewayError, type JobResult } from '../src/sdk';
 
 const LIBRARY = [
@@ -64,6 +68,31 @@ async function main() {
   const bad = results.filter((r) => r.status !== 'succeeded' || !Number.isFinite(r.output?.logP));
   check(bad.length === 0, `results without a finite logP: ${JSON.stringify(bad.slice(0, 3))}`);
 
+  // A user's model from a manifest folder, smoke-tested on the worker and published.
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'sdk-model-'));
+  const slug = `sdk-heavy-${Date.now().toString(36)}`;
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  await writeFile(
+    path.join(folder, 'model.json'),
+    JSON.stringify({
+      slug,
+      name: 'Heavy atoms (SDK)',
+      version: 1,
+      task: 'test/heavy-atoms',
+      runtime: { kind: 'process', command: [python, 'main.py'], cwd: path.resolve(import.meta.dirname, 'fixtures/models/heavy-atoms') },
+      inputSchema: { type: 'object', properties: { smiles: { type: 'string', format: 'smiles' } }, required: ['smiles'] },
+      outputSchema: { type: 'object', properties: { heavyAtoms: { type: 'number' }, length: { type: 'number' } }, required: ['heavyAtoms'] },
+      batchSize: 10,
+      timeoutMs: 10_000,
+      example: { smiles: 'c1ccccc1O' },
+    }),
+  );
+  const registered = await gateway.registerFromManifest(folder, { aliases: ['production'] });
+  check(registered.outcome === 'published', `registerFromManifest: ${registered.outcome}, smoke test ${JSON.stringify(registered.smokeTest)}`);
+  const heavy = await gateway.models.predict(`${slug}@production`, { smiles: 'CCO' });
+  check(heavy.output?.heavyAtoms === 3, `${slug}@production gave ${JSON.stringify(heavy.output)} for CCO, expected heavyAtoms 3`);
+  await rm(folder, { recursive: true, force: true });
+
   let unauthorizedCode: string | null = null;
   try {
     await createGatewayClient({ url, token: 'mgw_this-token-does-not-exist' }).models.list();
@@ -84,6 +113,7 @@ async function main() {
       results: results.length,
       logPRange: [Math.min(...logP), Math.max(...logP)],
       unauthorizedCode,
+      registered: `${slug}@${registered.version.version}`,
     }),
   );
 }

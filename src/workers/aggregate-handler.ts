@@ -27,6 +27,10 @@ export async function handleAggregate(deps: WorkerDeps, job: JobWithMetadata<unk
     if (version.runtime.kind !== 'consensus') throw new Error(`job ${jobId} does not run a consensus`);
     const runtime = version.runtime;
     const members = await memberJobs.listMemberJobs(deps.db, jobId);
+    // Woken too early (it should not happen): the last member to end will wake it again.
+    if (members.some((m) => !TERMINAL_STATUSES.includes(m.status))) {
+      return { id: job.id, status: 'completed', output: { skipped: 'members still running' } };
+    }
     const keyOfJob = new Map(members.map((m) => [m.jobId, m.key]));
 
     let written = 0;
@@ -67,12 +71,12 @@ export async function handleAggregate(deps: WorkerDeps, job: JobWithMetadata<unk
       await deps.db.transaction().execute(async (tx) => {
         const inserted = await jobsRepo.insertResults(tx, results);
         written += inserted.length;
-        const { justFinished } = await jobsRepo.addToJobCounts(tx, jobId, {
+        const { justFinished, parentJobId } = await jobsRepo.addToJobCounts(tx, jobId, {
           done: inserted.filter((r) => r.status === 'succeeded').length,
           failed: inserted.filter((r) => r.status === 'failed').length,
           tasks: last ? 1 : 0,
         });
-        if (justFinished) await onJobSettled(tx, deps.boss, jobId);
+        if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
       });
     }
     return { id: job.id, status: 'completed', output: { written } };

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { createTestDatabase, type TestDatabase } from '../../../test/db';
-import { createUser, registerFixtureModel } from '../../../test/fixtures';
+import path from 'node:path';
+import { createUser, fixtureModelsDir, registerFixtureModel } from '../../../test/fixtures';
+import { loadManifest } from '../models/manifest';
+import { registerFromManifest } from '../models/models.service';
 import { startWorker, type WorkerHandle } from '../../workers/main';
 import { JobWatcher } from '../jobs/job-watcher';
 import * as memberJobs from '../jobs/member-jobs.repository';
@@ -157,6 +160,29 @@ describe('consensus models', () => {
         spec({ kind: 'consensus', members: [{ ref: 'test-echo', field: 'nope' }, { ref: 'esol-solubility', field: 'logS' }], strategy: 'mean', params: {}, quorum: 1, outputField: 'value' }),
       ),
     ).rejects.toMatchObject({ message: expect.stringMatching(/member "test-echo": test-echo@1 has no output field "nope"/) });
+  });
+
+  it('waits for every member even when one member refused every item at submission', async () => {
+    const { manifest } = await loadManifest(path.join(fixtureModelsDir, 'echo'));
+    const strict = {
+      ...manifest,
+      slug: 'test-echo-strict',
+      inputSchema: { ...manifest.inputSchema, required: ['smiles', 'charge'], properties: { ...(manifest.inputSchema.properties as object), charge: { type: 'integer' } } },
+    };
+    await registerFromManifest(t.db, strict, { ownerId: null, builtIn: false });
+    await publishConsensus('echo-strict-pair', {
+      members: [
+        { ref: 'test-echo@1', field: 'length', name: 'echo' },
+        { ref: 'test-echo-strict@1', field: 'length', name: 'strict' },
+      ],
+      strategy: 'mean',
+      quorum: 1,
+    });
+    const job = await finished((await jobs.submitJob(t.db, boss, user, { model: 'echo-strict-pair', inputs: [{ smiles: 'CCCC' }, { smiles: 'CC' }] })).id);
+    expect(job).toMatchObject({ status: 'succeeded', itemsDone: 2 });
+    const rows = await results(job.id);
+    expect(rows.map((r) => r.output!.value)).toEqual([4, 2]);
+    expect((rows[0].output!.failedMembers as Record<string, string>).strict).toMatch(/INVALID_INPUT: .*missing required field "charge"/);
   });
 
   it('cancels the member jobs with the consensus job', async () => {

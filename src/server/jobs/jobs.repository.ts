@@ -235,7 +235,7 @@ export async function addToJobCounts(
   db: DbOrTx,
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
-): Promise<{ status: Job['status']; justFinished: boolean }> {
+): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null }> {
   const row = await db
     .updateTable('jobs')
     .set({
@@ -254,9 +254,9 @@ export async function addToJobCounts(
     })
     .where('id', '=', jobId)
     // now() is this transaction's start: equal only when this very update set it.
-    .returning(['status', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
+    .returning(['status', 'parent_job_id', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
     .executeTakeFirstOrThrow();
-  return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled' };
+  return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled', parentJobId: row.parent_job_id };
 }
 
 /** Cancels a job and, for a consensus, its member jobs at every depth. */

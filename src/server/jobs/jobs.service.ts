@@ -101,14 +101,14 @@ async function insertJobTree(
     const taskIds = await repo.insertTasks(tx, id, batches);
     await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: id })), tx);
   }
-  if (valid.length === 0) await onJobSettled(tx, boss, id);
+  // A member job's parent checks its members itself once it has created all of them.
+  if (valid.length === 0) await onJobSettled(tx, boss, id, null);
   return id;
 }
 
 /** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
-export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string): Promise<void> {
+export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string, parent: string | null): Promise<void> {
   await repo.notifyJobFinished(tx, jobId);
-  const parent = await memberJobs.findParent(tx, jobId);
   if (parent && (await memberJobs.allMembersSettled(tx, parent))) {
     await enqueueMany(boss, 'consensus.aggregate', [{ jobId: parent }], tx);
   }
@@ -184,12 +184,12 @@ export async function recordTaskOutcomes(
     }));
     const written = await repo.insertResults(tx, rows);
     const closed = await repo.finishTask(tx, task.id, 'done');
-    const { status, justFinished } = await repo.addToJobCounts(tx, task.jobId, {
+    const { status, justFinished, parentJobId } = await repo.addToJobCounts(tx, task.jobId, {
       done: written.filter((w) => w.status === 'succeeded').length,
       failed: written.filter((w) => w.status === 'failed').length,
       tasks: closed ? 1 : 0,
     });
-    if (justFinished) await onJobSettled(tx, boss, task.jobId);
+    if (justFinished) await onJobSettled(tx, boss, task.jobId, parentJobId);
     return status;
   });
 }

@@ -58,8 +58,3 @@ export async function resultsForItems(db: DbOrTx, jobIds: string[], from: number
     .where('item_index', '<', to)
     .execute();
 }
-
-export async function findParent(db: DbOrTx, jobId: string): Promise<string | null> {
-  const row = await db.selectFrom('jobs').select('parent_job_id').where('id', '=', jobId).executeTakeFirst();
-  return row?.parent_job_id ?? null;
-}

@@ -188,6 +188,22 @@ export async function upsertModel(
   return row.id;
 }
 
+export type VersionContent = Pick<ModelVersion, 'runtime' | 'inputSchema' | 'outputSchema' | 'resources' | 'batchSize' | 'timeoutMs' | 'example' | 'digest'>;
+
+/** A version's content as columns: what digest covers, written alike on insert and on a draft's edit. */
+export function versionContentColumns(v: VersionContent) {
+  return {
+    runtime: JSON.stringify(v.runtime),
+    input_schema: JSON.stringify(v.inputSchema),
+    output_schema: JSON.stringify(v.outputSchema),
+    resources: JSON.stringify(v.resources),
+    batch_size: v.batchSize,
+    timeout_ms: v.timeoutMs,
+    example: v.example ? JSON.stringify(v.example) : null,
+    digest: v.digest,
+  };
+}
+
 export async function insertVersion(
   db: DbOrTx,
   v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest'> & { createdBy: string | null },
@@ -198,14 +214,7 @@ export async function insertVersion(
       model_id: v.modelId,
       version: v.version,
       status: v.status,
-      runtime: JSON.stringify(v.runtime),
-      input_schema: JSON.stringify(v.inputSchema),
-      output_schema: JSON.stringify(v.outputSchema),
-      resources: JSON.stringify(v.resources),
-      batch_size: v.batchSize,
-      timeout_ms: v.timeoutMs,
-      example: v.example ? JSON.stringify(v.example) : null,
-      digest: v.digest,
+      ...versionContentColumns(v),
       created_by: v.createdBy,
       published_at: v.status === 'published' ? new Date() : null,
     })
@@ -218,19 +227,12 @@ export async function insertVersion(
 export async function replaceBuiltInVersion(
   db: DbOrTx,
   id: string,
-  v: Pick<ModelVersion, 'runtime' | 'inputSchema' | 'outputSchema' | 'resources' | 'batchSize' | 'timeoutMs' | 'example' | 'digest'>,
+  v: VersionContent,
 ): Promise<void> {
   await db
     .updateTable('model_versions')
     .set({
-      runtime: JSON.stringify(v.runtime),
-      input_schema: JSON.stringify(v.inputSchema),
-      output_schema: JSON.stringify(v.outputSchema),
-      resources: JSON.stringify(v.resources),
-      batch_size: v.batchSize,
-      timeout_ms: v.timeoutMs,
-      example: v.example ? JSON.stringify(v.example) : null,
-      digest: v.digest,
+      ...versionContentColumns(v),
     })
     .where('id', '=', id)
     .execute();

@@ -97,6 +97,19 @@ export async function getVersionById(db: DbOrTx, id: string): Promise<ModelVersi
   return v;
 }
 
+/** The version content a manifest describes. */
+export function specOf(manifest: TModelManifest) {
+  return {
+    runtime: manifest.runtime,
+    inputSchema: manifest.inputSchema,
+    outputSchema: manifest.outputSchema,
+    resources: manifest.resources,
+    batchSize: manifest.batchSize,
+    timeoutMs: manifest.timeoutMs,
+    example: manifest.example ?? null,
+  };
+}
+
 export function versionDigest(m: Pick<TModelManifest, 'runtime' | 'inputSchema' | 'outputSchema' | 'batchSize' | 'timeoutMs'>, code = ''): string {
   const h = createHash('sha256');
   h.update(stableStringify({ runtime: m.runtime, input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs }));
@@ -131,13 +144,7 @@ export async function registerFromManifest(
       modelId,
       version: manifest.version,
       status: 'published',
-      runtime: manifest.runtime,
-      inputSchema: manifest.inputSchema,
-      outputSchema: manifest.outputSchema,
-      resources: manifest.resources,
-      batchSize: manifest.batchSize,
-      timeoutMs: manifest.timeoutMs,
-      example: manifest.example ?? null,
+      ...specOf(manifest),
       digest,
       createdBy: opts.ownerId,
     });
@@ -150,13 +157,7 @@ export async function registerFromManifest(
       );
     }
     await repo.replaceBuiltInVersion(db, existing.id, {
-      runtime: manifest.runtime,
-      inputSchema: manifest.inputSchema,
-      outputSchema: manifest.outputSchema,
-      resources: manifest.resources,
-      batchSize: manifest.batchSize,
-      timeoutMs: manifest.timeoutMs,
-      example: manifest.example ?? null,
+      ...specOf(manifest),
       digest,
     });
   }

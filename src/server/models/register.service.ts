@@ -4,7 +4,7 @@ import type { Viewer } from '../users/viewer';
 import * as repo from './models.repository';
 import * as versionRepo from './versions.repository';
 import type { TModelManifest } from './models.schema';
-import { versionDigest } from './models.service';
+import { specOf, versionDigest } from './models.service';
 import type { ModelVersion } from './models.types';
 import { runSmokeTest, type SmokeDeps } from './smoke-test.service';
 import { createDraftVersion, createModel, publishVersion, updateDraftVersion, withDerivedSchemas } from './versions.service';
@@ -28,15 +28,7 @@ export async function registerManifest(
   manifest: TModelManifest,
   opts: { publish: boolean; aliases?: string[] },
 ): Promise<ManifestRegistration> {
-  const spec = await withDerivedSchemas(deps.db, manifest.slug, {
-    runtime: manifest.runtime,
-    inputSchema: manifest.inputSchema,
-    outputSchema: manifest.outputSchema,
-    resources: manifest.resources,
-    batchSize: manifest.batchSize,
-    timeoutMs: manifest.timeoutMs,
-    example: manifest.example ?? null,
-  });
+  const spec = await withDerivedSchemas(deps.db, manifest.slug, specOf(manifest));
   if (!(await repo.findModelOwner(deps.db, manifest.slug))) {
     await createModel(deps.db, viewer, { slug: manifest.slug, name: manifest.name, task: manifest.task, description: manifest.description, tags: manifest.tags });
   }

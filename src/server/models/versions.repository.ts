@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../db/client';
 import type { SmokeTestRecord, VersionStatus } from '../db/types';
-import type { ModelVersion } from './models.types';
+import { versionContentColumns, type VersionContent } from './models.repository';
 
 // Writes of a version's lifecycle: numbering, editing drafts, moving status.
 
@@ -14,23 +14,15 @@ export async function nextVersionNumber(db: DbOrTx, modelId: string): Promise<nu
 }
 
 /** Changes a draft's content; the caller has checked that it is still a draft. */
-
 export async function updateVersionContent(
   db: DbOrTx,
   id: string,
-  v: Pick<ModelVersion, 'runtime' | 'inputSchema' | 'outputSchema' | 'resources' | 'batchSize' | 'timeoutMs' | 'example' | 'digest'>,
+  v: VersionContent,
 ): Promise<void> {
   await db
     .updateTable('model_versions')
     .set({
-      runtime: JSON.stringify(v.runtime),
-      input_schema: JSON.stringify(v.inputSchema),
-      output_schema: JSON.stringify(v.outputSchema),
-      resources: JSON.stringify(v.resources),
-      batch_size: v.batchSize,
-      timeout_ms: v.timeoutMs,
-      example: v.example ? JSON.stringify(v.example) : null,
-      digest: v.digest,
+      ...versionContentColumns(v),
       status: 'draft',
       smoke_test: null,
       updated_at: new Date(),

@@ -9,7 +9,7 @@
  * cost (printed at the end); the first item, an invalid SMILES, times start-up.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +51,14 @@ function expectMatchesSchema(manifest: Manifest, output: Record<string, unknown>
 
 /** Temp dirs a model left behind (prefix as in _science/run.ts). */
 function leftovers(prefix: string): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith(`mgw-sci-${prefix}-`));
+  return readdirSync(workDir).filter((name) => name.startsWith(`mgw-sci-${prefix}-`));
 }
+
+// The models spawned here put their work folders in a folder of this file's own, so that other
+// test files running science models at the same time cannot look like leftovers.
+const workDir = mkdtempSync(join(tmpdir(), 'mgw-sci-test-'));
+process.env.MGW_SCI_TMPDIR = workDir;
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 interface ScienceCase {
   molecules: Record<string, string>;

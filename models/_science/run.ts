@@ -11,6 +11,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Where per-item work folders go: MGW_SCI_TMPDIR, or the system temp folder. */
+function scienceTmp(): string {
+  return process.env.MGW_SCI_TMPDIR ?? tmpdir();
+}
+
 export interface RunOptions {
   cwd: string;
   /** Kill the program (SIGKILL) after this long. */
@@ -124,9 +129,9 @@ process.on('exit', () => {
  */
 function sweepStaleDirs(maxAgeMs = 24 * 3600_000): void {
   try {
-    for (const name of readdirSync(tmpdir())) {
+    for (const name of readdirSync(scienceTmp())) {
       if (!name.startsWith('mgw-sci-')) continue;
-      const path = join(tmpdir(), name);
+      const path = join(scienceTmp(), name);
       try {
         if (Date.now() - statSync(path).mtimeMs > maxAgeMs) rmSync(path, { recursive: true, force: true });
       } catch {
@@ -141,7 +146,7 @@ sweepStaleDirs();
 
 /** Runs `fn` in a fresh temp dir (`mgw-sci-<prefix>-XXXXXX`) and removes the dir afterwards, whatever happens. */
 export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), `mgw-sci-${prefix}-`));
+  const dir = mkdtempSync(join(scienceTmp(), `mgw-sci-${prefix}-`));
   liveDirs.add(dir);
   try {
     return await fn(dir);

@@ -7,13 +7,22 @@ import { Badge } from './badge';
 /** The owner's unpublished versions of this model, each resumable in the wizard. */
 export function ModelDraftsCard({ model }: { model: ModelDetail }) {
   const drafts = model.versions.filter((v) => v.status === 'draft' || v.status === 'validated');
+  // The wizard edits programs and served models; a consensus gets new versions by fitting an
+  // evaluation, or from a manifest through the SDK.
+  const consensus = model.runtimeKind === 'consensus';
   return (
     <section className="card stack-sm" data-testid="model-drafts">
       <div className="row spread">
         <h2>Drafts</h2>
-        <Link href={wizardHref({ slug: model.slug })} className="btn btn-secondary btn-sm" data-testid="model-new-version">
-          New version
-        </Link>
+        {consensus ? (
+          <Link href="/evaluations/new" className="btn btn-secondary btn-sm" data-testid="model-new-version">
+            Evaluate and fit a new version
+          </Link>
+        ) : (
+          <Link href={wizardHref({ slug: model.slug })} className="btn btn-secondary btn-sm" data-testid="model-new-version">
+            New version
+          </Link>
+        )}
       </div>
       {drafts.length === 0 ? (
         <p className="muted small">No drafts. A new version starts as a copy of the newest one.</p>

@@ -1,10 +1,9 @@
 'use client';
 
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef } from 'react';
-import { isActive } from '@/lib/jobs';
 import { useTRPC } from '@/lib/trpc';
+import { useLiveJob } from '@/lib/use-live-job';
 import { ErrorBox } from './error-box';
 import { JobResultsTable } from './job-results-table';
 import { JobSummary } from './job-summary';
@@ -12,19 +11,8 @@ import { JobSummary } from './job-summary';
 export function JobDetailView({ jobId }: { jobId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const job = useQuery(
-    trpc.jobs.get.queryOptions({ jobId }, { refetchInterval: (q) => (isActive(q.state.data?.status) ? 1000 : false) }),
-  );
-  const status = job.data?.status;
-
   // When the job ends between two polls, fetch its results once more so the last batch shows.
-  const previous = useRef(status);
-  useEffect(() => {
-    if (isActive(previous.current) && status && !isActive(status)) {
-      void queryClient.invalidateQueries(trpc.jobs.results.queryFilter({ jobId }));
-    }
-    previous.current = status;
-  }, [status, jobId, queryClient, trpc]);
+  const job = useLiveJob(jobId, () => void queryClient.invalidateQueries(trpc.jobs.results.queryFilter({ jobId })));
 
   if (job.isPending) {
     return (

@@ -51,7 +51,8 @@ export async function handleTask(deps: WorkerDeps, job: JobWithMetadata<unknown>
       return { id: job.id, status: 'completed', output: { skipped: 'job cancelled' } };
     }
     const version = await versionOf(deps, task.modelVersionId);
-    const done = await jobsRepo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index));
+    // Only a repeated attempt can find results already written (they are unique per item anyway).
+    const done = task.attempts > 1 ? await jobsRepo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index)) : new Set<number>();
     const remaining = task.items.filter((i) => !done.has(i.index));
 
     let outcomes: ItemOutcome[];

@@ -2,9 +2,9 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef } from 'react';
 import { isActive } from '@/lib/jobs';
 import { useTRPC } from '@/lib/trpc';
+import { useLiveJob } from '@/lib/use-live-job';
 import { ErrorBox } from '../error-box';
 import { EvaluationSummary } from './evaluation-summary';
 import { FitPanel } from './fit-panel';
@@ -19,17 +19,7 @@ export function EvaluationDetailView({ id }: { id: string }) {
     trpc.evaluations.get.queryOptions({ id }, { refetchInterval: (q) => (isActive(q.state.data?.job.status) ? 3000 : false) }),
   );
   const jobId = evaluation.data?.job.id ?? '';
-  const job = useQuery(
-    trpc.jobs.get.queryOptions({ jobId }, { enabled: !!jobId, refetchInterval: (q) => (isActive(q.state.data?.status) ? 1000 : false) }),
-  );
-  const status = job.data?.status;
-  const previous = useRef(status);
-  useEffect(() => {
-    if (isActive(previous.current) && status && !isActive(status)) {
-      void queryClient.invalidateQueries({ queryKey: trpc.evaluations.get.queryKey({ id }) });
-    }
-    previous.current = status;
-  }, [status, id, queryClient, trpc]);
+  const job = useLiveJob(jobId, () => void queryClient.invalidateQueries({ queryKey: trpc.evaluations.get.queryKey({ id }) }));
 
   if (evaluation.isPending) {
     return (

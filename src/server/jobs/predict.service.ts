@@ -1,13 +1,14 @@
 import type { PgBoss } from 'pg-boss';
 import type { Db } from '../db/client';
-import { prepareInputs } from '../chem/inputs';
+import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { AppError } from '../errors';
 import { resolveModelRef } from '../models/models.service';
+import type { ModelVersion } from '../models/models.types';
 import type { Viewer } from '../users/viewer';
 import type { JobWatcher } from './job-watcher';
 import * as repo from './jobs.repository';
 import { createJob } from './jobs.service';
-import { TERMINAL_STATUSES } from './jobs.types';
+import { TERMINAL_STATUSES, type Job, type JobResult } from './jobs.types';
 
 export interface Prediction {
   jobId: string;
@@ -19,6 +20,33 @@ export interface Prediction {
   durationMs: number | null;
   /** Set when the version is deprecated. */
   warning: string | null;
+}
+
+/** A refused single input's message, without the "item 0:" a list of inputs would need. */
+export function singleItemMessage(prepared: PreparedItem): string {
+  return prepared.error!.message.replace(/^item 0: /, '');
+}
+
+/**
+ * Runs one prepared input as a one-item job and waits until it ends, woken by the worker's
+ * NOTIFY. `done` is false when it did not end within `waitMs`; `result` is missing then, or when
+ * the job was cancelled.
+ */
+export async function runOne(
+  deps: { db: Db; boss: PgBoss; watcher: JobWatcher },
+  viewer: Viewer,
+  version: ModelVersion,
+  prepared: PreparedItem,
+  o: { waitMs: number; label?: string },
+): Promise<{ job: Job; done: boolean; result?: JobResult }> {
+  const job = await createJob(deps.db, deps.boss, viewer, version, [prepared], o.label);
+  const done = await deps.watcher.waitFor(
+    job.id,
+    async () => TERMINAL_STATUSES.includes((await repo.findJob(deps.db, job.id))!.status),
+    o.waitMs,
+  );
+  const result = done ? (await repo.listResults(deps.db, { jobId: job.id, limit: 1, offset: 0 })).items[0] : undefined;
+  return { job, done, result };
 }
 
 /**
@@ -34,22 +62,15 @@ export async function predictOne(
 ): Promise<Prediction> {
   const version = await resolveModelRef(db, req.model);
   const [prepared] = await prepareInputs(version.inputSchema, [req.input]);
-  if (prepared.error) throw new AppError('INVALID_INPUT', prepared.error.message.replace(/^item 0: /, ''));
+  if (prepared.error) throw new AppError('INVALID_INPUT', singleItemMessage(prepared));
 
-  const job = await createJob(db, boss, viewer, version, [prepared]);
   const waitMs = version.timeoutMs + 30_000;
-  const done = await watcher.waitFor(
-    job.id,
-    async () => TERMINAL_STATUSES.includes((await repo.findJob(db, job.id))!.status),
-    waitMs,
-  );
+  const { job, done, result } = await runOne({ db, boss, watcher }, viewer, version, prepared, { waitMs });
   if (!done) {
     throw new AppError('TIMEOUT', `no answer within ${Math.round(waitMs / 1000)} s; the job ${job.id} continues, read it from the jobs list`, {
       jobId: job.id,
     });
   }
-  const { items } = await repo.listResults(db, { jobId: job.id, limit: 1, offset: 0 });
-  const result = items[0];
   return {
     jobId: job.id,
     model: version.slug,

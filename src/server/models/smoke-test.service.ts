@@ -4,9 +4,7 @@ import type { Db } from '../db/client';
 import type { SmokeTestRecord } from '../db/types';
 import { AppError } from '../errors';
 import type { JobWatcher } from '../jobs/job-watcher';
-import * as jobsRepo from '../jobs/jobs.repository';
-import { createJob } from '../jobs/jobs.service';
-import { TERMINAL_STATUSES } from '../jobs/jobs.types';
+import { runOne, singleItemMessage } from '../jobs/predict.service';
 import type { Viewer } from '../users/viewer';
 import { checkHttpModel } from './http-health';
 import type { ModelVersion } from './models.types';
@@ -56,16 +54,10 @@ export async function runSmokeTest(
   if (health && !health.ok) {
     result = fail(health.code, `the model server is not ready: ${health.message}`);
   } else if (prepared.error) {
-    result = fail('INVALID_INPUT', `the example does not fit the input schema: ${prepared.error.message.replace(/^item 0: /, '')}`);
+    result = fail('INVALID_INPUT', `the example does not fit the input schema: ${singleItemMessage(prepared)}`);
   } else {
-    const job = await createJob(deps.db, deps.boss, viewer, version, [prepared], 'smoke test');
     const waitMs = version.timeoutMs * 2 + 30_000;
-    const done = await deps.watcher.waitFor(
-      job.id,
-      async () => TERMINAL_STATUSES.includes((await jobsRepo.findJob(deps.db, job.id))!.status),
-      waitMs,
-    );
-    const row = done ? (await jobsRepo.listResults(deps.db, { jobId: job.id, limit: 1, offset: 0 })).items[0] : undefined;
+    const { job, result: row } = await runOne(deps, viewer, version, prepared, { waitMs, label: 'smoke test' });
     if (!row) {
       result = fail('TIMEOUT', `no result within ${Math.round(waitMs / 1000)} s; is a worker running?`, { jobId: job.id });
     } else if (row.status === 'succeeded') {

@@ -106,8 +106,8 @@ async function main() {
   try {
     await waitForHealth(url, app);
     const { db } = createDb(databaseUrl, 2);
-    const user = await registerUser(db, { email: `bench-${Date.now()}@example.test`, password: 'benchmark-password' });
-    const { token } = await createApiToken(db, user, 'bench');
+    const user = await registerUser({ db }, null, { email: `bench-${Date.now()}@example.test`, password: 'benchmark-password' });
+    const { token } = await createApiToken({ db }, user, { name: 'bench' });
     const client = createGatewayClient({ url, token });
     const molecules = benchMolecules(root, Math.max(BIG_JOB, WARM_CALLS));
 

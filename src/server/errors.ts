@@ -7,11 +7,13 @@ export const ERROR_CODES = [
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'QUOTA_EXCEEDED',
+  'RATE_LIMITED',
   'MODEL_ERROR',
   'MODEL_CRASHED',
   'MODEL_TIMEOUT',
   'MODEL_PROTOCOL',
   'QUORUM_NOT_MET',
+  'CANCELLED',
   'TIMEOUT',
   'UNAVAILABLE',
   'INTERNAL',
@@ -41,9 +43,28 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError || (typeof e === 'object' && e !== null && (e as AppError).name === 'AppError' && 'code' in e);
 }
 
-/** Anything thrown, as an AppError: unknown errors become INTERNAL (and count as transient). */
+// Connection failures and PostgreSQL's "cannot serve now" classes (08 connection, 57P admin
+// shutdown / crash recovery / cannot connect now, 53 insufficient resources).
+const DB_OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+const DB_OUTAGE_MESSAGES = /Connection terminated|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)|timeout exceeded when trying to connect/i;
+
+/** Whether an error says the database could not be reached or cannot serve right now. */
+export function isDatabaseOutage(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown; errors?: unknown[] } | null;
+  if (!err || typeof err !== 'object') return false;
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (DB_OUTAGE_CODES.has(code) || code.startsWith('08')) return true;
+  if (Array.isArray(err.errors) && err.errors.some(isDatabaseOutage)) return true;
+  return typeof err.message === 'string' && DB_OUTAGE_MESSAGES.test(err.message);
+}
+
+/**
+ * Anything thrown, as an AppError: a database that cannot be reached becomes UNAVAILABLE, and
+ * other unknown errors INTERNAL (both count as transient).
+ */
 export function toAppError(e: unknown): AppError {
   if (isAppError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
+  if (isDatabaseOutage(e)) return new AppError('UNAVAILABLE', `the database is unavailable right now (${message}); try again shortly`);
   return new AppError('INTERNAL', message);
 }

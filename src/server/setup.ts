@@ -1,7 +1,7 @@
 import { createDb } from './db/client';
 import { migrateToLatest } from './db/migrate';
 import { seedReferenceDatasets } from './evaluations/evaluations.service';
-import { seedBuiltInModels } from './models/manifest';
+import { seedBuiltInModels } from './models/builtins.service';
 import { createBoss, ensureQueues } from './queue/boss';
 
 /** Brings a database up to date: our migrations, pg-boss's schema and queues, built-in models. */
@@ -17,9 +17,9 @@ export async function prepareDatabase(url: string, log: (line: string) => void =
     } finally {
       await boss.stop({ graceful: false, close: true });
     }
-    const seeded = await seedBuiltInModels(db, (l) => log(`model ${l}`));
+    const seeded = await seedBuiltInModels({ db }, (l) => log(`model ${l}`));
     log(`built-in models: ${seeded.join(', ')}`);
-    await seedReferenceDatasets(db, log);
+    await seedReferenceDatasets({ db }, log);
   } finally {
     await db.destroy();
   }

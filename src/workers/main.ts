@@ -2,8 +2,8 @@ import { createDb } from '../server/db/client';
 import { projectRoot } from '../server/models/manifest';
 import { createBoss, ensureQueues } from '../server/queue/boss';
 import { createExecutors } from './executors/registry';
-import { handleAggregate } from './aggregate-handler';
-import { handleTask } from './task-handler';
+import { bindHandler } from './handlers';
+import type { WorkerDeps } from '../server/jobs/run-task.service';
 
 export interface WorkerHandle {
   stop: () => Promise<void>;
@@ -22,7 +22,9 @@ export async function startWorker(opts: {
   await boss.start();
   await ensureQueues(boss);
   const executors = createExecutors({ root: projectRoot, poolSize: opts.poolSize ?? 2 });
-  const deps = { db, boss, executors, log, versions: new Map() };
+  const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
+  const runTask = bindHandler(deps, 'task.run');
+  const aggregate = bindHandler(deps, 'consensus.aggregate');
 
   await boss.work(
     'task.run',
@@ -35,12 +37,12 @@ export async function startWorker(opts: {
       // With NOTIFY on, an idle worker would otherwise poll only every 30 s.
       notifyPollingIntervalSeconds: 2,
     },
-    async (jobs) => Promise.all(jobs.map((job) => handleTask(deps, job))),
+    async (jobs) => Promise.all(jobs.map(runTask)),
   );
   await boss.work(
     'consensus.aggregate',
     { batchSize: 2, includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
-    async (jobs) => Promise.all(jobs.map((job) => handleAggregate(deps, job))),
+    async (jobs) => Promise.all(jobs.map(aggregate)),
   );
   log('listening on task.run and consensus.aggregate');
 

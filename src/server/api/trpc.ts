@@ -1,11 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
-import { AppError, isAppError, type ErrorCode } from '../errors';
-import type { ServerDeps } from '../deps';
+import { AppError, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
+import type { Deps } from '../deps';
 import type { Viewer } from '../users/viewer';
 
-export interface Context extends ServerDeps {
+export interface Context extends Deps {
   viewer: Viewer | null;
 }
 
@@ -22,9 +22,32 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   MODEL_TIMEOUT: 'TIMEOUT',
   MODEL_PROTOCOL: 'UNPROCESSABLE_CONTENT',
   QUORUM_NOT_MET: 'UNPROCESSABLE_CONTENT',
+  CANCELLED: 'CLIENT_CLOSED_REQUEST',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
   TIMEOUT: 'TIMEOUT',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+/** tRPC's own refusals (malformed JSON, wrong method, unknown procedure, …) in our codes. */
+const APP_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+  PARSE_ERROR: 'INVALID_INPUT',
+  BAD_REQUEST: 'INVALID_INPUT',
+  METHOD_NOT_SUPPORTED: 'INVALID_INPUT',
+  UNSUPPORTED_MEDIA_TYPE: 'INVALID_INPUT',
+  UNPROCESSABLE_CONTENT: 'INVALID_INPUT',
+  PRECONDITION_FAILED: 'CONFLICT',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  TIMEOUT: 'TIMEOUT',
+  CLIENT_CLOSED_REQUEST: 'CANCELLED',
+  SERVICE_UNAVAILABLE: 'UNAVAILABLE',
+  BAD_GATEWAY: 'UNAVAILABLE',
+  GATEWAY_TIMEOUT: 'TIMEOUT',
 };
 
 /** The one place AppError becomes a tRPC (and so HTTP) error. */
@@ -36,28 +59,23 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const zod = cause instanceof ZodError ? cause : null;
-    const appCode: ErrorCode | undefined = isAppError(cause)
-      ? cause.code
-      : zod
-        ? 'INVALID_INPUT'
-        : error.code === 'UNAUTHORIZED'
-          ? 'UNAUTHORIZED'
-          : error.code === 'PAYLOAD_TOO_LARGE'
-            ? 'PAYLOAD_TOO_LARGE'
-            : undefined;
+    const appCode: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
     const message = zod
       ? zod.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
-      : shape.message;
-    return { ...shape, message, data: { ...shape.data, appCode: appCode ?? 'INTERNAL', stack: undefined } };
+      : appCode === 'INTERNAL'
+        ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
+        : shape.message;
+    return { ...shape, message, data: { ...shape.data, appCode, stack: undefined } };
   },
 });
 
-/** Services throw AppError; this turns it into the mapped tRPC error. */
+/** Services throw AppError; this turns it (or a database outage) into the mapped tRPC error. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isAppError(result.error.cause)) {
-    throw toTRPCError(result.error.cause);
-  }
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (isAppError(cause)) throw toTRPCError(cause);
+  if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseOutage(cause)) throw toTRPCError(toAppError(cause));
   return result;
 });
 

@@ -1,6 +1,6 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
-import { getServerDeps } from '../deps';
+import { getDbDeps } from '../deps';
 import { authenticate, upsertExternalUser } from '../users/users.service';
 
 /** A generic OpenID Connect provider, switched on by OIDC_ISSUER + OIDC_CLIENT_ID + OIDC_CLIENT_SECRET. */
@@ -34,7 +34,7 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
       async authorize(credentials) {
         if (!credentials?.email || !credentials.password) return null;
-        const viewer = await authenticate(getServerDeps().db, credentials.email, credentials.password);
+        const viewer = await authenticate(getDbDeps(), null, { email: credentials.email, password: credentials.password });
         return viewer ? { id: viewer.id, email: viewer.email, role: viewer.role } : null;
       },
     }),
@@ -44,7 +44,7 @@ export const authOptions: NextAuthOptions = {
     async jwt({ token, user, account }) {
       // Accounts from the identity provider get a local user row keyed by email.
       if (account?.provider === 'oidc' && user?.email) {
-        const viewer = await upsertExternalUser(getServerDeps().db, user.email, user.name ?? null);
+        const viewer = await upsertExternalUser(getDbDeps(), null, { email: user.email, name: user.name ?? null });
         token.sub = viewer.id;
       }
       return token;
@@ -56,4 +56,3 @@ export const authOptions: NextAuthOptions = {
   },
 };
 
-export const oidcEnabled = () => oidcProvider().length > 0;

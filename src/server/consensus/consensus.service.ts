@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../errors';
 import type { TConsensusMember, TConsensusRuntime } from '../models/models.schema';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
+import { memberKey } from '../../shared/consensus-member';
 import { getStrategy, type StrategyParams } from './strategy';
 
 export type ValueKind = 'number' | 'label';
@@ -17,7 +18,6 @@ export interface ResolvedMember {
 /** Consensus nesting deeper than this is refused at run time: it can only come from a cycle through moved aliases. */
 export const MAX_CONSENSUS_DEPTH = 5;
 
-export const memberKey = (m: TConsensusMember) => m.name ?? m.ref.split('@')[0];
 
 function kindOf(schema: Record<string, unknown>, field: string): ValueKind | 'missing' | 'other' {
   const prop = (schema.properties as Record<string, { type?: string | string[] }> | undefined)?.[field];

@@ -35,19 +35,20 @@ const toDataset = (r: {
 export async function insertDataset(
   db: DbOrTx,
   d: { ownerId: string | null; name: string; source: string; valueName: string; units: string | null; rows: MeasuredRow[] },
-): Promise<string> {
-  const { id } = await db
+): Promise<Dataset> {
+  const row = await db
     .insertInto('datasets')
     .values({ owner_id: d.ownerId, name: d.name, source: d.source, value_name: d.valueName, units: d.units, row_count: d.rows.length })
-    .returning('id')
+    .returningAll()
     .executeTakeFirstOrThrow();
+  const { id } = row;
   for (let i = 0; i < d.rows.length; i += 1000) {
     await db
       .insertInto('dataset_rows')
       .values(d.rows.slice(i, i + 1000).map((r, k) => ({ dataset_id: id, row_index: i + k, smiles: r.smiles, measured: r.measured })))
       .execute();
   }
-  return id;
+  return toDataset(row);
 }
 
 /** Datasets the user may use: their own and the shared ones (no owner). */

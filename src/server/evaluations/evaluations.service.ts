@@ -1,18 +1,20 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { PgBoss } from 'pg-boss';
 import { moleculeFields } from '../chem/inputs';
 import { fitInverseError, fitStacking, type EvaluationRow } from '../consensus/fit';
-import { memberKey } from '../consensus/consensus.service';
+import { memberKey } from '../../shared/consensus-member';
 import { regressionMetrics } from '../consensus/metrics';
-import type { Db, DbOrTx } from '../db/client';
+import type { Kysely } from 'kysely';
+import type { DbOrTx } from '../db/client';
+import type { DB } from '../db/types';
+import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import * as memberJobsRepo from '../jobs/member-jobs.repository';
 import { getJobWithMembers, submitJob } from '../jobs/jobs.service';
 import { projectRoot } from '../models/manifest';
 import { getVersionById, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
-import { runSmokeTest, type SmokeDeps } from '../models/smoke-test.service';
+import { runSmokeTest } from '../models/smoke-test.service';
 import { createDraftVersion, publishVersion } from '../models/versions.service';
 import type { Viewer } from '../users/viewer';
 import { parseMeasuredCsv } from './csv';
@@ -24,38 +26,35 @@ function datasetRoots(): string[] {
   return (process.env.DATASETS_DIR ?? path.resolve(projectRoot, '../shared/data')).split(':').filter(Boolean);
 }
 
+type DbDeps = Pick<Deps, 'db'>;
+
 export async function createDatasetFromCsv(
-  db: DbOrTx,
+  { db }: { db: DbOrTx },
   viewer: Viewer | null,
   d: { name: string; csv: string; source?: string; smilesColumn?: string; valueColumn?: string; units?: string },
 ) {
   const { rows, valueColumn } = parseMeasuredCsv(d.csv, d);
-  const id = await datasets.insertDataset(db, {
-    ownerId: viewer?.id ?? null,
-    name: d.name,
-    source: d.source ?? 'upload',
-    valueName: valueColumn,
-    units: d.units ?? null,
-    rows,
-  });
-  return (await datasets.findDataset(db, id))!;
+  const insert = (tx: DbOrTx) =>
+    datasets.insertDataset(tx, { ownerId: viewer?.id ?? null, name: d.name, source: d.source ?? 'upload', valueName: valueColumn, units: d.units ?? null, rows });
+  // The dataset and all its rows, or nothing.
+  return db.isTransaction ? insert(db) : (db as Kysely<DB>).transaction().execute(insert);
 }
 
 /** A CSV file on the server, by name, from one of the dataset folders. */
-export async function importServerDataset(db: DbOrTx, viewer: Viewer, d: { file: string; name?: string; units?: string }) {
+export async function importServerDataset({ db }: DbDeps, viewer: Viewer, d: { file: string; name?: string; units?: string }) {
   const roots = datasetRoots();
   const file = roots.map((r) => path.resolve(r, d.file)).find((f) => roots.some((r) => f.startsWith(path.resolve(r) + path.sep)) && existsSync(f));
   if (!file) throw new AppError('NOT_FOUND', `no file "${d.file}" in the dataset folders (${roots.join(', ')}); upload it instead`);
-  return createDatasetFromCsv(db, viewer, { name: d.name ?? path.basename(file, '.csv'), csv: await fs.readFile(file, 'utf8'), source: `file:${path.basename(file)}`, units: d.units });
+  return createDatasetFromCsv({ db }, viewer, { name: d.name ?? path.basename(file, '.csv'), csv: await fs.readFile(file, 'utf8'), source: `file:${path.basename(file)}`, units: d.units });
 }
 
 /** The shared reference data (Huuskonen solubility), read from ../shared/data when it is there. */
-export async function seedReferenceDatasets(db: DbOrTx, log: (line: string) => void = () => {}): Promise<void> {
+export async function seedReferenceDatasets({ db }: { db: DbOrTx }, log: (line: string) => void = () => {}): Promise<void> {
   const file = path.join(datasetRoots()[0] ?? '', 'huuskonen-solubility-train.csv');
   if (!existsSync(file)) return log(`skipped: reference dataset ${file} not found`);
   const source = 'file:huuskonen-solubility-train.csv';
   if (await datasets.findSharedDatasetBySource(db, source)) return;
-  const d = await createDatasetFromCsv(db, null, { name: 'Huuskonen aqueous solubility (train)', csv: await fs.readFile(file, 'utf8'), source, units: 'log10(mol/L)' });
+  const d = await createDatasetFromCsv({ db }, null, { name: 'Huuskonen aqueous solubility (train)', csv: await fs.readFile(file, 'utf8'), source, units: 'log10(mol/L)' });
   log(`reference dataset: ${d.name}, ${d.rowCount} molecules`);
 }
 
@@ -65,7 +64,7 @@ async function visibleDataset(db: DbOrTx, viewer: Viewer, id: string) {
   return d;
 }
 
-export async function listDatasets(db: DbOrTx, viewer: Viewer) {
+export async function listDatasets({ db }: DbDeps, viewer: Viewer) {
   return datasets.listDatasets(db, viewer.id);
 }
 
@@ -75,7 +74,8 @@ function numericFields(v: ModelVersion): string[] {
 }
 
 /** Runs a model or consensus on a dataset's molecules as an ordinary job, to compare with the measured values. */
-export async function startEvaluation(db: Db, boss: PgBoss, viewer: Viewer, e: { model: string; datasetId: string; outputField?: string }) {
+export async function startEvaluation(deps: Pick<Deps, 'db' | 'boss'>, viewer: Viewer, e: { model: string; datasetId: string; outputField?: string }) {
+  const { db } = deps;
   const version = await resolveModelRef(db, e.model);
   const dataset = await visibleDataset(db, viewer, e.datasetId);
   const fields = numericFields(version);
@@ -87,7 +87,7 @@ export async function startEvaluation(db: Db, boss: PgBoss, viewer: Viewer, e: {
   const smilesField = moleculeFields(version.inputSchema).find((f) => f.format === 'smiles')?.name;
   if (!smilesField) throw new AppError('INVALID_INPUT', `${version.slug} takes no SMILES input, so it cannot be evaluated on a SMILES dataset`);
   const rows = await datasets.datasetRows(db, dataset.id);
-  const job = await submitJob(db, boss, viewer, {
+  const job = await submitJob(deps, viewer, {
     model: `${version.slug}@${version.version}`,
     inputs: rows.map((r) => ({ [smilesField]: r.smiles })),
     label: `evaluation on ${dataset.name}`,
@@ -96,7 +96,7 @@ export async function startEvaluation(db: Db, boss: PgBoss, viewer: Viewer, e: {
   return { id, jobId: job.id };
 }
 
-export async function listEvaluations(db: DbOrTx, viewer: Viewer, q: { limit: number; offset: number }) {
+export async function listEvaluations({ db }: DbDeps, viewer: Viewer, q: { limit: number; offset: number }) {
   const rows = await repo.listEvaluations(db, viewer.id, q.limit, q.offset);
   return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), dataset: r.dataset, model: r.slug, version: r.version, field: r.output_field, status: r.status, jobId: r.job_id }));
 }
@@ -107,10 +107,10 @@ const finite = (v: unknown): number | null => (typeof v === 'number' && Number.i
  * The evaluation so far: per molecule, the measured value, the prediction and (for a
  * consensus) each member's value; RMSE, MAE, R² and n for the model and each member side by side.
  */
-export async function getEvaluation(db: DbOrTx, viewer: Viewer, id: string) {
+export async function getEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id: string }) {
   const e = await repo.findEvaluation(db, id);
   if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
-  const [job, dataset] = await Promise.all([getJobWithMembers(db, viewer, e.job_id), datasets.findDataset(db, e.dataset_id)]);
+  const [job, dataset] = await Promise.all([getJobWithMembers({ db }, viewer, { jobId: e.job_id }), datasets.findDataset(db, e.dataset_id)]);
   const version = await getVersionById(db, job.modelVersionId);
   const [rows, own] = await Promise.all([datasets.datasetRows(db, e.dataset_id), repo.outputsByItem(db, job.id)]);
 
@@ -161,13 +161,8 @@ export async function getEvaluation(db: DbOrTx, viewer: Viewer, id: string) {
  * Fits an inverse-error or stacking consensus from a finished evaluation and publishes it as
  * the consensus's next version (smoke-tested like any version).
  */
-export async function fitFromEvaluation(
-  deps: SmokeDeps,
-  viewer: Viewer,
-  evaluationId: string,
-  strategy: 'inverse-error' | 'stacking',
-) {
-  const evaluation = await getEvaluation(deps.db, viewer, evaluationId);
+export async function fitFromEvaluation(deps: Deps, viewer: Viewer, { id, strategy }: { id: string; strategy: 'inverse-error' | 'stacking' }) {
+  const evaluation = await getEvaluation(deps, viewer, { id });
   if (evaluation.job.status !== 'succeeded') throw new AppError('CONFLICT', `the evaluation is ${evaluation.job.status}; fit from a finished one`);
   const version = await resolveModelRef(deps.db, `${evaluation.model}@${evaluation.version}`);
   if (version.runtime.kind !== 'consensus') throw new AppError('INVALID_INPUT', `${evaluation.model} is not a consensus; only a consensus has members to weigh`);
@@ -179,16 +174,19 @@ export async function fitFromEvaluation(
     throw new AppError('INVALID_INPUT', (e as Error).message);
   }
   const runtime = { ...version.runtime, strategy, params: { ...version.runtime.params, ...params } };
-  const draft = await createDraftVersion(deps.db, viewer, version.slug, {
-    runtime,
-    inputSchema: version.inputSchema,
-    outputSchema: version.outputSchema,
-    resources: version.resources,
-    batchSize: version.batchSize,
-    timeoutMs: version.timeoutMs,
-    example: version.example,
+  const draft = await createDraftVersion(deps, viewer, {
+    slug: version.slug,
+    spec: {
+      runtime,
+      inputSchema: version.inputSchema,
+      outputSchema: version.outputSchema,
+      resources: version.resources,
+      batchSize: version.batchSize,
+      timeoutMs: version.timeoutMs,
+      example: version.example,
+    },
   });
-  const { result } = await runSmokeTest(deps, viewer, draft.id);
+  const { result } = await runSmokeTest(deps, viewer, { versionId: draft.id });
   if (!result.ok) throw new AppError(result.code === 'INVALID_INPUT' ? 'INVALID_INPUT' : 'MODEL_ERROR', `the fitted version ${version.slug}@${draft.version} failed its smoke test: ${result.message}`);
-  return { version: await publishVersion(deps.db, viewer, draft.id), params };
+  return { version: await publishVersion(deps, viewer, { versionId: draft.id }), params };
 }

@@ -55,22 +55,22 @@ function jobQuery(db: DbOrTx) {
 
 export async function insertJob(
   db: DbOrTx,
+  version: { id: string; slug: string; version: number; status: string },
   j: {
     ownerId: string;
-    modelVersionId: string;
     itemsTotal: number;
     itemsFailed: number;
     tasksTotal: number;
     label?: string;
     parent?: { jobId: string; key: string };
   },
-): Promise<string> {
+): Promise<Job> {
   const finished = j.tasksTotal === 0;
   const row = await db
     .insertInto('jobs')
     .values({
       owner_id: j.ownerId,
-      model_version_id: j.modelVersionId,
+      model_version_id: version.id,
       items_total: j.itemsTotal,
       items_failed: j.itemsFailed,
       tasks_total: j.tasksTotal,
@@ -81,9 +81,9 @@ export async function insertJob(
       status: finished ? 'failed' : 'queued',
       finished_at: finished ? new Date() : null,
     })
-    .returning('id')
+    .returningAll()
     .executeTakeFirstOrThrow();
-  return row.id;
+  return toJob({ ...row, slug: version.slug, version: version.version, version_status: version.status });
 }
 
 export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[][]): Promise<string[]> {
@@ -259,18 +259,22 @@ export async function addToJobCounts(
   return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled', parentJobId: row.parent_job_id };
 }
 
-/** Cancels a job and, for a consensus, its member jobs at every depth. */
-export async function cancelJob(db: DbOrTx, jobId: string): Promise<boolean> {
-  const rows = await sql<{ id: string }>`
+/** Cancels a job and, for a consensus, its member jobs at every depth; undefined when it had already ended. */
+export async function cancelJob(db: DbOrTx, jobId: string): Promise<Job | undefined> {
+  const rows = await sql<JobWithModel>`
     with recursive tree(id) as (
       select id from jobs where id = ${jobId}
       union all
       select j.id from jobs j join tree t on j.parent_job_id = t.id
+    ), cancelled as (
+      update jobs set status = 'cancelled', finished_at = now(), updated_at = now()
+      where id in (select id from tree) and status in ('queued', 'running')
+      returning *
     )
-    update jobs set status = 'cancelled', finished_at = now(), updated_at = now()
-    where id in (select id from tree) and status in ('queued', 'running')
-    returning id`.execute(db);
-  return rows.rows.some((r) => r.id === jobId);
+    select c.*, m.slug, v.version, v.status as version_status
+    from cancelled c join model_versions v on v.id = c.model_version_id join models m on m.id = v.model_id
+    where c.id = ${jobId}`.execute(db);
+  return rows.rows[0] && toJob(rows.rows[0]);
 }
 
 export async function notifyJobFinished(db: DbOrTx, jobId: string): Promise<void> {

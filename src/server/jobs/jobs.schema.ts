@@ -25,5 +25,6 @@ export const ZListResultsInput = z.object({
   limit: z.number().int().min(1).max(500).default(50),
   offset: z.number().int().min(0).default(0),
 });
+export type TListResultsInput = z.infer<typeof ZListResultsInput>;
 
 export const ZJobIdInput = z.object({ jobId: z.uuid() });

@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
-import type { Db, DbOrTx } from '../db/client';
+import type { DbOrTx } from '../db/client';
 import type { NewResult, TaskItem } from '../db/types';
+import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { MAX_CONSENSUS_DEPTH, resolveMembers } from '../consensus/consensus.service';
 import { AppError } from '../errors';
@@ -8,16 +9,21 @@ import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
+import { sameJson } from '../../shared/canonical-json';
 import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
-import type { TSubmitJobInput } from './jobs.schema';
-import type { ItemOutcome, Job } from './jobs.types';
+import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
+import type { Job } from './jobs.types';
+import { resultRow } from './result-row';
+
+type DbDeps = Pick<Deps, 'db'>;
+type QueueDeps = Pick<Deps, 'db' | 'boss'>;
 
 /** Validates and canonicalises every input, then creates the job (see `createJob`). */
-export async function submitJob(db: Db, boss: PgBoss, viewer: Viewer, input: TSubmitJobInput): Promise<Job> {
-  const version = await resolveModelRef(db, input.model);
+export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput): Promise<Job> {
+  const version = await resolveModelRef(deps.db, input.model);
   const prepared = await prepareInputs(version.inputSchema, input.inputs);
-  return createJob(db, boss, viewer, version, prepared, input.label);
+  return createJob(deps, viewer, version, prepared, { label: input.label });
 }
 
 /**
@@ -26,29 +32,13 @@ export async function submitJob(db: Db, boss: PgBoss, viewer: Viewer, input: TSu
  * written the same way; its own results are aggregated when they have all ended.
  */
 export async function createJob(
-  db: Db,
-  boss: PgBoss,
+  { db, boss }: QueueDeps,
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem[],
-  label?: string,
+  o: { label?: string } = {},
 ): Promise<Job> {
-  const jobId = await db.transaction().execute((tx) => insertJobTree(tx, boss, viewer, version, prepared, { label, depth: 0 }));
-  return (await repo.findJob(db, jobId))!;
-}
-
-function refusedResult(p: PreparedItem, version: ModelVersion): NewResult {
-  return {
-    job_id: '',
-    item_index: p.index,
-    status: 'failed',
-    input: JSON.stringify(p.submitted),
-    submitted: JSON.stringify(p.submitted),
-    output: null,
-    error_code: p.error!.code,
-    error: p.error!.message,
-    version_digest: version.digest,
-  };
+  return db.transaction().execute((tx) => insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, depth: 0 }));
 }
 
 async function insertJobTree(
@@ -58,21 +48,20 @@ async function insertJobTree(
   version: ModelVersion,
   prepared: PreparedItem[],
   o: { label?: string; parent?: { jobId: string; key: string }; depth: number },
-): Promise<string> {
+): Promise<Job> {
   const valid: TaskItem[] = [];
-  const refused: NewResult[] = [];
+  const refused: PreparedItem[] = [];
   for (const p of prepared) {
     if (p.input) valid.push({ index: p.index, input: p.input, ...(sameJson(p.input, p.submitted) ? {} : { submitted: p.submitted }) });
-    else refused.push(refusedResult(p, version));
+    else refused.push(p);
   }
   const runtime = version.runtime;
   const isConsensus = runtime.kind === 'consensus';
   const batches: TaskItem[][] = [];
   if (!isConsensus) for (let i = 0; i < valid.length; i += version.batchSize) batches.push(valid.slice(i, i + version.batchSize));
 
-  const id = await repo.insertJob(tx, {
+  const job = await repo.insertJob(tx, version, {
     ownerId: viewer.id,
-    modelVersionId: version.id,
     itemsTotal: prepared.length,
     itemsFailed: refused.length,
     // A consensus job's one task is the aggregation of its members.
@@ -80,7 +69,12 @@ async function insertJobTree(
     label: o.label,
     parent: o.parent,
   });
-  if (refused.length) await repo.insertResults(tx, refused.map((r) => ({ ...r, job_id: id })));
+  if (refused.length) {
+    const rows: NewResult[] = refused.map((p) =>
+      resultRow(job.id, { index: p.index, input: p.submitted }, { index: p.index, code: p.error!.code, error: p.error!.message }, { versionDigest: version.digest }),
+    );
+    await repo.insertResults(tx, rows);
+  }
 
   if (runtime.kind === 'consensus' && valid.length) {
     if (o.depth >= MAX_CONSENSUS_DEPTH) {
@@ -92,18 +86,18 @@ async function insertJobTree(
       const reindexed = memberPrepared.map((p, i) => ({ ...p, index: valid[i].index, submitted: valid[i].submitted ?? valid[i].input }));
       await insertJobTree(tx, boss, viewer, member.version, reindexed, {
         label: `member ${member.key}`,
-        parent: { jobId: id, key: member.key },
+        parent: { jobId: job.id, key: member.key },
         depth: o.depth + 1,
       });
     }
-    if (await memberJobs.allMembersSettled(tx, id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: id }], tx);
+    if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);
   } else {
-    const taskIds = await repo.insertTasks(tx, id, batches);
-    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: id })), tx);
+    const taskIds = await repo.insertTasks(tx, job.id, batches);
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id })), tx);
   }
   // A member job's parent checks its members itself once it has created all of them.
-  if (valid.length === 0) await onJobSettled(tx, boss, id, null);
-  return id;
+  if (valid.length === 0) await onJobSettled(tx, boss, job.id, null);
+  return job;
 }
 
 /** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
@@ -114,86 +108,40 @@ export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string, pare
   }
 }
 
-function assertCanRead(viewer: Viewer, job: Job | undefined, jobId: string): asserts job is Job {
-  // Another user's job is reported as missing, so ids cannot be probed.
+/** A job the viewer may read; another user's job is reported as missing, so ids cannot be probed. */
+export async function readableJob(db: DbOrTx, viewer: Viewer, jobId: string): Promise<Job> {
+  const job = await repo.findJob(db, jobId);
   if (!job || (job.ownerId !== viewer.id && viewer.role !== 'admin')) {
     throw new AppError('NOT_FOUND', `no job ${jobId} visible to you`);
   }
-}
-
-export async function getJob(db: DbOrTx, viewer: Viewer, jobId: string): Promise<Job> {
-  const job = await repo.findJob(db, jobId);
-  assertCanRead(viewer, job, jobId);
   return job;
 }
 
+export async function getJob({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
+  return readableJob(db, viewer, jobId);
+}
+
 /** A job with, for a consensus, the progress of each member job (its own counts move only at aggregation). */
-export async function getJobWithMembers(db: DbOrTx, viewer: Viewer, jobId: string) {
-  const job = await getJob(db, viewer, jobId);
+export async function getJobWithMembers({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }) {
+  const job = await readableJob(db, viewer, jobId);
   return { ...job, members: await memberJobs.listMemberJobs(db, jobId) };
 }
 
-export async function listJobs(db: DbOrTx, viewer: Viewer, q: { limit: number; offset: number }) {
+export async function listJobs({ db }: DbDeps, viewer: Viewer, q: { limit: number; offset: number }) {
   return repo.listJobs(db, { ownerId: viewer.id, ...q });
 }
 
-export async function listResults(
-  db: DbOrTx,
-  viewer: Viewer,
-  q: { jobId: string; status?: 'succeeded' | 'failed'; limit: number; offset: number },
-) {
-  await getJob(db, viewer, q.jobId);
+export async function listResults({ db }: DbDeps, viewer: Viewer, q: TListResultsInput) {
+  await readableJob(db, viewer, q.jobId);
   return repo.listResults(db, q);
 }
 
-export async function cancelJob(db: DbOrTx, viewer: Viewer, jobId: string): Promise<Job> {
-  const job = await getJob(db, viewer, jobId);
-  if (!(await repo.cancelJob(db, jobId))) {
+export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
+  const job = await readableJob(db, viewer, jobId);
+  const cancelled = await repo.cancelJob(db, jobId);
+  if (!cancelled) {
     throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
   }
   await repo.notifyJobFinished(db, jobId);
-  return (await repo.findJob(db, jobId))!;
-}
-
-/**
- * Writes one task's outcomes and closes the task, in one transaction. Results are unique per
- * item, so a retried task adds only what was not written before and never counts twice.
- */
-export async function recordTaskOutcomes(
-  db: Db,
-  boss: PgBoss,
-  task: { id: string; jobId: string; attempt: number },
-  outcomes: ItemOutcome[],
-  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem> },
-): Promise<Job['status']> {
-  return db.transaction().execute(async (tx) => {
-    const rows: NewResult[] = outcomes.map((o) => ({
-      job_id: task.jobId,
-      item_index: o.index,
-      status: 'output' in o ? 'succeeded' : 'failed',
-      input: JSON.stringify(meta.items.get(o.index)?.input ?? {}),
-      submitted: JSON.stringify(meta.items.get(o.index)?.submitted ?? meta.items.get(o.index)?.input ?? {}),
-      output: 'output' in o ? JSON.stringify(o.output) : null,
-      error_code: 'output' in o ? null : o.code,
-      error: 'output' in o ? null : o.error,
-      task_id: task.id,
-      attempt: task.attempt,
-      duration_ms: Math.round(o.durationMs),
-      executor: meta.executor,
-      version_digest: meta.versionDigest,
-    }));
-    const written = await repo.insertResults(tx, rows);
-    const closed = await repo.finishTask(tx, task.id, 'done');
-    const { status, justFinished, parentJobId } = await repo.addToJobCounts(tx, task.jobId, {
-      done: written.filter((w) => w.status === 'succeeded').length,
-      failed: written.filter((w) => w.status === 'failed').length,
-      tasks: closed ? 1 : 0,
-    });
-    if (justFinished) await onJobSettled(tx, boss, task.jobId, parentJobId);
-    return status;
-  });
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return cancelled;
 }

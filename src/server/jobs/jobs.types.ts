@@ -35,9 +35,12 @@ export interface JobResult {
   attempt: number;
 }
 
-/** What the worker reports for one item. */
+/** What the worker reports for one item (`durationMs` is missing when nothing ran). */
 export type ItemOutcome =
-  | { index: number; output: Record<string, unknown>; durationMs: number }
-  | { index: number; error: string; code: string; durationMs: number };
+  | { index: number; output: Record<string, unknown>; durationMs?: number }
+  | { index: number; error: string; code: string; durationMs?: number };
+
+/** What an executor reports for one item it ran: always timed. */
+export type RunOutcome = ItemOutcome & { durationMs: number };
 
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];

@@ -1,11 +1,9 @@
-import type { PgBoss } from 'pg-boss';
-import type { Db } from '../db/client';
+import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { AppError } from '../errors';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { Viewer } from '../users/viewer';
-import type { JobWatcher } from './job-watcher';
 import * as repo from './jobs.repository';
 import { createJob } from './jobs.service';
 import { TERMINAL_STATUSES, type Job, type JobResult } from './jobs.types';
@@ -33,16 +31,16 @@ export function singleItemMessage(prepared: PreparedItem): string {
  * the job was cancelled.
  */
 export async function runOne(
-  deps: { db: Db; boss: PgBoss; watcher: JobWatcher },
+  deps: Deps,
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem,
   o: { waitMs: number; label?: string },
 ): Promise<{ job: Job; done: boolean; result?: JobResult }> {
-  const job = await createJob(deps.db, deps.boss, viewer, version, [prepared], o.label);
+  const job = await createJob(deps, viewer, version, [prepared], { label: o.label });
   const done = await deps.watcher.waitFor(
     job.id,
-    async () => TERMINAL_STATUSES.includes((await repo.findJob(deps.db, job.id))!.status),
+    async () => { const now = await repo.findJob(deps.db, job.id); return !now || TERMINAL_STATUSES.includes(now.status); },
     o.waitMs,
   );
   const result = done ? (await repo.listResults(deps.db, { jobId: job.id, limit: 1, offset: 0 })).items[0] : undefined;
@@ -51,21 +49,15 @@ export async function runOne(
 
 /**
  * One input, answered synchronously: a one-item job through the same queue and worker as any
- * screen (so it is audited, cached and counted alike), awaited here.
+ * screen (so it is permission-checked and counted alike), awaited here.
  */
-export async function predictOne(
-  db: Db,
-  boss: PgBoss,
-  watcher: JobWatcher,
-  viewer: Viewer,
-  req: { model: string; input: Record<string, unknown> },
-): Promise<Prediction> {
-  const version = await resolveModelRef(db, req.model);
+export async function predictOne(deps: Deps, viewer: Viewer, req: { model: string; input: Record<string, unknown> }): Promise<Prediction> {
+  const version = await resolveModelRef(deps.db, req.model);
   const [prepared] = await prepareInputs(version.inputSchema, [req.input]);
   if (prepared.error) throw new AppError('INVALID_INPUT', singleItemMessage(prepared));
 
   const waitMs = version.timeoutMs + 30_000;
-  const { job, done, result } = await runOne({ db, boss, watcher }, viewer, version, prepared, { waitMs });
+  const { job, done, result } = await runOne(deps, viewer, version, prepared, { waitMs });
   if (!done) {
     throw new AppError('TIMEOUT', `no answer within ${Math.round(waitMs / 1000)} s; the job ${job.id} continues, read it from the jobs list`, {
       jobId: job.id,

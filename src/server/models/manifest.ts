@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { DbOrTx } from '../db/client';
 import { AppError } from '../errors';
-import { defineConsensus } from '../consensus/consensus.service';
 import { ZModelManifest, type TModelManifest } from './models.schema';
-import { registerFromManifest } from './models.service';
 
 /** The gateway's root folder: built-in model paths are stored relative to it. */
 // Inside the Next.js bundle import.meta.dirname is not this file's folder; the web server
@@ -42,7 +39,7 @@ export function onPath(program: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, program)));
 }
 
-async function digestFolder(dir: string): Promise<string> {
+export async function digestFolder(dir: string): Promise<string> {
   const h = createHash('sha256');
   const entries = (await fs.readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile() && !e.name.endsWith('.test.ts'))
@@ -56,41 +53,3 @@ async function digestFolder(dir: string): Promise<string> {
   return h.digest('hex');
 }
 
-/**
- * Registers every `models/<name>/model.json` as a built-in model: programs first, then the
- * consensus models built on them, whose schemas come from their members.
- */
-export async function seedBuiltInModels(db: DbOrTx, log: (line: string) => void = () => {}): Promise<string[]> {
-  const root = path.join(projectRoot, 'models');
-  const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
-  const manifests: Awaited<ReturnType<typeof loadManifest>>[] = [];
-  for (const d of dirs) {
-    const dir = path.join(root, d.name);
-    if (await fs.access(path.join(dir, 'model.json')).then(() => true, () => false)) manifests.push(await loadManifest(dir));
-  }
-  const consensusLast = (m: TModelManifest) => (m.runtime.kind === 'consensus' ? 1 : 0);
-  manifests.sort((a, b) => consensusLast(a.manifest) - consensusLast(b.manifest));
-
-  const seeded: string[] = [];
-  for (const { manifest: given, codeDigest } of manifests) {
-    const missing = given.requires.filter((program) => !onPath(program));
-    if (missing.length) {
-      log(`skipped: ${given.slug} needs ${missing.join(', ')} on PATH (run \`npm run models:science\` to install them)`);
-      continue;
-    }
-    let manifest = given;
-    if (given.runtime.kind === 'consensus') {
-      try {
-        const { inputSchema, outputSchema } = await defineConsensus(db, given.slug, given.runtime);
-        manifest = { ...given, inputSchema, outputSchema };
-      } catch (e) {
-        log(`skipped: ${given.slug}: ${(e as Error).message}`);
-        continue;
-      }
-    }
-    const { created } = await registerFromManifest(db, manifest, { ownerId: null, builtIn: true, codeDigest });
-    log(`${created ? 'registered' : 'up to date'}: ${manifest.slug}@${manifest.version}`);
-    seeded.push(manifest.slug);
-  }
-  return seeded;
-}

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
 import type { ModelVersionRow } from '../db/types';
 import type { TRuntimeSpec } from './models.schema';
+import { RUNNABLE_STATUSES } from '../../shared/version-status';
 import type { ModelSummary, ModelVersion } from './models.types';
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
@@ -46,7 +47,7 @@ function summaryQuery(db: DbOrTx) {
         eb
           .selectFrom('model_versions as v')
           .whereRef('v.model_id', '=', 'm.id')
-          .where('v.status', 'in', ['published', 'deprecated'])
+          .where('v.status', 'in', [...RUNNABLE_STATUSES])
           .select((e) => e.fn.max('v.version').as('latest'))
           .as('latest_version'),
       (eb) =>
@@ -54,7 +55,7 @@ function summaryQuery(db: DbOrTx) {
           .selectFrom('model_versions as v')
           .whereRef('v.model_id', '=', 'm.id')
           .select(sql<string>`v.runtime->>'kind'`.as('kind'))
-          .orderBy(sql`v.status in ('published', 'deprecated')`, 'desc')
+          .orderBy(sql`v.status in (${sql.join([...RUNNABLE_STATUSES])})`, 'desc')
           .orderBy('v.version', 'desc')
           .limit(1)
           .as('runtime_kind'),
@@ -94,7 +95,7 @@ function statusFilter(status: NonNullable<ModelFilters['status']>) {
     sql<boolean>`exists (select 1 from model_versions v where v.model_id = m.id and v.status in (${sql.join(states)}))`;
   if (status === 'published') return has(['published']);
   if (status === 'deprecated') return sql<boolean>`(${has(['deprecated'])} and not ${has(['published'])})`;
-  return sql<boolean>`not ${has(['published', 'deprecated'])}`;
+  return sql<boolean>`not ${has([...RUNNABLE_STATUSES])}`;
 }
 
 export async function listModels(
@@ -159,30 +160,36 @@ export async function findVersion(
   return row && toModelVersion(row);
 }
 
-export async function upsertModel(
+type ModelRowOf = { id: string; slug: string; name: string; task: string; description: string; tags: string[]; built_in: boolean; owner_id: string | null; created_at: Date };
+
+/** A model row just written, as a summary: a new model has no versions yet. */
+function writtenSummary(r: ModelRowOf, ownerEmail: string | null): ModelSummary {
+  return { ...toSummary({ ...r, owner_email: ownerEmail, latest_version: null, runtime_kind: null }) };
+}
+
+/** Creates a model; null when the slug (whatever its case) is taken. */
+export async function insertModel(
   db: DbOrTx,
-  m: { slug: string; name: string; task: string; description: string; tags: string[]; ownerId: string | null; builtIn: boolean },
+  m: { slug: string; name: string; task: string; description: string; tags: string[]; ownerId: string | null; ownerEmail: string | null; builtIn: boolean },
+): Promise<ModelSummary | null> {
+  const row = await db
+    .insertInto('models')
+    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: m.ownerId, built_in: m.builtIn })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ? writtenSummary(row, m.ownerEmail) : null;
+}
+
+/** Creates or refreshes a built-in model's info (built-ins ship with the code); returns its id. */
+export async function upsertBuiltInModel(
+  db: DbOrTx,
+  m: { slug: string; name: string; task: string; description: string; tags: string[] },
 ): Promise<string> {
   const row = await db
     .insertInto('models')
-    .values({
-      slug: m.slug,
-      name: m.name,
-      task: m.task,
-      description: m.description,
-      tags: m.tags,
-      owner_id: m.ownerId,
-      built_in: m.builtIn,
-    })
-    .onConflict((oc) =>
-      oc.column('slug').doUpdateSet({
-        name: m.name,
-        task: m.task,
-        description: m.description,
-        tags: m.tags,
-        updated_at: new Date(),
-      }),
-    )
+    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: null, built_in: true })
+    .onConflict((oc) => oc.column('slug').doUpdateSet({ name: m.name, task: m.task, description: m.description, tags: m.tags, updated_at: new Date() }))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -206,8 +213,9 @@ export function versionContentColumns(v: VersionContent) {
 
 export async function insertVersion(
   db: DbOrTx,
+  slug: string,
   v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest'> & { createdBy: string | null },
-): Promise<string> {
+): Promise<ModelVersion> {
   const row = await db
     .insertInto('model_versions')
     .values({
@@ -218,24 +226,15 @@ export async function insertVersion(
       created_by: v.createdBy,
       published_at: v.status === 'published' ? new Date() : null,
     })
-    .returning('id')
+    .returningAll()
     .executeTakeFirstOrThrow();
-  return row.id;
+  return toModelVersion({ ...row, slug });
 }
 
 /** Replaces the content of a built-in version in place (built-ins ship with the code). */
-export async function replaceBuiltInVersion(
-  db: DbOrTx,
-  id: string,
-  v: VersionContent,
-): Promise<void> {
-  await db
-    .updateTable('model_versions')
-    .set({
-      ...versionContentColumns(v),
-    })
-    .where('id', '=', id)
-    .execute();
+export async function replaceBuiltInVersion(db: DbOrTx, slug: string, id: string, v: VersionContent): Promise<ModelVersion> {
+  const row = await db.updateTable('model_versions').set(versionContentColumns(v)).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return toModelVersion({ ...row, slug });
 }
 
 /** Every task any model declares, for the catalog's filter. */
@@ -248,11 +247,17 @@ export async function findModelOwner(db: DbOrTx, slug: string) {
   return db.selectFrom('models').select(['id', 'owner_id', 'built_in']).where('slug', '=', slug).executeTakeFirst();
 }
 
-export async function updateModelInfo(db: DbOrTx, modelId: string, info: { name: string; task: string; description: string; tags: string[] }) {
+export async function updateModelInfo(
+  db: DbOrTx,
+  modelId: string,
+  info: { name: string; task: string; description: string; tags: string[] },
+): Promise<ModelSummary | undefined> {
   await db
     .updateTable('models')
     .set({ name: info.name, task: info.task, description: info.description, tags: info.tags, updated_at: new Date() })
     .where('id', '=', modelId)
     .execute();
+  // The summary also carries the owner's email and the latest version, which the update does not touch.
+  const row = await summaryQuery(db).where('m.id', '=', modelId).executeTakeFirst();
+  return row && toSummary(row);
 }
-

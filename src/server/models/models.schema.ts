@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { SLUG_PATTERN } from '../../shared/model-ref';
 
 export const ZJsonSchema = z.record(z.string(), z.unknown());
 
-/** Letters (case kept, as in logS), digits and dashes. */
-export const SLUG_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9-]{1,62}$/;
 export const ZSlug = z.string().regex(SLUG_PATTERN, 'slug: letters, digits and dashes, 2–63 characters, e.g. logS-consensus');
 
 export const ZProcessRuntime = z.object({
@@ -115,6 +114,7 @@ export const ZListModelsInput = z.object({
   limit: z.number().int().min(1).max(100).default(24),
   offset: z.number().int().min(0).default(0),
 });
+export type TListModelsInput = z.infer<typeof ZListModelsInput>;
 
 /** `slug`, `slug@3`, or `slug@latest`. */
 export const ZModelRef = z.string().min(2).max(200);

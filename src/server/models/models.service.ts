@@ -1,61 +1,81 @@
 import { createHash } from 'node:crypto';
 import type { DbOrTx } from '../db/client';
+import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import type { Viewer } from '../users/viewer';
+import { canonicalJson } from '../../shared/canonical-json';
+import { parseModelRef } from '../../shared/model-ref';
+import { mayEditModel } from '../../shared/permissions';
+import { isEditable, isRunnable } from '../../shared/version-status';
 import * as repo from './models.repository';
 import * as versionRepo from './versions.repository';
 import * as aliasRepo from './aliases.repository';
-import type { TModelManifest } from './models.schema';
+import { modelUsage, type ModelUsage } from './usage.repository';
+import type { TListModelsInput, TModelManifest } from './models.schema';
 import type { ModelDetail, ModelSummary, ModelVersion } from './models.types';
 
-export async function listModels(
-  db: DbOrTx,
-  q: { search?: string; task?: string; tag?: string; owner?: string; status?: repo.ModelFilters['status']; limit: number; offset: number },
-  viewer?: { id: string },
-) {
+type DbDeps = Pick<Deps, 'db'>;
+
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
+
+export async function listModels({ db }: DbDeps, viewer: Viewer | null, q: TListModelsInput) {
   const { owner, ...rest } = q;
-  const byOwner = owner === 'me' ? { ownerId: viewer?.id ?? '00000000-0000-0000-0000-000000000000' } : owner ? { ownerEmail: owner } : {};
+  const byOwner = owner === 'me' ? { ownerId: viewer?.id ?? NO_ONE } : owner ? { ownerEmail: owner } : {};
   return repo.listModels(db, { ...rest, ...byOwner });
 }
 
-export async function listTags(db: DbOrTx): Promise<string[]> {
+export async function listTags({ db }: DbDeps, _viewer: Viewer | null): Promise<string[]> {
   return repo.listTags(db);
 }
 
-export async function listTasks(db: DbOrTx): Promise<string[]> {
+export async function listTasks({ db }: DbDeps, _viewer: Viewer | null): Promise<string[]> {
   return repo.listTasks(db);
+}
+
+async function findModel(db: DbOrTx, slug: string): Promise<ModelSummary> {
+  const model = await repo.findModelBySlug(db, slug);
+  if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
+  return model;
 }
 
 /**
  * A model with its versions and aliases. Drafts (their commands, URLs and headers) are shown
- * only to the model's owner and to admins.
+ * only to those who may edit the model.
  */
-export async function getModel(db: DbOrTx, slug: string, viewer?: { id: string; role: string }): Promise<ModelDetail> {
-  const model = await repo.findModelBySlug(db, slug);
-  if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
+export async function getModel({ db }: DbDeps, viewer: Viewer | null, { slug }: { slug: string }): Promise<ModelDetail> {
+  const model = await findModel(db, slug);
   const [versions, aliases] = await Promise.all([repo.listVersions(db, model.id), aliasRepo.listAliases(db, model.id)]);
-  const seesDrafts = !viewer || viewer.role === 'admin' || model.ownerId === viewer.id;
-  const visible = seesDrafts ? versions : versions.filter((v) => v.status === 'published' || v.status === 'deprecated');
+  const visible = mayEditModel(viewer, model) ? versions : versions.filter((v) => isRunnable(v.status));
   return { ...model, versions: visible, aliases };
 }
 
 /** The viewer's unfinished versions, newest first, for "resume" lists. */
-export async function listMyDrafts(db: DbOrTx, viewer: { id: string }) {
+export async function listMyDrafts({ db }: DbDeps, viewer: Viewer) {
   return versionRepo.listDraftsOf(db, viewer.id);
 }
 
+/** A model the viewer may change, or FORBIDDEN saying who may. */
+export async function editableModel(db: DbOrTx, viewer: Viewer, slug: string): Promise<ModelSummary> {
+  const model = await findModel(db, slug);
+  if (!mayEditModel(viewer, model)) throw new AppError('FORBIDDEN', `only the owner of "${slug}" or an admin can change it`);
+  return model;
+}
+
 export async function updateModelInfo(
-  db: DbOrTx,
-  viewer: { id: string; role: string },
-  slug: string,
-  info: { name: string; task: string; description: string; tags: string[] },
+  { db }: DbDeps,
+  viewer: Viewer,
+  info: { slug: string; name: string; task: string; description: string; tags: string[] },
 ): Promise<ModelSummary> {
-  const model = await repo.findModelOwner(db, slug);
-  if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"`);
-  if (!(viewer.role === 'admin' || (!model.built_in && model.owner_id === viewer.id))) {
-    throw new AppError('FORBIDDEN', `only the owner of "${slug}" or an admin can change it`);
-  }
-  await repo.updateModelInfo(db, model.id, info);
-  return (await repo.findModelBySlug(db, slug))!;
+  const model = await editableModel(db, viewer, info.slug);
+  const updated = await repo.updateModelInfo(db, model.id, info);
+  if (!updated) throw new AppError('NOT_FOUND', `no model named "${info.slug}"`);
+  return updated;
+}
+
+/** Item-level usage of a model's versions over the last `days` days. */
+export async function getModelUsage({ db }: DbDeps, viewer: Viewer, q: { slug: string; days: number }): Promise<ModelUsage> {
+  const model = await getModel({ db }, viewer, q);
+  return modelUsage(db, model.id, q.days);
 }
 
 /**
@@ -64,28 +84,29 @@ export async function updateModelInfo(
  * callers who name them.
  */
 export async function resolveModelRef(db: DbOrTx, ref: string): Promise<ModelVersion> {
-  const match = /^([a-zA-Z0-9][a-zA-Z0-9-]*)(?:@([a-z0-9-]+))?$/.exec(ref.trim());
-  if (!match) {
-    throw new AppError('INVALID_INPUT', `"${ref}" is not a model reference; use "slug", "slug@3", "slug@latest" or "slug@production"`);
+  const parsed = parseModelRef(ref);
+  if (!parsed) {
+    throw new AppError('INVALID_INPUT', `"${ref.slice(0, 100)}" is not a model reference; use "slug", "slug@3", "slug@latest" or "slug@production"`);
   }
-  const [, slug, tag = 'latest'] = match;
+  const { slug, selector } = parsed;
   const found =
-    tag === 'latest'
+    selector.kind === 'latest'
       ? await repo.findVersion(db, { slug, version: 'latest' })
-      : /^\d+$/.test(tag)
-        ? await repo.findVersion(db, { slug, version: Number(tag) })
-        : await aliasRepo.findVersionByAlias(db, slug, tag);
+      : selector.kind === 'number'
+        ? await repo.findVersion(db, { slug, version: selector.version })
+        : await aliasRepo.findVersionByAlias(db, slug, selector.alias);
   if (!found) {
-    const model = await repo.findModelBySlug(db, slug);
-    if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
-    if (/^\d+$/.test(tag) || tag === 'latest') throw new AppError('NOT_FOUND', `model "${slug}" has no published version ${tag}`);
+    const model = await findModel(db, slug);
+    if (selector.kind !== 'alias') {
+      throw new AppError('NOT_FOUND', `model "${slug}" has no published version ${selector.kind === 'latest' ? 'latest' : selector.version}`);
+    }
     const aliases = Object.keys(await aliasRepo.listAliases(db, model.id));
     throw new AppError(
       'NOT_FOUND',
-      `model "${slug}" has no alias "${tag}"${aliases.length ? `; its aliases are ${aliases.join(', ')}` : '; it has no aliases yet'}`,
+      `model "${slug}" has no alias "${selector.alias}"${aliases.length ? `; its aliases are ${aliases.join(', ')}` : '; it has no aliases yet'}`,
     );
   }
-  if (found.status === 'draft' || found.status === 'validated') {
+  if (isEditable(found.status)) {
     throw new AppError('INVALID_INPUT', `${slug}@${found.version} is a ${found.status} version; publish it before running it`);
   }
   return found;
@@ -110,67 +131,10 @@ export function specOf(manifest: TModelManifest) {
   };
 }
 
+/** A version's content digest: its runtime, schemas, batch size and timeout, plus its code. */
 export function versionDigest(m: Pick<TModelManifest, 'runtime' | 'inputSchema' | 'outputSchema' | 'batchSize' | 'timeoutMs'>, code = ''): string {
   const h = createHash('sha256');
-  h.update(stableStringify({ runtime: m.runtime, input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs }));
+  h.update(canonicalJson({ runtime: m.runtime, input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs }));
   h.update(code);
   return `sha256:${h.digest('hex')}`;
-}
-
-/**
- * Registers a model version described by a manifest. Published versions are immutable: the
- * same version with different content is refused, except for built-ins, which ship with the
- * code and are refreshed in place.
- */
-export async function registerFromManifest(
-  db: DbOrTx,
-  manifest: TModelManifest,
-  opts: { ownerId: string | null; builtIn: boolean; codeDigest?: string },
-): Promise<{ model: ModelSummary; version: ModelVersion; created: boolean }> {
-  const digest = versionDigest(manifest, opts.codeDigest);
-  const modelId = await repo.upsertModel(db, {
-    slug: manifest.slug,
-    name: manifest.name,
-    task: manifest.task,
-    description: manifest.description,
-    tags: manifest.tags,
-    ownerId: opts.ownerId,
-    builtIn: opts.builtIn,
-  });
-  const existing = await repo.findVersion(db, { slug: manifest.slug, version: manifest.version });
-  let created = false;
-  if (!existing) {
-    await repo.insertVersion(db, {
-      modelId,
-      version: manifest.version,
-      status: 'published',
-      ...specOf(manifest),
-      digest,
-      createdBy: opts.ownerId,
-    });
-    created = true;
-  } else if (existing.digest !== digest) {
-    if (!opts.builtIn) {
-      throw new AppError(
-        'CONFLICT',
-        `${manifest.slug}@${manifest.version} is already published with different content; versions are immutable, so bump "version" in the manifest`,
-      );
-    }
-    await repo.replaceBuiltInVersion(db, existing.id, {
-      ...specOf(manifest),
-      digest,
-    });
-  }
-  const version = await repo.findVersion(db, { slug: manifest.slug, version: manifest.version });
-  const model = await repo.findModelBySlug(db, manifest.slug);
-  return { model: model!, version: version!, created };
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

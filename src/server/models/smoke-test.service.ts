@@ -1,20 +1,13 @@
-import type { PgBoss } from 'pg-boss';
 import { prepareInputs } from '../chem/inputs';
-import type { Db } from '../db/client';
 import type { SmokeTestRecord } from '../db/types';
+import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import type { JobWatcher } from '../jobs/job-watcher';
 import { runOne, singleItemMessage } from '../jobs/predict.service';
 import type { Viewer } from '../users/viewer';
+import { isEditable } from '../../shared/version-status';
 import { checkHttpModel } from './http-health';
 import type { ModelVersion } from './models.types';
 import { editableVersion, recordSmokeTest } from './versions.service';
-
-export interface SmokeDeps {
-  db: Db;
-  boss: PgBoss;
-  watcher: JobWatcher;
-}
 
 /**
  * Runs a draft's example through the real queue, worker and executor, exactly as a caller's
@@ -23,13 +16,12 @@ export interface SmokeDeps {
  * when it fails, is stored on the version.
  */
 export async function runSmokeTest(
-  deps: SmokeDeps,
+  deps: Deps,
   viewer: Viewer,
-  versionId: string,
-  input?: Record<string, unknown>,
+  { versionId, input }: { versionId: string; input?: Record<string, unknown> },
 ): Promise<{ version: ModelVersion; result: SmokeTestRecord }> {
   const version = await editableVersion(deps.db, viewer, versionId);
-  if (version.status !== 'draft' && version.status !== 'validated') {
+  if (!isEditable(version.status)) {
     throw new AppError('CONFLICT', `${version.slug}@${version.version} is ${version.status}; smoke tests are for drafts`);
   }
   const example = input ?? version.example;
@@ -66,5 +58,5 @@ export async function runSmokeTest(
       result = fail(row.errorCode ?? 'MODEL_ERROR', row.error ?? 'the model failed', { jobId: job.id, input: row.input, durationMs: row.durationMs });
     }
   }
-  return { version: await recordSmokeTest(deps.db, version.id, result), result };
+  return { version: await recordSmokeTest(deps.db, version, result), result };
 }

@@ -1,6 +1,8 @@
 import type { DbOrTx } from '../db/client';
 import type { SmokeTestRecord, VersionStatus } from '../db/types';
-import { versionContentColumns, type VersionContent } from './models.repository';
+import { EDITABLE_STATUSES } from '../../shared/version-status';
+import { toModelVersion, versionContentColumns, type VersionContent } from './models.repository';
+import type { ModelVersion } from './models.types';
 
 // Writes of a version's lifecycle: numbering, editing drafts, moving status.
 
@@ -13,32 +15,26 @@ export async function nextVersionNumber(db: DbOrTx, modelId: string): Promise<nu
   return (row?.max ?? 0) + 1;
 }
 
-/** Changes a draft's content; the caller has checked that it is still a draft. */
-export async function updateVersionContent(
-  db: DbOrTx,
-  id: string,
-  v: VersionContent,
-): Promise<void> {
-  await db
+/** Changes a draft's content (back to draft: its smoke test no longer applies); undefined when it is no longer a draft. */
+export async function updateVersionContent(db: DbOrTx, slug: string, id: string, v: VersionContent): Promise<ModelVersion | undefined> {
+  const row = await db
     .updateTable('model_versions')
-    .set({
-      ...versionContentColumns(v),
-      status: 'draft',
-      smoke_test: null,
-      updated_at: new Date(),
-    })
+    .set({ ...versionContentColumns(v), status: 'draft', smoke_test: null, updated_at: new Date() })
     .where('id', '=', id)
-    .where('status', 'in', ['draft', 'validated'])
-    .execute();
+    .where('status', 'in', [...EDITABLE_STATUSES])
+    .returningAll()
+    .executeTakeFirst();
+  return row && toModelVersion({ ...row, slug });
 }
 
+/** Moves a version from one of `from` to `to`; undefined when it was in none of them. */
 export async function setVersionStatus(
   db: DbOrTx,
-  id: string,
-  from: VersionStatus[],
+  version: { id: string; slug: string },
+  from: readonly VersionStatus[],
   to: VersionStatus,
   extra: { smokeTest?: SmokeTestRecord } = {},
-): Promise<boolean> {
+): Promise<ModelVersion | undefined> {
   const row = await db
     .updateTable('model_versions')
     .set({
@@ -47,11 +43,11 @@ export async function setVersionStatus(
       ...(to === 'published' ? { published_at: new Date() } : {}),
       ...(extra.smokeTest ? { smoke_test: JSON.stringify(extra.smokeTest) } : {}),
     })
-    .where('id', '=', id)
-    .where('status', 'in', from)
-    .returning('id')
+    .where('id', '=', version.id)
+    .where('status', 'in', [...from])
+    .returningAll()
     .executeTakeFirst();
-  return !!row;
+  return row && toModelVersion({ ...row, slug: version.slug });
 }
 
 export async function listDraftsOf(db: DbOrTx, ownerId: string) {
@@ -60,7 +56,7 @@ export async function listDraftsOf(db: DbOrTx, ownerId: string) {
     .innerJoin('models as m', 'm.id', 'v.model_id')
     .select(['m.slug', 'm.name', 'v.id', 'v.version', 'v.status', 'v.smoke_test', 'v.updated_at'])
     .where('m.owner_id', '=', ownerId)
-    .where('v.status', 'in', ['draft', 'validated'])
+    .where('v.status', 'in', [...EDITABLE_STATUSES])
     .orderBy('v.updated_at', 'desc')
     .limit(100)
     .execute();

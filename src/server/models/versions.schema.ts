@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { ALIAS_PATTERN, RESERVED_SLUGS } from '../../shared/model-ref';
 import { ZJsonSchema, ZResources, ZRuntimeSpec, ZSlug } from './models.schema';
 
 const slug = ZSlug;
 
 export const ZCreateModelInput = z.object({
   // "new" is the wizard's address, /models/new.
-  slug: slug.refine((v) => v.toLowerCase() !== 'new', 'the slug "new" is reserved; choose another one'),
+  slug: slug.refine((v) => !RESERVED_SLUGS.includes(v.toLowerCase()), { message: `this slug is reserved (${RESERVED_SLUGS.join(", ")}); choose another one` }),
   name: z.string().trim().min(1, 'give the model a name').max(120),
   task: z.string().trim().min(1, 'say what the model does, e.g. property/logS').max(120),
   description: z.string().max(4000).default(''),
@@ -34,6 +35,6 @@ export const ZPublishInput = z.object({
 });
 export const ZSetAliasInput = z.object({
   slug,
-  alias: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'alias: a lowercase word, e.g. production or staging'),
+  alias: z.string().regex(ALIAS_PATTERN, 'alias: a lowercase word, e.g. production or staging'),
   version: z.number().int().positive().nullable(),
 });

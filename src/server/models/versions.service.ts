@@ -1,16 +1,20 @@
+import type { Kysely } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { SmokeTestRecord } from '../db/types';
+import type { DB, SmokeTestRecord } from '../db/types';
+import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
-import type { Kysely } from 'kysely';
 import { assertAcyclic, defineConsensus } from '../consensus/consensus.service';
-import type { DB } from '../db/types';
+import { aliasProblem } from '../../shared/model-ref';
+import { EDITABLE_STATUSES, isEditable } from '../../shared/version-status';
 import * as repo from './models.repository';
 import * as versionRepo from './versions.repository';
 import * as aliasRepo from './aliases.repository';
-import { versionDigest } from './models.service';
+import { editableModel, versionDigest } from './models.service';
 import type { ModelSummary, ModelVersion } from './models.types';
 import type { TVersionSpec } from './versions.schema';
+
+type DbDeps = Pick<Deps, 'db'>;
 
 /** Who may run commands on the workers through a `process` runtime. */
 function assertMayUseRuntime(viewer: Viewer, spec: TVersionSpec): void {
@@ -22,15 +26,7 @@ function assertMayUseRuntime(viewer: Viewer, spec: TVersionSpec): void {
   }
 }
 
-/** Owners change their models; admins change any model, and only they change built-ins. */
-async function editableModel(db: DbOrTx, viewer: Viewer, slug: string) {
-  const model = await repo.findModelOwner(db, slug);
-  if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"`);
-  const allowed = viewer.role === 'admin' || (!model.built_in && model.owner_id === viewer.id);
-  if (!allowed) throw new AppError('FORBIDDEN', `only the owner of "${slug}" or an admin can change it`);
-  return model;
-}
-
+/** A version of a model the viewer may change. */
 export async function editableVersion(db: DbOrTx, viewer: Viewer, versionId: string): Promise<ModelVersion> {
   const version = await repo.findVersion(db, { id: versionId });
   if (!version) throw new AppError('NOT_FOUND', `no model version ${versionId}`);
@@ -38,16 +34,18 @@ export async function editableVersion(db: DbOrTx, viewer: Viewer, versionId: str
   return version;
 }
 
+export async function getEditableVersion({ db }: DbDeps, viewer: Viewer, { versionId }: { versionId: string }): Promise<ModelVersion> {
+  return editableVersion(db, viewer, versionId);
+}
+
 export async function createModel(
-  db: DbOrTx,
+  { db }: DbDeps,
   viewer: Viewer,
   m: { slug: string; name: string; task: string; description: string; tags: string[] },
 ): Promise<ModelSummary> {
-  if (await repo.findModelOwner(db, m.slug)) {
-    throw new AppError('CONFLICT', `the slug "${m.slug}" is taken; choose another one`);
-  }
-  await repo.upsertModel(db, { ...m, ownerId: viewer.id, builtIn: false });
-  return (await repo.findModelBySlug(db, m.slug))!;
+  const created = await repo.insertModel(db, { ...m, ownerId: viewer.id, ownerEmail: viewer.email, builtIn: false });
+  if (!created) throw new AppError('CONFLICT', `the slug "${m.slug}" is taken; choose another one`);
+  return created;
 }
 
 /** A consensus's schemas are derived from its members, whatever the caller sent. */
@@ -57,11 +55,11 @@ export async function withDerivedSchemas(db: DbOrTx, slug: string, spec: TVersio
   return { ...spec, inputSchema, outputSchema };
 }
 
-export async function createDraftVersion(db: DbOrTx, viewer: Viewer, slug: string, given: TVersionSpec): Promise<ModelVersion> {
+export async function createDraftVersion({ db }: DbDeps, viewer: Viewer, { slug, spec: given }: { slug: string; spec: TVersionSpec }): Promise<ModelVersion> {
   assertMayUseRuntime(viewer, given);
   const model = await editableModel(db, viewer, slug);
   const spec = await withDerivedSchemas(db, slug, given);
-  const id = await repo.insertVersion(db, {
+  return repo.insertVersion(db, model.slug, {
     modelId: model.id,
     version: await versionRepo.nextVersionNumber(db, model.id),
     status: 'draft',
@@ -69,7 +67,6 @@ export async function createDraftVersion(db: DbOrTx, viewer: Viewer, slug: strin
     digest: versionDigest(spec),
     createdBy: viewer.id,
   });
-  return (await repo.findVersion(db, { id }))!;
 }
 
 function immutable(v: ModelVersion): AppError {
@@ -80,22 +77,32 @@ function immutable(v: ModelVersion): AppError {
 }
 
 /** Edits a draft; a validated draft goes back to draft, since its smoke test no longer applies. */
-export async function updateDraftVersion(db: DbOrTx, viewer: Viewer, versionId: string, given: TVersionSpec): Promise<ModelVersion> {
+export async function updateDraftVersion(
+  { db }: DbDeps,
+  viewer: Viewer,
+  { versionId, spec: given }: { versionId: string; spec: TVersionSpec },
+): Promise<ModelVersion> {
   assertMayUseRuntime(viewer, given);
   const version = await editableVersion(db, viewer, versionId);
-  if (version.status !== 'draft' && version.status !== 'validated') throw immutable(version);
+  if (!isEditable(version.status)) throw immutable(version);
   const spec = await withDerivedSchemas(db, version.slug, given);
-  await versionRepo.updateVersionContent(db, versionId, { ...spec, digest: versionDigest(spec) });
-  return (await repo.findVersion(db, { id: versionId }))!;
+  const updated = await versionRepo.updateVersionContent(db, version.slug, versionId, { ...spec, digest: versionDigest(spec) });
+  if (!updated) throw immutable(await editableVersion(db, viewer, versionId));
+  return updated;
 }
 
 /** Stores a smoke test's outcome: a pass validates the draft, a failure keeps it a draft. */
-export async function recordSmokeTest(db: DbOrTx, versionId: string, result: SmokeTestRecord): Promise<ModelVersion> {
-  await versionRepo.setVersionStatus(db, versionId, ['draft', 'validated'], result.ok ? 'validated' : 'draft', { smokeTest: result });
-  return (await repo.findVersion(db, { id: versionId }))!;
+export async function recordSmokeTest(db: DbOrTx, version: ModelVersion, result: SmokeTestRecord): Promise<ModelVersion> {
+  const updated = await versionRepo.setVersionStatus(db, version, EDITABLE_STATUSES, result.ok ? 'validated' : 'draft', { smokeTest: result });
+  if (!updated) throw new AppError('CONFLICT', `${version.slug}@${version.version} was published while its smoke test ran; the result was not recorded`);
+  return updated;
 }
 
-export async function publishVersion(db: DbOrTx, viewer: Viewer, versionId: string, aliases: string[] = []): Promise<ModelVersion> {
+export async function publishVersion(
+  { db }: DbDeps,
+  viewer: Viewer,
+  { versionId, aliases = [] }: { versionId: string; aliases?: string[] },
+): Promise<ModelVersion> {
   const version = await editableVersion(db, viewer, versionId);
   if (version.status === 'draft') {
     throw new AppError(
@@ -104,26 +111,30 @@ export async function publishVersion(db: DbOrTx, viewer: Viewer, versionId: stri
     );
   }
   if (version.status !== 'validated') throw immutable(version);
-  await versionRepo.setVersionStatus(db, versionId, ['validated'], 'published');
-  for (const alias of aliases) await setAlias(db, viewer, version.slug, alias, version.version);
-  return (await repo.findVersion(db, { id: versionId }))!;
+  const published = await versionRepo.setVersionStatus(db, version, ['validated'], 'published');
+  if (!published) throw immutable(await editableVersion(db, viewer, versionId));
+  for (const alias of aliases) await setAlias({ db }, viewer, { slug: version.slug, alias, version: version.version });
+  return published;
 }
 
 /** Deprecated versions still run for callers who name them, with a warning; `slug` skips them. */
-export async function deprecateVersion(db: DbOrTx, viewer: Viewer, versionId: string): Promise<ModelVersion> {
+export async function deprecateVersion({ db }: DbDeps, viewer: Viewer, { versionId }: { versionId: string }): Promise<ModelVersion> {
   const version = await editableVersion(db, viewer, versionId);
-  if (version.status !== 'published') {
+  const deprecated = version.status === 'published' ? await versionRepo.setVersionStatus(db, version, ['published'], 'deprecated') : undefined;
+  if (!deprecated) {
     throw new AppError('CONFLICT', `${version.slug}@${version.version} is ${version.status}; only published versions can be deprecated`);
   }
-  await versionRepo.setVersionStatus(db, versionId, ['published'], 'deprecated');
-  return (await repo.findVersion(db, { id: versionId }))!;
+  return deprecated;
 }
 
 /** Points an alias at a published version (or removes it with `version: null`). Running jobs keep their version. */
-export async function setAlias(db: DbOrTx, viewer: Viewer, slug: string, alias: string, version: number | null): Promise<Record<string, number>> {
-  if (!/^[a-z][a-z0-9-]{0,31}$/.test(alias) || alias === 'latest') {
-    throw new AppError('INVALID_INPUT', `"${alias}" cannot be an alias: use a lowercase word other than "latest", e.g. production`);
-  }
+export async function setAlias(
+  { db }: { db: DbOrTx },
+  viewer: Viewer,
+  { slug, alias, version }: { slug: string; alias: string; version: number | null },
+): Promise<Record<string, number>> {
+  const problem = aliasProblem(alias);
+  if (problem) throw new AppError('INVALID_INPUT', `"${alias}" cannot be an alias: ${problem}`);
   const model = await editableModel(db, viewer, slug);
   if (version === null) {
     if (!(await aliasRepo.deleteAlias(db, model.id, alias))) throw new AppError('NOT_FOUND', `"${slug}" has no alias "${alias}"`);

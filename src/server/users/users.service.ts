@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import type { DbOrTx } from '../db/client';
+import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import * as repo from './users.repository';
 import type { Viewer } from './viewer';
@@ -32,7 +32,9 @@ function toViewer(u: { id: string; email: string; role: 'admin' | 'user' }): Vie
   return { id: u.id, email: u.email, role: u.role };
 }
 
-export async function registerUser(db: DbOrTx, input: z.infer<typeof ZRegisterInput>): Promise<Viewer> {
+type DbDeps = Pick<Deps, 'db'>;
+
+export async function registerUser({ db }: DbDeps, _viewer: Viewer | null, input: z.infer<typeof ZRegisterInput>): Promise<Viewer> {
   if (await repo.findUserByEmail(db, input.email)) {
     throw new AppError('CONFLICT', `an account for ${input.email} already exists; sign in instead`);
   }
@@ -45,19 +47,20 @@ export async function registerUser(db: DbOrTx, input: z.infer<typeof ZRegisterIn
 }
 
 /** Null for a wrong email or password alike, so neither can be probed. */
-export async function authenticate(db: DbOrTx, email: string, password: string): Promise<Viewer | null> {
+export async function authenticate({ db }: DbDeps, _viewer: null, { email, password }: { email: string; password: string }): Promise<Viewer | null> {
   const user = await repo.findUserByEmail(db, email);
   if (!user?.password_hash) return null;
   return (await verifyPassword(password, user.password_hash)) ? toViewer(user) : null;
 }
 
 /** Signs in someone an identity provider vouched for, creating the account on first sight. */
-export async function upsertExternalUser(db: DbOrTx, email: string, name: string | null): Promise<Viewer> {
+export async function upsertExternalUser({ db }: DbDeps, _viewer: null, { email, name }: { email: string; name: string | null }): Promise<Viewer> {
   const user = (await repo.findUserByEmail(db, email)) ?? (await repo.insertUser(db, { email, name, passwordHash: null }));
   return toViewer(user);
 }
 
-export async function getViewer(db: DbOrTx, id: string): Promise<Viewer | null> {
+/** The viewer a session names (helper of request authentication). */
+export async function getViewer({ db }: DbDeps, id: string): Promise<Viewer | null> {
   const user = await repo.findUserById(db, id);
   return user ? toViewer(user) : null;
 }
@@ -66,13 +69,13 @@ const TOKEN_PREFIX = 'mgw_';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The token is shown once; only its hash is stored. */
-export async function createApiToken(db: DbOrTx, viewer: Viewer, name: string) {
+export async function createApiToken({ db }: DbDeps, viewer: Viewer, { name }: { name: string }) {
   const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
   const row = await repo.insertToken(db, { userId: viewer.id, name, hash: hashToken(token), prefix: token.slice(0, 10) });
   return { id: row.id, name: row.name, prefix: row.token_prefix, createdAt: new Date(row.created_at).toISOString(), token };
 }
 
-export async function listApiTokens(db: DbOrTx, viewer: Viewer) {
+export async function listApiTokens({ db }: DbDeps, viewer: Viewer) {
   const rows = await repo.listTokens(db, viewer.id);
   return rows.map((r) => ({
     id: r.id,
@@ -83,11 +86,12 @@ export async function listApiTokens(db: DbOrTx, viewer: Viewer) {
   }));
 }
 
-export async function revokeApiToken(db: DbOrTx, viewer: Viewer, id: string): Promise<void> {
+export async function revokeApiToken({ db }: DbDeps, viewer: Viewer, { id }: { id: string }): Promise<void> {
   if (!(await repo.revokeToken(db, viewer.id, id))) throw new AppError('NOT_FOUND', `no active token ${id} of yours`);
 }
 
-export async function viewerFromToken(db: DbOrTx, token: string): Promise<Viewer | null> {
+/** The viewer an API token names (helper of request authentication). */
+export async function viewerFromToken({ db }: DbDeps, token: string): Promise<Viewer | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const user = await repo.findUserByTokenHash(db, hashToken(token));
   if (!user) return null;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskItem } from '../../server/db/types';
 import { AppError } from '../../server/errors';
-import type { ItemOutcome } from '../../server/jobs/jobs.types';
+import type { RunOutcome } from '../../server/jobs/jobs.types';
 import { callModelServer, oipUrl, serverErrorText } from '../../server/models/http-health';
 import type { THttpRuntime } from '../../server/models/models.schema';
 import type { ModelVersion } from '../../server/models/models.types';
-import type { Executor } from './executor';
+import type { Executor } from '../../server/jobs/executor';
 import { decodeInferResponse, encodeInferRequest, groupByFields, isObject } from './oip';
 
 /** A request's fate that is the same for every item in it. */
@@ -34,7 +34,7 @@ function refusalHint(status: number, runtime: THttpRuntime): string {
 export class HttpExecutor implements Executor {
   readonly kind = 'http';
 
-  async run(version: ModelVersion, items: TaskItem[]): Promise<ItemOutcome[]> {
+  async run(version: ModelVersion, items: TaskItem[]): Promise<RunOutcome[]> {
     const runtime = version.runtime;
     if (runtime.kind !== 'http') throw new Error(`http executor cannot run a ${runtime.kind} runtime`);
     if (items.length === 0) return [];
@@ -46,7 +46,7 @@ export class HttpExecutor implements Executor {
     return groups.flat();
   }
 
-  private async runJson(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[]): Promise<ItemOutcome[]> {
+  private async runJson(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[]): Promise<RunOutcome[]> {
     const reply = await this.post(runtime, runtime.url, { instances: items.map((i) => i.input) }, version.timeoutMs);
     if ('fail' in reply) return items.map((i) => ({ index: i.index, ...reply.fail, durationMs: reply.durationMs }));
     const { durationMs } = reply;
@@ -57,7 +57,7 @@ export class HttpExecutor implements Executor {
         ? `it holds ${predictions.length} predictions for ${items.length} instances`
         : undefined;
     if (problem) return this.protocolFailure(runtime, runtime.url, items, problem, durationMs);
-    return items.map((item, i): ItemOutcome => {
+    return items.map((item, i): RunOutcome => {
       const p = (predictions as unknown[])[i];
       if (isObject(p) && typeof p.error === 'string') return { index: item.index, code: 'MODEL_ERROR', error: p.error, durationMs };
       if (isObject(p)) return { index: item.index, output: p, durationMs };
@@ -70,7 +70,7 @@ export class HttpExecutor implements Executor {
     });
   }
 
-  private async runOip(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[]): Promise<ItemOutcome[]> {
+  private async runOip(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[]): Promise<RunOutcome[]> {
     const url = oipUrl(runtime, `models/${encodeURIComponent(runtime.model!)}/infer`);
     // The id lets the server's logs be matched to a gateway task.
     const id = `${version.slug}@${version.version}:${items[0].index}-${items[items.length - 1].index}:${randomUUID().slice(0, 8)}`;
@@ -82,7 +82,7 @@ export class HttpExecutor implements Executor {
     return items.map((item, i) => ({ index: item.index, output: decoded.outputs[i], durationMs: reply.durationMs }));
   }
 
-  private protocolFailure(runtime: THttpRuntime, url: string, items: TaskItem[], problem: string, durationMs: number): ItemOutcome[] {
+  private protocolFailure(runtime: THttpRuntime, url: string, items: TaskItem[], problem: string, durationMs: number): RunOutcome[] {
     const error = `the model server at ${url} answered, but ${problem}; expected ${EXPECTED[runtime.protocol]}`;
     return items.map((i) => ({ index: i.index, code: 'MODEL_PROTOCOL', error, durationMs }));
   }

@@ -1,7 +1,7 @@
 import type { TaskItem } from '../../server/db/types';
-import type { ItemOutcome } from '../../server/jobs/jobs.types';
+import type { RunOutcome } from '../../server/jobs/jobs.types';
 import type { ModelVersion } from '../../server/models/models.types';
-import type { Executor } from './executor';
+import type { Executor } from '../../server/jobs/executor';
 import { ModelProcess, resolveCwd, type Failure } from './model-process';
 
 interface Pool {
@@ -77,9 +77,9 @@ export class ProcessExecutor implements Executor {
   }
 
   /** Sends items to one warm process, all at once (the program may answer in any order). */
-  private async runOn(version: ModelVersion, items: TaskItem[]): Promise<{ outcomes: ItemOutcome[]; broken: TaskItem[]; failures: Map<number, Failure> }> {
+  private async runOn(version: ModelVersion, items: TaskItem[]): Promise<{ outcomes: RunOutcome[]; broken: TaskItem[]; failures: Map<number, Failure> }> {
     const proc = await this.acquire(version);
-    const outcomes: ItemOutcome[] = [];
+    const outcomes: RunOutcome[] = [];
     const broken: TaskItem[] = [];
     const failures = new Map<number, Failure>();
     try {
@@ -105,7 +105,7 @@ export class ProcessExecutor implements Executor {
     return { outcomes, broken, failures };
   }
 
-  async run(version: ModelVersion, items: TaskItem[]): Promise<ItemOutcome[]> {
+  async run(version: ModelVersion, items: TaskItem[]): Promise<RunOutcome[]> {
     const first = await this.runOn(version, items);
     const outcomes = first.outcomes;
     if (first.broken.length === 1 || (first.broken.length > 0 && items.length === 1)) {

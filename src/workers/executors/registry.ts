@@ -1,8 +1,8 @@
-import type { Executor } from './executor';
+import type { Executor } from '../../server/jobs/executor';
 import { HttpExecutor } from './http-executor';
 import { ProcessExecutor } from './process-executor';
 
-/** Executors by runtime kind. `http` and `kubernetes` join here as files of their own. */
+/** Executors by runtime kind; a backend is a file of its own implementing `Executor`. */
 export function createExecutors(opts: { root: string; poolSize: number }): Map<string, Executor> {
   const executors: Executor[] = [new ProcessExecutor({ root: opts.root, poolSize: opts.poolSize }), new HttpExecutor()];
   return new Map(executors.map((e) => [e.kind, e]));

@@ -1,13 +1,9 @@
-import { sql } from 'kysely';
-import { getServerDeps } from '@/server/deps';
+import { getDbDeps } from '@/server/deps';
+import { checkHealth } from '@/server/health/health.service';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET() {
-  try {
-    await sql`select 1`.execute(getServerDeps().db);
-    return Response.json({ ok: true });
-  } catch (e) {
-    return Response.json({ ok: false, error: (e as Error).message }, { status: 503 });
-  }
+  const health = await checkHealth(getDbDeps());
+  return Response.json(health, { status: health.ok ? 200 : 503 });
 }

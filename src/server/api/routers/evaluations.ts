@@ -6,35 +6,33 @@ import { authedProcedure, router } from '../trpc';
 const ZId = z.object({ id: z.uuid() });
 
 export const datasetsRouter = router({
-  list: authedProcedure.query(({ ctx }) => evaluations.listDatasets(ctx.db, ctx.viewer)),
+  list: authedProcedure.query(({ ctx }) => evaluations.listDatasets(ctx, ctx.viewer)),
   upload: authedProcedure
     .input(
       z.object({
         name: z.string().trim().min(1, 'name the dataset').max(200),
         csv: z.string().min(1).max(20_000_000, 'the CSV is over 20 MB; name a file on the server instead'),
-        smilesColumn: z.string().optional(),
-        valueColumn: z.string().optional(),
+        smilesColumn: z.string().max(200).optional(),
+        valueColumn: z.string().max(200).optional(),
         units: z.string().max(50).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => evaluations.createDatasetFromCsv(ctx.db, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => evaluations.createDatasetFromCsv(ctx, ctx.viewer, input)),
   importFile: authedProcedure
     .input(z.object({ file: z.string().min(1).max(300), name: z.string().max(200).optional(), units: z.string().max(50).optional() }))
-    .mutation(({ ctx, input }) => evaluations.importServerDataset(ctx.db, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => evaluations.importServerDataset(ctx, ctx.viewer, input)),
 });
 
 export const evaluationsRouter = router({
   strategies: authedProcedure.query(() => listStrategies().map((s) => ({ name: s.name, kind: s.kind, description: s.description }))),
   list: authedProcedure
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).default(0) }))
-    .query(({ ctx, input }) => evaluations.listEvaluations(ctx.db, ctx.viewer, input)),
+    .query(({ ctx, input }) => evaluations.listEvaluations(ctx, ctx.viewer, input)),
   create: authedProcedure
-    .input(z.object({ model: z.string().min(2), datasetId: z.uuid(), outputField: z.string().optional() }))
-    .mutation(async ({ ctx, input }) => evaluations.startEvaluation(ctx.db, await ctx.boss(), ctx.viewer, input)),
-  get: authedProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx.db, ctx.viewer, input.id)),
+    .input(z.object({ model: z.string().min(2).max(200), datasetId: z.uuid(), outputField: z.string().max(200).optional() }))
+    .mutation(({ ctx, input }) => evaluations.startEvaluation(ctx, ctx.viewer, input)),
+  get: authedProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx, ctx.viewer, input)),
   fit: authedProcedure
     .input(ZId.extend({ strategy: z.enum(['inverse-error', 'stacking']) }))
-    .mutation(async ({ ctx, input }) =>
-      evaluations.fitFromEvaluation({ db: ctx.db, boss: await ctx.boss(), watcher: ctx.watcher }, ctx.viewer, input.id, input.strategy),
-    ),
+    .mutation(({ ctx, input }) => evaluations.fitFromEvaluation(ctx, ctx.viewer, input)),
 });

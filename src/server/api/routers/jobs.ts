@@ -3,11 +3,9 @@ import { ZJobIdInput, ZListJobsInput, ZListResultsInput, ZSubmitJobInput } from 
 import { authedProcedure, router } from '../trpc';
 
 export const jobsRouter = router({
-  create: authedProcedure
-    .input(ZSubmitJobInput)
-    .mutation(async ({ ctx, input }) => jobs.submitJob(ctx.db, await ctx.boss(), ctx.viewer, input)),
-  get: authedProcedure.input(ZJobIdInput).query(({ ctx, input }) => jobs.getJobWithMembers(ctx.db, ctx.viewer, input.jobId)),
-  list: authedProcedure.input(ZListJobsInput).query(({ ctx, input }) => jobs.listJobs(ctx.db, ctx.viewer, input)),
-  results: authedProcedure.input(ZListResultsInput).query(({ ctx, input }) => jobs.listResults(ctx.db, ctx.viewer, input)),
-  cancel: authedProcedure.input(ZJobIdInput).mutation(({ ctx, input }) => jobs.cancelJob(ctx.db, ctx.viewer, input.jobId)),
+  create: authedProcedure.input(ZSubmitJobInput).mutation(({ ctx, input }) => jobs.submitJob(ctx, ctx.viewer, input)),
+  get: authedProcedure.input(ZJobIdInput).query(({ ctx, input }) => jobs.getJobWithMembers(ctx, ctx.viewer, input)),
+  list: authedProcedure.input(ZListJobsInput).query(({ ctx, input }) => jobs.listJobs(ctx, ctx.viewer, input)),
+  results: authedProcedure.input(ZListResultsInput).query(({ ctx, input }) => jobs.listResults(ctx, ctx.viewer, input)),
+  cancel: authedProcedure.input(ZJobIdInput).mutation(({ ctx, input }) => jobs.cancelJob(ctx, ctx.viewer, input)),
 });

@@ -6,7 +6,7 @@ export const meRouter = router({
   register: publicProcedure
     .input(users.ZRegisterInput)
     .mutation(async ({ ctx, input }) => {
-      const viewer = await users.registerUser(ctx.db, input);
+      const viewer = await users.registerUser(ctx, ctx.viewer, input);
       return { id: viewer.id, email: viewer.email, role: viewer.role };
     }),
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getStrategy } from '../strategy';
-import { members } from './test-helpers';
+import { members } from '../../../../test/strategy-values';
 
 describe('inverse-error', () => {
   const s = getStrategy('inverse-error');

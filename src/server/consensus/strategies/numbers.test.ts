@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getStrategy } from '../strategy';
-import { members, numbers } from './test-helpers';
+import { members, numbers } from '../../../../test/strategy-values';
 
 const agg = (name: string, values: ReturnType<typeof numbers>, params = {}) => getStrategy(name).aggregate(values, params);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getStrategy } from '../strategy';
-import { members } from './test-helpers';
+import { members } from '../../../../test/strategy-values';
 
 const majority = getStrategy('majority-vote');
 const weighted = getStrategy('weighted-vote');

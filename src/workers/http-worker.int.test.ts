@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../../test/db';
-import { createUser } from '../../test/fixtures';
+import { createUser, startTestGateway, waitForJob, type TestGateway } from '../../test/support';
 import { startHttpModelServer, type HttpModelServer } from '../../test/fixtures/http-model-server';
 import * as jobs from '../server/jobs/jobs.service';
-import type { Job } from '../server/jobs/jobs.types';
+import { publishTrustedManifest } from '../server/models/builtins.service';
 import { ZModelManifest } from '../server/models/models.schema';
-import { registerFromManifest } from '../server/models/models.service';
-import { createBoss } from '../server/queue/boss';
 import type { Viewer } from '../server/users/viewer';
-import { startWorker, type WorkerHandle } from './main';
 
-let t: TestDatabase;
-let boss: PgBoss;
-let worker: WorkerHandle;
+let gw: TestGateway;
 let viewer: Viewer;
 let server: HttpModelServer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  gw = await startTestGateway({ worker: { poolSize: 1, batchSize: 4 } });
   server = await startHttpModelServer();
-  boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
-  worker = await startWorker({ databaseUrl: t.url, poolSize: 1, batchSize: 4, log: () => {} });
-  viewer = await createUser(t.db);
+  viewer = await createUser(gw.db);
   const manifest = ZModelManifest.parse({
     slug: 'http-smiles-length',
     name: 'SMILES length over HTTP',
@@ -38,25 +29,15 @@ beforeAll(async () => {
     batchSize: 10,
     timeoutMs: 5000,
   });
-  await registerFromManifest(t.db, manifest, { ownerId: null, builtIn: false });
+  await publishTrustedManifest(gw.deps, { manifest, builtIn: false });
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await boss?.stop({ graceful: false, close: true });
+  await gw?.stop();
   await server?.close();
-  await t?.drop();
 });
 
-async function finished(jobId: string, timeoutMs = 60_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await jobs.getJob(t.db, viewer, jobId);
-    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.itemsDone}+${job.itemsFailed}/${job.itemsTotal})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const finished = (jobId: string) => waitForJob(gw.deps, viewer, jobId, 60_000);
 
 const inferRequests = () => server.requests.filter((r) => r.path.endsWith('/infer')).length;
 
@@ -64,12 +45,12 @@ describe('worker running a model served over HTTP (oip-v2)', () => {
   it('runs a job through the model server, retrying after a 500', async () => {
     server.failNext('500');
     const inputs = ['CCO', 'c1ccccc1', 'CC(=O)Oc1ccccc1C(=O)O', 'ClCCl'].map((smiles) => ({ smiles }));
-    const submitted = await jobs.submitJob(t.db, boss, viewer, { model: 'http-smiles-length', inputs });
+    const submitted = await jobs.submitJob(gw.deps, viewer, { model: 'http-smiles-length', inputs });
     const job = await finished(submitted.id);
     expect(job).toMatchObject({ status: 'succeeded', itemsTotal: 4, itemsDone: 4, itemsFailed: 0, tasksDone: 1 });
     expect(inferRequests()).toBe(2); // the 500, then the retry
 
-    const rows = (await jobs.listResults(t.db, viewer, { jobId: job.id, limit: 10, offset: 0 })).items;
+    const rows = (await jobs.listResults(gw.deps, viewer, { jobId: job.id, limit: 10, offset: 0 })).items;
     expect(rows).toHaveLength(4);
     for (const row of rows) {
       // The model saw the canonical SMILES, so that is what its answer describes.
@@ -82,11 +63,11 @@ describe('worker running a model served over HTTP (oip-v2)', () => {
   it('fails the items with the server\'s message on a 400, without retrying', async () => {
     const before = inferRequests();
     server.failNext('400');
-    const submitted = await jobs.submitJob(t.db, boss, viewer, { model: 'http-smiles-length', inputs: [{ smiles: 'CCN' }] });
+    const submitted = await jobs.submitJob(gw.deps, viewer, { model: 'http-smiles-length', inputs: [{ smiles: 'CCN' }] });
     const job = await finished(submitted.id);
     expect(job).toMatchObject({ status: 'failed', itemsFailed: 1 });
     expect(inferRequests() - before).toBe(1);
-    const [row] = (await jobs.listResults(t.db, viewer, { jobId: job.id, limit: 10, offset: 0 })).items;
+    const [row] = (await jobs.listResults(gw.deps, viewer, { jobId: job.id, limit: 10, offset: 0 })).items;
     expect(row).toMatchObject({ errorCode: 'INVALID_INPUT', error: expect.stringContaining('the fixture was told to reject this request') });
   });
 });

@@ -1,4 +1,4 @@
-import type { ConsensusValue, MemberValue } from '../strategy';
+import type { ConsensusValue, MemberValue } from '../src/server/consensus/strategy';
 
 /** Member values from [member, value, weight?] triples; weight defaults to 1 as upstream. */
 export function members(...rows: [string, ConsensusValue, number?][]): MemberValue[] {

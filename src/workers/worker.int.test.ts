@@ -1,54 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgBoss } from 'pg-boss';
-import { createBoss } from '../server/queue/boss';
-import * as jobs from '../server/jobs/jobs.service';
-import type { Job } from '../server/jobs/jobs.types';
-import type { Viewer } from '../server/users/viewer';
-import { createTestDatabase, type TestDatabase } from '../../test/db';
 import path from 'node:path';
-import { fixtureModelsDir, createUser, registerFixtureModel } from '../../test/fixtures';
+import * as jobs from '../server/jobs/jobs.service';
+import type { Viewer } from '../server/users/viewer';
+import { publishTrustedManifest } from '../server/models/builtins.service';
 import { loadManifest } from '../server/models/manifest';
-import { registerFromManifest } from '../server/models/models.service';
-import { startWorker, type WorkerHandle } from './main';
+import { createUser, fixtureModelsDir, registerFixtureModel, startTestGateway, waitForJob, type TestGateway } from '../../test/support';
 
-let t: TestDatabase;
-let boss: PgBoss;
-let worker: WorkerHandle;
+let gw: TestGateway;
 let viewer: Viewer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
-  worker = await startWorker({ databaseUrl: t.url, poolSize: 2, batchSize: 4, log: () => {} });
-  for (const name of ['echo', 'crash', 'hang', 'garbage'] as const) await registerFixtureModel(t.db, name);
-  viewer = await createUser(t.db);
+  gw = await startTestGateway({ worker: { poolSize: 2, batchSize: 4 } });
+  for (const name of ['echo', 'crash', 'hang', 'garbage'] as const) await registerFixtureModel(gw.db, name);
+  viewer = await createUser(gw.db);
 });
 
-afterAll(async () => {
-  await worker?.stop();
-  await boss?.stop({ graceful: false, close: true });
-  await t?.drop();
-});
+afterAll(async () => gw?.stop());
 
-/** Waits for the job to end: the condition, not a fixed sleep. */
-async function finished(jobId: string, timeoutMs = 90_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await jobs.getJob(t.db, viewer, jobId);
-    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.itemsDone}+${job.itemsFailed}/${job.itemsTotal})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const finished = (jobId: string) => waitForJob(gw.deps, viewer, jobId, 90_000);
 
 async function results(jobId: string) {
-  return (await jobs.listResults(t.db, viewer, { jobId, limit: 500, offset: 0 })).items;
+  return (await jobs.listResults(gw.deps, viewer, { jobId, limit: 500, offset: 0 })).items;
 }
 
 describe('worker running real models', () => {
   it('computes RDKit descriptors for a batch and fails only the invalid SMILES', async () => {
     const smiles = ['CC(=O)Oc1ccccc1C(=O)O', 'c1ccccc1', 'CCO', 'C1CC(', 'CN1C=NC2=C1C(=O)N(C(=O)N2C)C', 'OC(=O)c1ccccc1O'];
-    const submitted = await jobs.submitJob(t.db, boss, viewer, { model: 'rdkit-descriptors', inputs: smiles.map((s) => ({ smiles: s })) });
+    const submitted = await jobs.submitJob(gw.deps, viewer, { model: 'rdkit-descriptors', inputs: smiles.map((s) => ({ smiles: s })) });
     expect(submitted.itemsFailed).toBe(1); // refused before any model ran
     const job = await finished(submitted.id);
     expect(job).toMatchObject({ status: 'succeeded', itemsTotal: 6, itemsDone: 5, itemsFailed: 1, tasksDone: job.tasksTotal });
@@ -69,7 +47,7 @@ describe('worker running real models', () => {
   it('splits a job into tasks of at most the batch size and runs OpenChemLib and ESOL', async () => {
     const inputs = Array.from({ length: 250 }, (_, i) => ({ smiles: 'C'.repeat((i % 12) + 1) + 'O' }));
     for (const model of ['ocl-properties', 'esol-solubility']) {
-      const submitted = await jobs.submitJob(t.db, boss, viewer, { model, inputs });
+      const submitted = await jobs.submitJob(gw.deps, viewer, { model, inputs });
       expect(submitted.tasksTotal).toBe(3); // batch size 100
       const job = await finished(submitted.id);
       expect(job).toMatchObject({ status: 'succeeded', itemsDone: 250, itemsFailed: 0, tasksDone: 3 });
@@ -80,7 +58,7 @@ describe('worker running real models', () => {
 
   it('reports a crashing model as a clear failure of the item that crashed it, and keeps serving', async () => {
     const inputs = ['CCO', 'CCCl', 'CCC', 'CCCC'].map((smiles) => ({ smiles }));
-    const job = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-crash', inputs })).id);
+    const job = await finished((await jobs.submitJob(gw.deps, viewer, { model: 'test-crash', inputs })).id);
     expect(job).toMatchObject({ status: 'succeeded', itemsDone: 3, itemsFailed: 1 });
     const crashed = (await results(job.id)).find((r) => r.status === 'failed')!;
     expect(crashed.input.smiles).toBe('CCCl');
@@ -91,19 +69,19 @@ describe('worker running real models', () => {
 
   it('kills a hung model after its timeout, fails that item only, and keeps serving', async () => {
     const inputs = ['CCO', 'CCN', 'CCC'].map((smiles) => ({ smiles }));
-    const job = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-hang', inputs })).id);
+    const job = await finished((await jobs.submitJob(gw.deps, viewer, { model: 'test-hang', inputs })).id);
     expect(job).toMatchObject({ status: 'succeeded', itemsDone: 2, itemsFailed: 1 });
     const hung = (await results(job.id)).find((r) => r.status === 'failed')!;
     expect(hung.input.smiles).toBe('CCN');
     expect(hung.errorCode).toBe('MODEL_TIMEOUT');
     expect(hung.error).toMatch(/no answer within 3000 ms/);
 
-    const after = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-hang', inputs: [{ smiles: 'CCCC' }] })).id);
+    const after = await finished((await jobs.submitJob(gw.deps, viewer, { model: 'test-hang', inputs: [{ smiles: 'CCCC' }] })).id);
     expect(after).toMatchObject({ status: 'succeeded', itemsDone: 1 });
   });
 
   it('fails items of a model that prints garbage with a protocol error, and the job ends failed', async () => {
-    const job = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-garbage', inputs: [{ smiles: 'CCO' }] })).id);
+    const job = await finished((await jobs.submitJob(gw.deps, viewer, { model: 'test-garbage', inputs: [{ smiles: 'CCO' }] })).id);
     expect(job).toMatchObject({ status: 'failed', itemsDone: 0, itemsFailed: 1 });
     const [row] = await results(job.id);
     expect(row.errorCode).toBe('MODEL_PROTOCOL');
@@ -112,12 +90,11 @@ describe('worker running real models', () => {
 
   it('reports a model whose program cannot be started, naming the command', async () => {
     const { manifest } = await loadManifest(path.join(fixtureModelsDir, 'echo'));
-    await registerFromManifest(
-      t.db,
-      { ...manifest, slug: 'test-missing', runtime: { kind: 'process', command: ['no-such-program-xyz'] } },
-      { ownerId: null, builtIn: false },
-    );
-    const job = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-missing', inputs: [{ smiles: 'C' }, { smiles: 'CC' }] })).id);
+    await publishTrustedManifest(gw.deps, {
+      manifest: { ...manifest, slug: 'test-missing', runtime: { kind: 'process', command: ['no-such-program-xyz'] } },
+      builtIn: false,
+    });
+    const job = await finished((await jobs.submitJob(gw.deps, viewer, { model: 'test-missing', inputs: [{ smiles: 'C' }, { smiles: 'CC' }] })).id);
     expect(job).toMatchObject({ status: 'failed', itemsFailed: 2 });
     const [row] = await results(job.id);
     expect(row.errorCode).toBe('MODEL_CRASHED');
@@ -125,7 +102,7 @@ describe('worker running real models', () => {
   });
 
   it('still serves other models after all of that', async () => {
-    const job = await finished((await jobs.submitJob(t.db, boss, viewer, { model: 'test-echo', inputs: [{ smiles: 'CCO' }, { smiles: 'c1ccccc1' }] })).id);
+    const job = await finished((await jobs.submitJob(gw.deps, viewer, { model: 'test-echo', inputs: [{ smiles: 'CCO' }, { smiles: 'c1ccccc1' }] })).id);
     expect(job).toMatchObject({ status: 'succeeded', itemsDone: 2 });
     const rows = await results(job.id);
     expect(rows.map((r) => r.output!.smiles)).toEqual(['CCO', 'c1ccccc1']);

@@ -1,60 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../../../test/db';
 import path from 'node:path';
-import { createUser, fixtureModelsDir, registerFixtureModel } from '../../../test/fixtures';
+import { createUser, fixtureModelsDir, registerFixtureModel, startTestGateway, waitForJob, type TestGateway } from '../../../test/support';
 import { loadManifest } from '../models/manifest';
-import { registerFromManifest } from '../models/models.service';
-import { startWorker, type WorkerHandle } from '../../workers/main';
-import { JobWatcher } from '../jobs/job-watcher';
+import { publishTrustedManifest } from '../models/builtins.service';
 import * as memberJobs from '../jobs/member-jobs.repository';
 import * as jobs from '../jobs/jobs.service';
-import type { Job } from '../jobs/jobs.types';
 import { predictOne } from '../jobs/predict.service';
 import type { TConsensusRuntime } from '../models/models.schema';
 import { runSmokeTest } from '../models/smoke-test.service';
 import * as versions from '../models/versions.service';
-import { createBoss } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
 
-let t: TestDatabase;
-let boss: PgBoss;
-let watcher: JobWatcher;
-let worker: WorkerHandle;
+let gw: TestGateway;
 let user: Viewer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
-  watcher = new JobWatcher(t.url);
-  worker = await startWorker({ databaseUrl: t.url, log: () => {} });
-  for (const name of ['echo', 'crash'] as const) await registerFixtureModel(t.db, name);
-  user = await createUser(t.db);
+  gw = await startTestGateway();
+  for (const name of ['echo', 'crash'] as const) await registerFixtureModel(gw.db, name);
+  user = await createUser(gw.db);
 });
 
-afterAll(async () => {
-  await worker?.stop();
-  await watcher?.close();
-  await boss?.stop({ graceful: false, close: true });
-  await t?.drop();
-});
+afterAll(async () => gw?.stop());
 
-async function finished(jobId: string): Promise<Job> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const job = await jobs.getJob(t.db, user, jobId);
-    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const finished = (jobId: string) => waitForJob(gw.deps, user, jobId);
 
-const results = async (jobId: string) => (await jobs.listResults(t.db, user, { jobId, limit: 500, offset: 0 })).items;
+const results = async (jobId: string) => (await jobs.listResults(gw.deps, user, { jobId, limit: 500, offset: 0 })).items;
 
 /** Creates and publishes a consensus through the same path as the form. */
 async function publishConsensus(slug: string, runtime: Omit<TConsensusRuntime, 'kind' | 'params' | 'outputField'> & Partial<TConsensusRuntime>) {
-  await versions.createModel(t.db, user, { slug, name: slug, task: 'test/consensus', description: '', tags: [] });
-  const draft = await versions.createDraftVersion(t.db, user, slug, {
+  await versions.createModel(gw.deps, user, { slug, name: slug, task: 'test/consensus', description: '', tags: [] });
+  const draft = await versions.createDraftVersion(gw.deps, user, { slug, spec: {
     runtime: { kind: 'consensus', params: {}, outputField: 'value', ...runtime },
     inputSchema: {},
     outputSchema: {},
@@ -62,24 +37,24 @@ async function publishConsensus(slug: string, runtime: Omit<TConsensusRuntime, '
     batchSize: 100,
     timeoutMs: 60_000,
     example: { smiles: 'CCO' },
-  });
-  const { result } = await runSmokeTest({ db: t.db, boss, watcher }, user, draft.id);
+  } });
+  const { result } = await runSmokeTest(gw.deps, user, { versionId: draft.id });
   expect(result, result.message ?? '').toMatchObject({ ok: true });
-  return versions.publishVersion(t.db, user, draft.id, ['production']);
+  return versions.publishVersion(gw.deps, user, { versionId: draft.id, aliases: ['production'] });
 }
 
 describe('consensus models', () => {
   it('runs the built-in logS-consensus: members as their own jobs, joined item by item', async () => {
     const smiles = ['c1ccccc1O', 'CCO', 'CC(=O)Oc1ccccc1C(=O)O', 'C1CC('];
-    const submitted = await jobs.submitJob(t.db, boss, user, { model: 'logS-consensus', inputs: smiles.map((s) => ({ smiles: s })) });
+    const submitted = await jobs.submitJob(gw.deps, user, { model: 'logS-consensus', inputs: smiles.map((s) => ({ smiles: s })) });
     const job = await finished(submitted.id);
     expect(job).toMatchObject({ status: 'succeeded', itemsDone: 3, itemsFailed: 1, tasksDone: 1 });
 
-    const members = await memberJobs.listMemberJobs(t.db, job.id);
+    const members = await memberJobs.listMemberJobs(gw.db, job.id);
     expect(members.map((m) => m.key)).toEqual(['esol', 'ocl']);
-    expect((await jobs.getJobWithMembers(t.db, user, job.id)).members).toEqual(members);
+    expect((await jobs.getJobWithMembers(gw.deps, user, { jobId: job.id })).members).toEqual(members);
     expect(members.every((m) => m.status === 'succeeded' && m.itemsDone === 3)).toBe(true);
-    expect((await jobs.listJobs(t.db, user, { limit: 50, offset: 0 })).items.map((j) => j.id)).not.toContain(members[0].jobId);
+    expect((await jobs.listJobs(gw.deps, user, { limit: 50, offset: 0 })).items.map((j) => j.id)).not.toContain(members[0].jobId);
 
     const rows = await results(job.id);
     const esol = new Map((await results(members[0].jobId)).map((r) => [r.index, r.output!.logS as number]));
@@ -97,7 +72,7 @@ describe('consensus models', () => {
   });
 
   it('answers a synchronous prediction like any model', async () => {
-    const p = await predictOne(t.db, boss, watcher, user, { model: 'logS-consensus', input: { smiles: 'c1ccccc1' } });
+    const p = await predictOne(gw.deps, user, { model: 'logS-consensus', input: { smiles: 'c1ccccc1' } });
     expect(p.error).toBeNull();
     expect(typeof p.output!.logS).toBe('number');
     expect(Object.keys(p.output!.members as object).sort()).toEqual(['esol', 'ocl']);
@@ -112,7 +87,7 @@ describe('consensus models', () => {
       strategy: 'mean',
       quorum: 2,
     });
-    const job = await finished((await jobs.submitJob(t.db, boss, user, { model: 'echo-pair', inputs: [{ smiles: 'CCC' }, { smiles: 'CCCl' }] })).id);
+    const job = await finished((await jobs.submitJob(gw.deps, user, { model: 'echo-pair', inputs: [{ smiles: 'CCC' }, { smiles: 'CCCl' }] })).id);
     expect(job).toMatchObject({ status: 'succeeded', itemsDone: 1, itemsFailed: 1 });
     const [ok, bad] = await results(job.id);
     expect(ok.output).toMatchObject({ value: 3, members: { echo: 3, crash: 3 } });
@@ -129,36 +104,21 @@ describe('consensus models', () => {
       strategy: 'median',
       quorum: 2,
     });
-    const job = await finished((await jobs.submitJob(t.db, boss, user, { model: 'nested', inputs: [{ smiles: 'CCCCO' }] })).id);
+    const job = await finished((await jobs.submitJob(gw.deps, user, { model: 'nested', inputs: [{ smiles: 'CCCCO' }] })).id);
     expect(job.status).toBe('succeeded');
     expect((await results(job.id))[0].output).toMatchObject({ memberCount: 2 });
 
     const spec = (runtime: TConsensusRuntime) => ({ runtime, inputSchema: {}, outputSchema: {}, resources: {}, batchSize: 10, timeoutMs: 1000, example: null });
     await expect(
-      versions.createDraftVersion(
-        t.db,
-        user,
-        'nested',
-        spec({ kind: 'consensus', members: [{ ref: 'nested@production', field: 'value' }, { ref: 'esol-solubility', field: 'logS' }], strategy: 'mean', params: {}, quorum: 1, outputField: 'value' }),
-      ),
+      versions.createDraftVersion(gw.deps, user, { slug: 'nested', spec: spec({ kind: 'consensus', members: [{ ref: 'nested@production', field: 'value' }, { ref: 'esol-solubility', field: 'logS' }], strategy: 'mean', params: {}, quorum: 1, outputField: 'value' }) }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/cannot contain itself: nested → nested@1/) });
 
     await expect(
-      versions.createDraftVersion(
-        t.db,
-        user,
-        'nested',
-        spec({ kind: 'consensus', members: [{ ref: 'test-echo', field: 'smiles', name: 'text' }, { ref: 'test-echo', field: 'length', name: 'len' }], strategy: 'majority-vote', params: {}, quorum: 1, outputField: 'value' }),
-      ),
+      versions.createDraftVersion(gw.deps, user, { slug: 'nested', spec: spec({ kind: 'consensus', members: [{ ref: 'test-echo', field: 'smiles', name: 'text' }, { ref: 'test-echo', field: 'length', name: 'len' }], strategy: 'majority-vote', params: {}, quorum: 1, outputField: 'value' }) }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/member "text" field "smiles" is a class label, but member "len" field "length" is a number/) });
 
     await expect(
-      versions.createDraftVersion(
-        t.db,
-        user,
-        'nested',
-        spec({ kind: 'consensus', members: [{ ref: 'test-echo', field: 'nope' }, { ref: 'esol-solubility', field: 'logS' }], strategy: 'mean', params: {}, quorum: 1, outputField: 'value' }),
-      ),
+      versions.createDraftVersion(gw.deps, user, { slug: 'nested', spec: spec({ kind: 'consensus', members: [{ ref: 'test-echo', field: 'nope' }, { ref: 'esol-solubility', field: 'logS' }], strategy: 'mean', params: {}, quorum: 1, outputField: 'value' }) }),
     ).rejects.toMatchObject({ message: expect.stringMatching(/member "test-echo": test-echo@1 has no output field "nope"/) });
   });
 
@@ -169,7 +129,7 @@ describe('consensus models', () => {
       slug: 'test-echo-strict',
       inputSchema: { ...manifest.inputSchema, required: ['smiles', 'charge'], properties: { ...(manifest.inputSchema.properties as object), charge: { type: 'integer' } } },
     };
-    await registerFromManifest(t.db, strict, { ownerId: null, builtIn: false });
+    await publishTrustedManifest(gw.deps, { manifest: strict, builtIn: false });
     await publishConsensus('echo-strict-pair', {
       members: [
         { ref: 'test-echo@1', field: 'length', name: 'echo' },
@@ -178,7 +138,7 @@ describe('consensus models', () => {
       strategy: 'mean',
       quorum: 1,
     });
-    const job = await finished((await jobs.submitJob(t.db, boss, user, { model: 'echo-strict-pair', inputs: [{ smiles: 'CCCC' }, { smiles: 'CC' }] })).id);
+    const job = await finished((await jobs.submitJob(gw.deps, user, { model: 'echo-strict-pair', inputs: [{ smiles: 'CCCC' }, { smiles: 'CC' }] })).id);
     expect(job).toMatchObject({ status: 'succeeded', itemsDone: 2 });
     const rows = await results(job.id);
     expect(rows.map((r) => r.output!.value)).toEqual([4, 2]);
@@ -186,9 +146,9 @@ describe('consensus models', () => {
   });
 
   it('cancels the member jobs with the consensus job', async () => {
-    const job = await jobs.submitJob(t.db, boss, user, { model: 'logS-consensus', inputs: Array.from({ length: 300 }, (_, i) => ({ smiles: 'C'.repeat((i % 30) + 1) })) });
-    await jobs.cancelJob(t.db, user, job.id);
-    const members = await memberJobs.listMemberJobs(t.db, job.id);
+    const job = await jobs.submitJob(gw.deps, user, { model: 'logS-consensus', inputs: Array.from({ length: 300 }, (_, i) => ({ smiles: 'C'.repeat((i % 30) + 1) })) });
+    await jobs.cancelJob(gw.deps, user, { jobId: job.id });
+    const members = await memberJobs.listMemberJobs(gw.db, job.id);
     expect(members.map((m) => m.status)).toEqual(['cancelled', 'cancelled']);
   });
 });

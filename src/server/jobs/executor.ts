@@ -1,6 +1,6 @@
-import type { TaskItem } from '../../server/db/types';
-import type { ItemOutcome } from '../../server/jobs/jobs.types';
-import type { ModelVersion } from '../../server/models/models.types';
+import type { TaskItem } from '../db/types';
+import type { RunOutcome } from './jobs.types';
+import type { ModelVersion } from '../models/models.types';
 
 /**
  * Runs one task's items on one model version and reports each item's outcome; a model's own
@@ -10,6 +10,6 @@ import type { ModelVersion } from '../../server/models/models.types';
  */
 export interface Executor {
   readonly kind: string;
-  run(version: ModelVersion, items: TaskItem[]): Promise<ItemOutcome[]>;
+  run(version: ModelVersion, items: TaskItem[]): Promise<RunOutcome[]>;
   close(): Promise<void>;
 }

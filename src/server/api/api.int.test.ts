@@ -1,39 +1,23 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../../../test/db';
-import { createUser } from '../../../test/fixtures';
-import { startWorker, type WorkerHandle } from '../../workers/main';
-import { JobWatcher } from '../jobs/job-watcher';
-import { createBoss } from '../queue/boss';
+import { createUser, startTestGateway, type TestGateway } from '../../../test/support';
 import { createApiToken, viewerFromToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
 import { createCaller } from './root';
 
-let t: TestDatabase;
-let boss: PgBoss;
-let watcher: JobWatcher;
-let worker: WorkerHandle;
+let gw: TestGateway;
 let alice: Viewer;
 let bob: Viewer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
-  watcher = new JobWatcher(t.url);
-  worker = await startWorker({ databaseUrl: t.url, log: () => {} });
-  alice = await createUser(t.db, 'alice');
-  bob = await createUser(t.db, 'bob');
+  gw = await startTestGateway();
+  alice = await createUser(gw.db, 'alice');
+  bob = await createUser(gw.db, 'bob');
 });
 
-afterAll(async () => {
-  await worker?.stop();
-  await watcher?.close();
-  await boss?.stop({ graceful: false, close: true });
-  await t?.drop();
-});
+afterAll(async () => gw?.stop());
 
-const caller = (viewer: Viewer | null) => createCaller({ db: t.db, boss: async () => boss, watcher, viewer });
+const caller = (viewer: Viewer | null) => createCaller({ ...gw.deps, viewer });
 
 async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
   try {
@@ -74,12 +58,12 @@ describe('tRPC API', () => {
   });
 
   it("resolves API tokens to their user, and another user's token cannot read your job", async () => {
-    const aliceToken = await createApiToken(t.db, alice, 'script');
-    const bobToken = await createApiToken(t.db, bob, 'script');
-    const asAlice = (await viewerFromToken(t.db, aliceToken.token))!;
-    const asBob = (await viewerFromToken(t.db, bobToken.token))!;
+    const aliceToken = await createApiToken(gw.deps, alice, { name: 'script' });
+    const bobToken = await createApiToken(gw.deps, bob, { name: 'script' });
+    const asAlice = (await viewerFromToken(gw.deps, aliceToken.token))!;
+    const asBob = (await viewerFromToken(gw.deps, bobToken.token))!;
     expect(asAlice.id).toBe(alice.id);
-    expect(await viewerFromToken(t.db, 'mgw_forged')).toBeNull();
+    expect(await viewerFromToken(gw.deps, 'mgw_forged')).toBeNull();
 
     const job = await caller(asAlice).jobs.create({ model: 'ocl-properties', inputs: [{ smiles: 'CCO' }] });
     expect((await caller(asAlice).jobs.get({ jobId: job.id })).id).toBe(job.id);
@@ -87,6 +71,6 @@ describe('tRPC API', () => {
     expect((await trpcError(caller(asBob).jobs.results({ jobId: job.id }))).code).toBe('NOT_FOUND');
 
     await caller(asAlice).tokens.revoke({ id: aliceToken.id });
-    expect(await viewerFromToken(t.db, aliceToken.token)).toBeNull();
+    expect(await viewerFromToken(gw.deps, aliceToken.token)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import type { ResultRow } from '../db/types';
 import type { TConsensusRuntime } from '../models/models.schema';
-import { memberKey } from './consensus.service';
+import { memberKey } from '../../shared/consensus-member';
 import { getStrategy, type MemberValue, type StrategyParams } from './strategy';
 
 export type ItemConsensus =

@@ -1,48 +1,30 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgBoss } from 'pg-boss';
-import { createTestDatabase, type TestDatabase } from '../../../test/db';
-import { createUser, fixtureModelsDir } from '../../../test/fixtures';
-import { startWorker, type WorkerHandle } from '../../workers/main';
-import { JobWatcher } from '../jobs/job-watcher';
+import { createUser, fixtureModelsDir, startTestGateway, type TestGateway } from '../../../test/support';
 import * as jobs from '../jobs/jobs.service';
-import { createBoss } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
 import { loadManifest, onPath, projectRoot } from './manifest';
 import { getModel, listMyDrafts, resolveModelRef, updateModelInfo } from './models.service';
 import { ZCreateModelInput } from './versions.schema';
 import { registerManifest } from './register.service';
 import { inferSchemas } from './schema-inference';
-import { runSmokeTest, type SmokeDeps } from './smoke-test.service';
+import { runSmokeTest } from './smoke-test.service';
 import type { TVersionSpec } from './versions.schema';
 import * as versions from './versions.service';
 
-let t: TestDatabase;
-let boss: PgBoss;
-let watcher: JobWatcher;
-let worker: WorkerHandle;
-let deps: SmokeDeps;
+let gw: TestGateway;
 let owner: Viewer;
 let stranger: Viewer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
-  watcher = new JobWatcher(t.url);
-  worker = await startWorker({ databaseUrl: t.url, log: () => {} });
-  deps = { db: t.db, boss, watcher };
-  await createUser(t.db, 'admin'); // the first account is the admin; the others are not
-  owner = await createUser(t.db, 'owner');
-  stranger = await createUser(t.db, 'stranger');
+  gw = await startTestGateway();
+  await createUser(gw.db, 'admin'); // the first account is the admin; the others are not
+  owner = await createUser(gw.db, 'owner');
+  stranger = await createUser(gw.db, 'stranger');
 });
 
-afterAll(async () => {
-  await worker?.stop();
-  await watcher?.close();
-  await boss?.stop({ graceful: false, close: true });
-  await t?.drop();
-});
+afterAll(async () => gw?.stop());
 
 async function fixtureSpec(name: string, patch: Partial<TVersionSpec> = {}): Promise<TVersionSpec> {
   const { manifest } = await loadManifest(path.join(fixtureModelsDir, name));
@@ -59,86 +41,86 @@ async function fixtureSpec(name: string, patch: Partial<TVersionSpec> = {}): Pro
 }
 
 async function publishedEcho(slug: string, patch: Partial<TVersionSpec> = {}, aliases: string[] = []) {
-  const draft = await versions.createDraftVersion(t.db, owner, slug, await fixtureSpec('echo', patch));
-  const { result } = await runSmokeTest(deps, owner, draft.id);
+  const draft = await versions.createDraftVersion(gw.deps, owner, { slug, spec: await fixtureSpec('echo', patch) });
+  const { result } = await runSmokeTest(gw.deps, owner, { versionId: draft.id });
   expect(result).toMatchObject({ ok: true });
-  return versions.publishVersion(t.db, owner, draft.id, aliases);
+  return versions.publishVersion(gw.deps, owner, { versionId: draft.id, aliases });
 }
 
 describe('versions and aliases', () => {
   it('takes a model from draft to validated to published, and aliases move between versions', async () => {
-    await versions.createModel(t.db, owner, { slug: 'my-echo', name: 'My echo', task: 'test/echo', description: '', tags: [] });
+    await versions.createModel(gw.deps, owner, { slug: 'my-echo', name: 'My echo', task: 'test/echo', description: '', tags: [] });
     const v1 = await publishedEcho('my-echo', {}, ['production']);
     expect(v1).toMatchObject({ version: 1, status: 'published' });
     expect(v1.smokeTest).toMatchObject({ ok: true, output: { smiles: 'CCO', length: 3 } });
-    expect((await resolveModelRef(t.db, 'my-echo@production')).id).toBe(v1.id);
+    expect((await resolveModelRef(gw.db, 'my-echo@production')).id).toBe(v1.id);
 
     // A job started on production keeps its version when the alias moves.
-    const job = await jobs.submitJob(t.db, boss, owner, { model: 'my-echo@production', inputs: [{ smiles: 'CC' }] });
+    const job = await jobs.submitJob(gw.deps, owner, { model: 'my-echo@production', inputs: [{ smiles: 'CC' }] });
     const v2 = await publishedEcho('my-echo', { batchSize: 5 });
-    await versions.setAlias(t.db, owner, 'my-echo', 'production', 2);
-    expect((await resolveModelRef(t.db, 'my-echo@production')).id).toBe(v2.id);
-    expect((await jobs.getJob(t.db, owner, job.id)).version).toBe(1);
-    expect((await resolveModelRef(t.db, 'my-echo')).version).toBe(2);
+    await versions.setAlias(gw.deps, owner, { slug: 'my-echo', alias: 'production', version: 2 });
+    expect((await resolveModelRef(gw.db, 'my-echo@production')).id).toBe(v2.id);
+    expect((await jobs.getJob(gw.deps, owner, { jobId: job.id })).version).toBe(1);
+    expect((await resolveModelRef(gw.db, 'my-echo')).version).toBe(2);
 
-    await expect(resolveModelRef(t.db, 'my-echo@staging')).rejects.toMatchObject({
+    await expect(resolveModelRef(gw.db, 'my-echo@staging')).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringMatching(/no alias "staging"; its aliases are production/),
     });
-    await expect(versions.setAlias(t.db, owner, 'my-echo', 'latest', 1)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(versions.setAlias(gw.deps, owner, { slug: 'my-echo', alias: 'latest', version: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('refuses to edit a published version, saying to create a new one', async () => {
-    const v1 = await resolveModelRef(t.db, 'my-echo@1');
-    await expect(versions.updateDraftVersion(t.db, owner, v1.id, await fixtureSpec('echo', { timeoutMs: 9999 }))).rejects.toMatchObject({
+    const v1 = await resolveModelRef(gw.db, 'my-echo@1');
+    await expect(versions.updateDraftVersion(gw.deps, owner, { versionId: v1.id, spec: await fixtureSpec('echo', { timeoutMs: 9999 }) })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringMatching(/my-echo@1 is published, and published versions are immutable; create a new version/),
     });
   });
 
   it('will not publish a draft that has not passed a smoke test, nor run it', async () => {
-    const draft = await versions.createDraftVersion(t.db, owner, 'my-echo', await fixtureSpec('echo'));
-    await expect(versions.publishVersion(t.db, owner, draft.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/smoke test/) });
-    await expect(jobs.submitJob(t.db, boss, owner, { model: `my-echo@${draft.version}`, inputs: [{ smiles: 'C' }] })).rejects.toMatchObject({
+    const draft = await versions.createDraftVersion(gw.deps, owner, { slug: 'my-echo', spec: await fixtureSpec('echo') });
+    await expect(versions.publishVersion(gw.deps, owner, { versionId: draft.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/smoke test/) });
+    await expect(jobs.submitJob(gw.deps, owner, { model: `my-echo@${draft.version}`, inputs: [{ smiles: 'C' }] })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/draft version; publish it before running it/),
     });
   });
 
   it('keeps deprecated versions running for callers who name them, and skips them for "slug"', async () => {
-    await versions.createModel(t.db, owner, { slug: 'old-echo', name: 'Old echo', task: 'test/echo', description: '', tags: [] });
+    await versions.createModel(gw.deps, owner, { slug: 'old-echo', name: 'Old echo', task: 'test/echo', description: '', tags: [] });
     const v1 = await publishedEcho('old-echo');
     await publishedEcho('old-echo');
-    const v2 = await resolveModelRef(t.db, 'old-echo');
-    await versions.deprecateVersion(t.db, owner, v2.id);
-    expect((await resolveModelRef(t.db, 'old-echo')).id).toBe(v1.id);
-    expect((await resolveModelRef(t.db, 'old-echo@2')).status).toBe('deprecated');
-    const job = await jobs.submitJob(t.db, boss, owner, { model: 'old-echo@2', inputs: [{ smiles: 'C' }] });
+    const v2 = await resolveModelRef(gw.db, 'old-echo');
+    await versions.deprecateVersion(gw.deps, owner, { versionId: v2.id });
+    expect((await resolveModelRef(gw.db, 'old-echo')).id).toBe(v1.id);
+    expect((await resolveModelRef(gw.db, 'old-echo@2')).status).toBe('deprecated');
+    const job = await jobs.submitJob(gw.deps, owner, { model: 'old-echo@2', inputs: [{ smiles: 'C' }] });
     expect(job.warning).toMatch(/old-echo@2 is deprecated/);
   });
 
   it('shows drafts only to their owner, and lists them for resuming', async () => {
-    const draft = await versions.createDraftVersion(t.db, owner, 'old-echo', await fixtureSpec('echo'));
-    const mine = await getModel(t.db, 'old-echo', owner);
-    const theirs = await getModel(t.db, 'old-echo', stranger);
+    const draft = await versions.createDraftVersion(gw.deps, owner, { slug: 'old-echo', spec: await fixtureSpec('echo') });
+    const mine = await getModel(gw.deps, owner, { slug: 'old-echo' });
+    const theirs = await getModel(gw.deps, stranger, { slug: 'old-echo' });
     expect(mine.versions.map((v) => v.version)).toContain(draft.version);
     expect(theirs.versions.map((v) => v.version)).not.toContain(draft.version);
     expect(theirs.versions.every((v) => v.status === 'published' || v.status === 'deprecated')).toBe(true);
-    expect((await listMyDrafts(t.db, owner)).map((d) => `${d.slug}@${d.version}`)).toContain(`old-echo@${draft.version}`);
-    expect(await listMyDrafts(t.db, stranger)).toEqual([]);
+    expect((await listMyDrafts(gw.deps, owner)).map((d) => `${d.slug}@${d.version}`)).toContain(`old-echo@${draft.version}`);
+    expect(await listMyDrafts(gw.deps, stranger)).toEqual([]);
   });
 
   it('lets the owner edit a model’s name, task and tags, and reserves the slug "new"', async () => {
-    const updated = await updateModelInfo(t.db, owner, 'old-echo', { name: 'Older echo', task: 'test/echo2', description: 'd', tags: ['x'] });
+    const updated = await updateModelInfo(gw.deps, owner, { slug: 'old-echo', ...{ name: 'Older echo', task: 'test/echo2', description: 'd', tags: ['x'] } });
     expect(updated).toMatchObject({ name: 'Older echo', task: 'test/echo2', tags: ['x'] });
-    await expect(updateModelInfo(t.db, stranger, 'old-echo', { name: 'mine', task: 't', description: '', tags: [] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(updateModelInfo(gw.deps, stranger, { slug: 'old-echo', ...{ name: 'mine', task: 't', description: '', tags: [] } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(ZCreateModelInput.safeParse({ slug: 'new', name: 'n', task: 't' }).error?.issues[0].message).toMatch(/reserved/);
   });
 
   it("lets only the owner or an admin change a model", async () => {
-    await expect(versions.createDraftVersion(t.db, stranger, 'my-echo', await fixtureSpec('echo'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(versions.setAlias(t.db, stranger, 'my-echo', 'production', 1)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(versions.createModel(t.db, stranger, { slug: 'my-echo', name: 'x', task: 'x', description: '', tags: [] })).rejects.toMatchObject({
+    await expect(versions.createDraftVersion(gw.deps, stranger, { slug: 'my-echo', spec: await fixtureSpec('echo') })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(versions.setAlias(gw.deps, stranger, { slug: 'my-echo', alias: 'production', version: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(versions.createModel(gw.deps, stranger, { slug: 'my-echo', name: 'x', task: 'x', description: '', tags: [] })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
   });
@@ -147,9 +129,9 @@ describe('versions and aliases', () => {
 describe('smoke tests report what went wrong, with the model stderr', () => {
   async function smoke(fixture: string, patch: Partial<TVersionSpec>) {
     const slug = `smoke-${fixture}-${Math.random().toString(36).slice(2, 8)}`;
-    await versions.createModel(t.db, owner, { slug, name: slug, task: 'test/smoke', description: '', tags: [] });
-    const draft = await versions.createDraftVersion(t.db, owner, slug, await fixtureSpec(fixture, patch));
-    return runSmokeTest(deps, owner, draft.id);
+    await versions.createModel(gw.deps, owner, { slug, name: slug, task: 'test/smoke', description: '', tags: [] });
+    const draft = await versions.createDraftVersion(gw.deps, owner, { slug, spec: await fixtureSpec(fixture, patch) });
+    return runSmokeTest(gw.deps, owner, { versionId: draft.id });
   }
 
   it('a crash', async () => {
@@ -191,9 +173,9 @@ describe('manifests', () => {
       // Science models need programs from Debian (`npm run models:science`); CI installs them.
       if (!manifest.requires.every(onPath)) continue;
       const copy = { ...manifest, slug: `user-${manifest.slug}`, version: 1 };
-      const r = await registerManifest(deps, owner, copy, { publish: true, aliases: ['production'] });
+      const r = await registerManifest(gw.deps, owner, { manifest: copy, ...{ publish: true, aliases: ['production'] } });
       expect(r, `${manifest.slug}: ${r.smokeTest?.message}`).toMatchObject({ outcome: 'published', smokeTest: { ok: true } });
-      expect((await registerManifest(deps, owner, copy, { publish: true })).outcome).toBe('unchanged');
+      expect((await registerManifest(gw.deps, owner, { manifest: copy, ...{ publish: true } })).outcome).toBe('unchanged');
       registered++;
     }
     expect(registered).toBeGreaterThanOrEqual(3);
@@ -202,8 +184,8 @@ describe('manifests', () => {
   it('refuses a changed manifest for a published version, and a skipped version number', async () => {
     const { manifest } = await loadManifest(path.join(projectRoot, 'models', 'rdkit-descriptors'));
     const copy = { ...manifest, slug: 'user-rdkit-descriptors', version: 1, timeoutMs: 12345 };
-    await expect(registerManifest(deps, owner, copy, { publish: true })).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(registerManifest(deps, owner, { ...copy, version: 5 }, { publish: true })).rejects.toMatchObject({
+    await expect(registerManifest(gw.deps, owner, { manifest: copy, ...{ publish: true } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(registerManifest(gw.deps, owner, { manifest: { ...copy, version: 5 }, ...{ publish: true } })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/next version of "user-rdkit-descriptors" is 2/),
     });

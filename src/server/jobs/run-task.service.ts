@@ -1,0 +1,120 @@
+import type { PgBoss } from 'pg-boss';
+import { checkOutput } from '../chem/inputs';
+import type { Db } from '../db/client';
+import type { TaskItem } from '../db/types';
+import { toAppError } from '../errors';
+import { getVersionById } from '../models/models.service';
+import type { ModelVersion } from '../models/models.types';
+import type { TTaskRunPayload } from '../queue/catalog';
+import { isRunnable } from '../../shared/version-status';
+import type { Executor } from './executor';
+import * as repo from './jobs.repository';
+import { onJobSettled } from './jobs.service';
+import type { ItemOutcome, Job } from './jobs.types';
+import { resultRow } from './result-row';
+
+/** What the worker gives the task lifecycle: the database, the queue, its executors. */
+export interface WorkerDeps {
+  db: Db;
+  boss: PgBoss;
+  executors: Map<string, Executor>;
+  log: (line: string) => void;
+  /** Published versions are immutable, so a worker may keep them for its lifetime. */
+  versions: Map<string, ModelVersion>;
+}
+
+/** Which attempt of a queue job this is (1-based), and whether the queue will try again. */
+export interface Attempt {
+  number: number;
+  last: boolean;
+}
+
+/** How a queue job ended: done, to be retried (our own trouble), or dead-lettered (it can never succeed). */
+export type Verdict = { status: 'completed' | 'failed' | 'deadletter'; output: Record<string, unknown> };
+
+export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: string): Promise<ModelVersion> {
+  const cached = deps.versions.get(id);
+  if (cached) return cached;
+  const v = await getVersionById(deps.db, id);
+  // Drafts change while their owner edits them; only published content is kept.
+  if (isRunnable(v.status)) deps.versions.set(id, v);
+  return v;
+}
+
+/**
+ * Runs one task: claims it, runs the items that have no result yet through the executor of the
+ * version's runtime, checks outputs against the output schema and records them. Model failures
+ * are item results; only trouble of our own (database, executor) asks the queue for a retry.
+ */
+export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
+  try {
+    const task = await repo.claimTask(deps.db, taskId);
+    if (!task) return { status: 'completed', output: { skipped: 'task no longer exists' } };
+    if (task.alreadyClosed) return { status: 'completed', output: { skipped: 'task already closed' } };
+    if (task.jobStatus === 'cancelled') {
+      await repo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
+      return { status: 'completed', output: { skipped: 'job cancelled' } };
+    }
+    const version = await versionOf(deps, task.modelVersionId);
+    // Only a repeated attempt can find results already written (they are unique per item anyway).
+    const done = task.attempts > 1 ? await repo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index)) : new Set<number>();
+    const remaining = task.items.filter((i) => !done.has(i.index));
+
+    let outcomes: ItemOutcome[];
+    const executor = deps.executors.get(version.runtime.kind);
+    if (!executor) {
+      outcomes = remaining.map((i) => ({ index: i.index, code: 'UNAVAILABLE', error: `no executor for runtime "${version.runtime.kind}" on this worker` }));
+    } else {
+      try {
+        outcomes = await executor.run(version, remaining);
+      } catch (e) {
+        // Transient trouble is retried by the queue; anything else, or the last attempt, fails
+        // the items with the reason, so the job still ends.
+        const err = toAppError(e);
+        if (err.transient && !attempt.last) throw err;
+        outcomes = remaining.map((i) => ({ index: i.index, code: err.code, error: err.message }));
+      }
+    }
+    outcomes = outcomes.map((o) => {
+      if (!('output' in o)) return o;
+      const problem = checkOutput(version.outputSchema, o.output);
+      return problem ? { index: o.index, code: 'MODEL_PROTOCOL', error: `the model's output does not match its output schema: ${problem}`, durationMs: o.durationMs } : o;
+    });
+    await recordTaskOutcomes(deps, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
+      executor: executor?.kind ?? 'none',
+      versionDigest: version.digest,
+      items: new Map(task.items.map((i) => [i.index, i])),
+    });
+    return { status: 'completed', output: { items: outcomes.length } };
+  } catch (e) {
+    const err = toAppError(e);
+    deps.log(`task ${taskId} attempt ${attempt.number} failed (${err.code}): ${err.message}`);
+    // A bad request cannot get better by retrying; our own trouble can.
+    return { status: err.transient ? 'failed' : 'deadletter', output: { code: err.code, error: err.message } };
+  }
+}
+
+/**
+ * Writes one task's outcomes and closes the task, in one transaction. Results are unique per
+ * item, so a retried task adds only what was not written before and never counts twice.
+ */
+export async function recordTaskOutcomes(
+  deps: Pick<WorkerDeps, 'db' | 'boss'>,
+  task: { id: string; jobId: string; attempt: number },
+  outcomes: ItemOutcome[],
+  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem> },
+): Promise<Job['status']> {
+  const provenance = { executor: meta.executor, versionDigest: meta.versionDigest, taskId: task.id, attempt: task.attempt };
+  const rows = outcomes.map((o) => resultRow(task.jobId, meta.items.get(o.index) ?? { index: o.index, input: {} }, o, provenance));
+  return deps.db.transaction().execute(async (tx) => {
+    const written = await repo.insertResults(tx, rows);
+    const closed = await repo.finishTask(tx, task.id, 'done');
+    const { status, justFinished, parentJobId } = await repo.addToJobCounts(tx, task.jobId, {
+      done: written.filter((w) => w.status === 'succeeded').length,
+      failed: written.filter((w) => w.status === 'failed').length,
+      tasks: closed ? 1 : 0,
+    });
+    if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
+    return status;
+  });
+}

@@ -1,0 +1,31 @@
+import type { JobResult, JobWithMetadata } from 'pg-boss';
+import { aggregateConsensus } from '../server/consensus/aggregate.service';
+import { runTask, type Attempt, type Verdict, type WorkerDeps } from '../server/jobs/run-task.service';
+import { queueCatalog, type QueueName, type QueuePayload } from '../server/queue/catalog';
+
+type Handler<Q extends QueueName> = (deps: WorkerDeps, payload: QueuePayload<Q>, attempt: Attempt) => Promise<Verdict>;
+
+/** What each consumed queue runs: a service, with the payload type its catalog entry gives. */
+export const handlers: { [Q in 'task.run' | 'consensus.aggregate']: Handler<Q> } = {
+  'task.run': runTask,
+  'consensus.aggregate': aggregateConsensus,
+};
+
+/**
+ * Binds a queue's handler to pg-boss: parses the payload with the catalog's schema (a job can
+ * outlive the code that queued it, so a payload that no longer fits is dead-lettered), tells the
+ * handler which attempt this is, and settles the job with the handler's verdict.
+ */
+export function bindHandler<Q extends keyof typeof handlers>(deps: WorkerDeps, queue: Q) {
+  const handle = handlers[queue] as Handler<Q>;
+  return async (job: JobWithMetadata<unknown>): Promise<JobResult> => {
+    const parsed = queueCatalog[queue].schema.safeParse(job.data);
+    if (!parsed.success) {
+      deps.log(`${queue} ${job.id}: payload does not match the catalog, dead-lettered: ${parsed.error.message}`);
+      return { id: job.id, status: 'deadletter', output: { error: `payload does not match the ${queue} schema` } };
+    }
+    const attempt = { number: job.retryCount + 1, last: job.retryCount >= job.retryLimit };
+    const verdict = await handle(deps, parsed.data as QueuePayload<Q>, attempt);
+    return { id: job.id, ...verdict };
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * What integration tests share: a fresh database cloned from the migrated template, the web's
+ * queue client and job watcher, optionally a real worker, and waiting for a job by its condition.
+ */
+import path from 'node:path';
+import type { PgBoss } from 'pg-boss';
+import type { Db } from '../src/server/db/client';
+import type { Deps } from '../src/server/deps';
+import { getJob } from '../src/server/jobs/jobs.service';
+import { JobWatcher } from '../src/server/jobs/job-watcher';
+import { TERMINAL_STATUSES, type Job } from '../src/server/jobs/jobs.types';
+import { publishTrustedManifest } from '../src/server/models/builtins.service';
+import { loadManifest } from '../src/server/models/manifest';
+import { createBoss } from '../src/server/queue/boss';
+import { registerUser } from '../src/server/users/users.service';
+import type { Viewer } from '../src/server/users/viewer';
+import { startWorker, type WorkerHandle } from '../src/workers/main';
+import { createTestDatabase, type TestDatabase } from './db';
+
+export const fixtureModelsDir = path.resolve(import.meta.dirname, 'fixtures/models');
+
+export interface TestGateway {
+  t: TestDatabase;
+  db: Db;
+  boss: PgBoss;
+  watcher: JobWatcher;
+  /** What services take: `(gw.deps, viewer, input)`. */
+  deps: Deps;
+  worker?: WorkerHandle;
+  stop: () => Promise<void>;
+}
+
+/** A database of its own, the queue and the watcher, and a worker unless `worker: false`. */
+export async function startTestGateway(o: { worker?: false | { poolSize?: number; batchSize?: number } } = {}): Promise<TestGateway> {
+  const t = await createTestDatabase();
+  const boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
+  const watcher = new JobWatcher(t.url);
+  const worker = o.worker === false ? undefined : await startWorker({ databaseUrl: t.url, log: () => {}, ...o.worker });
+  return {
+    t,
+    db: t.db,
+    boss,
+    watcher,
+    deps: { db: t.db, boss, watcher },
+    worker,
+    async stop() {
+      await worker?.stop();
+      await watcher.close();
+      await boss.stop({ graceful: false, close: true });
+      await t.drop();
+    },
+  };
+}
+
+/** Waits until the job ends (the condition, never a fixed sleep) and returns it. */
+export async function waitForJob(deps: Pick<Deps, 'db'>, viewer: Viewer, jobId: string, timeoutMs = 120_000, pollMs = 100): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await getJob(deps, viewer, { jobId });
+    if (TERMINAL_STATUSES.includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.itemsDone}+${job.itemsFailed}/${job.itemsTotal})`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Registers a test model from test/fixtures/models/<name> through the trusted path. */
+export async function registerFixtureModel(db: Db, name: 'echo' | 'crash' | 'hang' | 'garbage') {
+  const { manifest, codeDigest } = await loadManifest(path.join(fixtureModelsDir, name));
+  return publishTrustedManifest({ db }, { manifest, builtIn: false, codeDigest });
+}
+
+let n = 0;
+export async function createUser(db: Db, label = 'user'): Promise<Viewer> {
+  return registerUser({ db }, null, { email: `${label}-${Date.now()}-${n++}@example.test`, password: 'correct horse battery' });
+}

@@ -59,6 +59,7 @@ export interface ModelVersionsTable {
   smoke_test: Json<SmokeTestRecord | null>;
   published_at: NullableTimestamp;
   updated_at: Timestamp;
+  network_allowed: Generated<boolean>;
 }
 
 /** The last smoke test of a version: its example run through the real executor. */
@@ -166,7 +167,26 @@ export interface EvaluationsTable {
   created_at: Timestamp;
 }
 
+export interface BundlesTable {
+  digest: string;
+  store: 'db' | 's3';
+  format: 'tar.gz' | 'zip';
+  size_bytes: number;
+  unpacked_bytes: number;
+  files: number;
+  manifest: Json<Record<string, unknown> | null>;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface BundleBlobsTable {
+  digest: string;
+  content: Buffer;
+}
+
 export interface DB {
+  bundles: BundlesTable;
+  bundle_blobs: BundleBlobsTable;
   datasets: DatasetsTable;
   dataset_rows: DatasetRowsTable;
   evaluations: EvaluationsTable;

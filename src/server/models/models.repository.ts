@@ -25,6 +25,7 @@ export function toModelVersion(row: ModelVersionRow & { slug: string }): ModelVe
     createdAt: iso(row.created_at),
     publishedAt: row.published_at ? iso(row.published_at) : null,
     smokeTest: row.smoke_test,
+    networkAllowed: row.network_allowed ?? false,
   };
 }
 
@@ -214,7 +215,7 @@ export function versionContentColumns(v: VersionContent) {
 export async function insertVersion(
   db: DbOrTx,
   slug: string,
-  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest'> & { createdBy: string | null },
+  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest' | 'networkAllowed'> & { createdBy: string | null },
 ): Promise<ModelVersion> {
   const row = await db
     .insertInto('model_versions')

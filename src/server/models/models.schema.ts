@@ -5,14 +5,39 @@ export const ZJsonSchema = z.record(z.string(), z.unknown());
 
 export const ZSlug = z.string().regex(SLUG_PATTERN, 'slug: letters, digits and dashes, 2–63 characters, e.g. logS-consensus');
 
+/** A bundle's content digest, as `POST /api/bundles` answers it. */
+export const ZBundleDigest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'bundle: a digest "sha256:<64 hex digits>", as the bundle upload answered it');
+
+/** Sandbox limits beyond `resources.memoryMb`; each is capped by the worker's own maximum. */
+export const ZSandboxLimits = z.object({
+  /** Processes and threads the model may run at once (RLIMIT_NPROC). */
+  processes: z.number().int().min(8).max(4096).optional(),
+  /** Open files per process (RLIMIT_NOFILE). */
+  openFiles: z.number().int().min(16).max(65_536).optional(),
+  /** CPU seconds one warm process may use over its life; it is replaced before it reaches them. */
+  cpuSeconds: z.number().int().min(10).max(86_400).optional(),
+  /** Size of the private /tmp. */
+  tmpMb: z.number().int().min(1).max(16_384).optional(),
+});
+
 export const ZProcessRuntime = z.object({
   kind: z.literal('process'),
-  /** argv of the model program; the first element is looked up on PATH. */
+  /** argv of the model program; the first element is looked up on PATH (/usr/bin:/bin in the sandbox). */
   command: z.array(z.string().min(1)).min(1),
-  /** Working directory, relative to the gateway's root (or absolute). */
+  /**
+   * The bundle holding the program (its digest). It runs sandboxed from there, read-only. Without a
+   * bundle the command is a program on the worker host, which only admins may register.
+   */
+  bundle: ZBundleDigest.optional(),
+  /** With a bundle: a folder inside it (default its root). Without: a folder on the worker, relative to the gateway's root or absolute. */
   cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).optional(),
+  /** The model's whole environment, besides PATH, HOME, LANG and OMP_NUM_THREADS. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env: variable names are letters, digits and _'), z.string()).optional(),
+  /** Asks for network access; the sandbox grants it only once an admin has allowed it for the version. */
+  network: z.boolean().optional(),
+  limits: ZSandboxLimits.optional(),
 });
+export type TProcessRuntime = z.infer<typeof ZProcessRuntime>;
 
 /** A model already served elsewhere over HTTP. */
 export const ZHttpRuntime = z.object({

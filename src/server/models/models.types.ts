@@ -34,6 +34,8 @@ export interface ModelVersion {
   createdAt: string;
   publishedAt: string | null;
   smokeTest: SmokeTestRecord | null;
+  /** An admin let this version's sandbox reach the network (its runtime asked with `network: true`). */
+  networkAllowed: boolean;
 }
 
 export interface ModelDetail extends ModelSummary {

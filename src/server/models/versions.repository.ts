@@ -70,3 +70,25 @@ export async function listDraftsOf(db: DbOrTx, ownerId: string) {
     updatedAt: new Date(r.updated_at).toISOString(),
   }));
 }
+
+export async function setNetworkAllowed(db: DbOrTx, version: { id: string; slug: string }, allowed: boolean): Promise<ModelVersion | undefined> {
+  const row = await db.updateTable('model_versions').set({ network_allowed: allowed }).where('id', '=', version.id).returningAll().executeTakeFirst();
+  return row && toModelVersion({ ...row, slug: version.slug });
+}
+
+/** What the worker's sandbox reads fresh before starting a process: the admin's network leave. */
+export async function findNetworkAllowed(db: DbOrTx, versionId: string): Promise<boolean> {
+  const row = await db.selectFrom('model_versions').select('network_allowed').where('id', '=', versionId).executeTakeFirst();
+  return row?.network_allowed ?? false;
+}
+
+/** Whether a version belongs to a built-in model (trusted code that ships with the gateway). */
+export async function isBuiltInVersion(db: DbOrTx, versionId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('model_versions as v')
+    .innerJoin('models as m', 'm.id', 'v.model_id')
+    .select('m.built_in')
+    .where('v.id', '=', versionId)
+    .executeTakeFirst();
+  return row?.built_in ?? false;
+}

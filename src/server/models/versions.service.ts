@@ -4,6 +4,7 @@ import type { DB, SmokeTestRecord } from '../db/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
+import { assertBundleUsable } from '../bundles/bundles.service';
 import { assertAcyclic, defineConsensus } from '../consensus/consensus.service';
 import { aliasProblem } from '../../shared/model-ref';
 import { EDITABLE_STATUSES, isEditable } from '../../shared/version-status';
@@ -16,14 +17,19 @@ import type { TVersionSpec } from './versions.schema';
 
 type DbDeps = Pick<Deps, 'db'>;
 
-/** Who may run commands on the workers through a `process` runtime. */
-function assertMayUseRuntime(viewer: Viewer, spec: TVersionSpec): void {
-  if (spec.runtime.kind === 'process' && process.env.GATEWAY_PROCESS_MODELS === 'admins' && viewer.role !== 'admin') {
+/**
+ * Who may use a runtime: a process runtime runs a bundle (uploaded first) in the sandbox; one
+ * without a bundle runs a command of the worker host, which only admins may register.
+ */
+async function assertMayUseRuntime(db: DbOrTx, viewer: Viewer, spec: TVersionSpec): Promise<void> {
+  if (spec.runtime.kind !== 'process') return;
+  if (!spec.runtime.bundle && viewer.role !== 'admin') {
     throw new AppError(
       'FORBIDDEN',
-      'on this gateway only administrators may register models that run a command on the workers; use an HTTP model or ask an admin',
+      'a process runtime without a bundle runs a command on the worker host, which only administrators may register; upload your model folder as a bundle instead (the wizard\'s "Upload a bundle", the SDK\'s registerFromManifest(folder), or npm run models:register -- <folder>)',
     );
   }
+  await assertBundleUsable(db, spec.runtime);
 }
 
 /** A version of a model the viewer may change. */
@@ -56,7 +62,7 @@ export async function withDerivedSchemas(db: DbOrTx, slug: string, spec: TVersio
 }
 
 export async function createDraftVersion({ db }: DbDeps, viewer: Viewer, { slug, spec: given }: { slug: string; spec: TVersionSpec }): Promise<ModelVersion> {
-  assertMayUseRuntime(viewer, given);
+  await assertMayUseRuntime(db, viewer, given);
   const model = await editableModel(db, viewer, slug);
   const spec = await withDerivedSchemas(db, slug, given);
   return repo.insertVersion(db, model.slug, {
@@ -82,7 +88,7 @@ export async function updateDraftVersion(
   viewer: Viewer,
   { versionId, spec: given }: { versionId: string; spec: TVersionSpec },
 ): Promise<ModelVersion> {
-  assertMayUseRuntime(viewer, given);
+  await assertMayUseRuntime(db, viewer, given);
   const version = await editableVersion(db, viewer, versionId);
   if (!isEditable(version.status)) throw immutable(version);
   const spec = await withDerivedSchemas(db, version.slug, given);
@@ -153,4 +159,24 @@ export async function setAlias(
     else await (db as Kysely<DB>).transaction().execute(move);
   }
   return aliasRepo.listAliases(db, model.id);
+}
+
+/**
+ * An admin's leave (or its withdrawal) for a version whose runtime asks for `network: true` to
+ * reach the network from its sandbox. It is policy, not content: the digest does not change.
+ */
+export async function setNetworkAllowed(
+  { db }: DbDeps,
+  viewer: Viewer,
+  { versionId, allowed }: { versionId: string; allowed: boolean },
+): Promise<ModelVersion> {
+  if (viewer.role !== 'admin') throw new AppError('FORBIDDEN', 'only administrators may let a model reach the network');
+  const version = await repo.findVersion(db, { id: versionId });
+  if (!version) throw new AppError('NOT_FOUND', `no model version ${versionId}`);
+  if (allowed && (version.runtime.kind !== 'process' || !version.runtime.network)) {
+    throw new AppError('INVALID_INPUT', `${version.slug}@${version.version} does not ask for the network; its runtime would need "network": true`);
+  }
+  const updated = await versionRepo.setNetworkAllowed(db, version, allowed);
+  if (!updated) throw new AppError('NOT_FOUND', `no model version ${versionId}`);
+  return updated;
 }

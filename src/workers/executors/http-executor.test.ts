@@ -45,6 +45,7 @@ function version(runtime: Partial<THttpRuntime>, timeoutMs = 5000): ModelVersion
     createdAt: new Date().toISOString(),
     publishedAt: null,
     smokeTest: null,
+    networkAllowed: false,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Deps } from '../src/server/deps';
 import { getJob } from '../src/server/jobs/jobs.service';
 import { JobWatcher } from '../src/server/jobs/job-watcher';
 import { TERMINAL_STATUSES, type Job } from '../src/server/jobs/jobs.types';
+import { withFolderBundle } from '../src/server/bundles/model-folder';
 import { publishTrustedManifest } from '../src/server/models/builtins.service';
 import { loadManifest } from '../src/server/models/manifest';
 import { createBoss } from '../src/server/queue/boss';
@@ -63,10 +64,17 @@ export async function waitForJob(deps: Pick<Deps, 'db'>, viewer: Viewer, jobId: 
   }
 }
 
-/** Registers a test model from test/fixtures/models/<name> through the trusted path. */
-export async function registerFixtureModel(db: Db, name: 'echo' | 'crash' | 'hang' | 'garbage') {
-  const { manifest, codeDigest } = await loadManifest(path.join(fixtureModelsDir, name));
-  return publishTrustedManifest({ db }, { manifest, builtIn: false, codeDigest });
+export type FixtureModel = 'echo' | 'crash' | 'hang' | 'garbage';
+
+/** A fixture's manifest with its folder stored as a bundle (a user's model: it runs sandboxed). */
+export async function fixtureManifest(db: Db, name: FixtureModel) {
+  const dir = path.join(fixtureModelsDir, name);
+  return withFolderBundle(db, dir, (await loadManifest(dir)).manifest);
+}
+
+/** Registers a test model from test/fixtures/models/<name> through the trusted path, as a bundle. */
+export async function registerFixtureModel(db: Db, name: FixtureModel) {
+  return publishTrustedManifest({ db }, { manifest: await fixtureManifest(db, name), builtIn: false });
 }
 
 let n = 0;

@@ -21,7 +21,7 @@ export async function startWorker(opts: {
   const boss = createBoss({ connectionString: opts.databaseUrl, role: 'worker' });
   await boss.start();
   await ensureQueues(boss);
-  const executors = createExecutors({ root: projectRoot, poolSize: opts.poolSize ?? 2 });
+  const executors = createExecutors({ root: projectRoot, poolSize: opts.poolSize ?? 2, db, log });
   const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
   const runTask = bindHandler(deps, 'task.run');
   const aggregate = bindHandler(deps, 'consensus.aggregate');

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import { withFolderBundle } from '../bundles/model-folder';
 import { defineConsensus } from '../consensus/consensus.service';
 import { loadManifest, onPath, projectRoot } from './manifest';
 import type { TModelManifest } from './models.schema';
@@ -48,28 +49,30 @@ export async function publishTrustedManifest(
 }
 
 /**
- * Registers every `models/<name>/model.json` as a built-in model: programs first, then the
- * consensus models built on them, whose schemas come from their members.
+ * Registers every `models/<name>/model.json` as a built-in model: programs first (each packed
+ * into a bundle with the shared models/_lib and models/_science), then the consensus models
+ * built on them, whose schemas come from their members.
  */
 export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: string) => void = () => {}): Promise<string[]> {
   const root = path.join(projectRoot, 'models');
   const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
-  const manifests: Awaited<ReturnType<typeof loadManifest>>[] = [];
+  const manifests: (Awaited<ReturnType<typeof loadManifest>> & { dir: string })[] = [];
   for (const d of dirs) {
     const dir = path.join(root, d.name);
-    if (await fs.access(path.join(dir, 'model.json')).then(() => true, () => false)) manifests.push(await loadManifest(dir));
+    if (await fs.access(path.join(dir, 'model.json')).then(() => true, () => false)) manifests.push({ ...(await loadManifest(dir)), dir });
   }
   const consensusLast = (m: TModelManifest) => (m.runtime.kind === 'consensus' ? 1 : 0);
   manifests.sort((a, b) => consensusLast(a.manifest) - consensusLast(b.manifest));
 
   const seeded: string[] = [];
-  for (const { manifest: given, codeDigest } of manifests) {
+  for (const { manifest: given, codeDigest, dir } of manifests) {
     const missing = given.requires.filter((program) => !onPath(program));
     if (missing.length) {
       log(`skipped: ${given.slug} needs ${missing.join(', ')} on PATH (run \`npm run models:science\` to install them)`);
       continue;
     }
-    let manifest = given;
+    // Built-ins are bundles like any other: the worker runs them sandboxed from their bundle.
+    let manifest = await withFolderBundle(deps.db, dir, given);
     if (given.runtime.kind === 'consensus') {
       try {
         const { inputSchema, outputSchema } = await defineConsensus(deps.db, given.slug, given.runtime);

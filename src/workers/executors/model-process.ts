@@ -3,9 +3,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 export interface ProcessSpec {
+  /** The full argv, sandbox wrapper included. */
   command: string[];
   cwd: string;
-  env?: Record<string, string>;
+  /** The process's whole environment: nothing of the worker's is inherited. */
+  env: Record<string, string>;
+  /** How messages name the program (the model's own command, not the sandbox's wrapper). */
+  label?: string;
 }
 
 type Line = { id: string; output?: Record<string, unknown>; error?: string };
@@ -41,7 +45,7 @@ export class ModelProcess {
     const [cmd, ...args] = spec.command;
     this.child = spawn(cmd, args, {
       cwd: spec.cwd,
-      env: { ...process.env, OMP_NUM_THREADS: '1', ...spec.env },
+      env: { ...spec.env } as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group, so killing a model also kills what it started (xtb, vina, …).
       detached: true,
@@ -53,6 +57,10 @@ export class ModelProcess {
     readline.createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
     this.child.on('error', (err) => this.onExit(null, null, err.message));
     this.child.on('exit', (code, signal) => this.onExit(code, signal));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get alive(): boolean {
@@ -97,7 +105,7 @@ export class ModelProcess {
   describeExit(): Failure {
     if (this.killReason) return this.killReason;
     const e = this.exited;
-    const cmd = this.spec.command.join(' ');
+    const cmd = this.spec.label ?? this.spec.command.join(' ');
     const tail = this.stderr() ? `; its stderr ends with: ${this.stderr().slice(-500)}` : '';
     if (e?.error) return { code: 'MODEL_CRASHED', message: `could not start \`${cmd}\` in ${this.spec.cwd}: ${e.error}` };
     const how = e?.signal ? `was killed by ${e.signal}` : `exited with code ${e?.code}`;
@@ -142,7 +150,8 @@ export class ModelProcess {
 
   private killReason: Failure | undefined;
 
-  private killFor(reason: Failure): void {
+  /** Kills the process; its pending and later items fail with `reason`. */
+  killFor(reason: Failure): void {
     this.killReason ??= reason;
     this.kill();
   }

@@ -2,7 +2,8 @@ import type { TaskItem } from '../../server/db/types';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
 import type { ModelVersion } from '../../server/models/models.types';
 import type { Executor } from '../../server/jobs/executor';
-import { ModelProcess, resolveCwd, type Failure } from './model-process';
+import type { Launcher } from '../sandbox/launcher';
+import type { ModelProcess, Failure } from './model-process';
 
 interface Pool {
   idle: ModelProcess[];
@@ -16,6 +17,8 @@ export interface ProcessExecutorOptions {
   root: string;
   /** Warm processes per model version. */
   poolSize?: number;
+  /** Starts processes in the sandbox (or, for trusted models where it is off, directly). */
+  launcher: Launcher;
 }
 
 /**
@@ -40,19 +43,17 @@ export class ProcessExecutor implements Executor {
   }
 
   private spawn(version: ModelVersion): ModelProcess {
-    if (version.runtime.kind !== 'process') throw new Error(`process executor cannot run a ${version.runtime.kind} runtime`);
-    return new ModelProcess({
-      command: version.runtime.command,
-      cwd: resolveCwd(version.runtime.cwd, this.opts.root),
-      env: version.runtime.env,
-    });
+    return this.opts.launcher.spawn(version);
   }
 
   private async acquire(version: ModelVersion): Promise<ModelProcess> {
+    // Unpacks the bundle and decides how it may run here; refuses with the reason otherwise.
+    await this.opts.launcher.prepare(version);
     const pool = this.pool(version);
     while (pool.idle.length) {
       const p = pool.idle.pop()!;
-      if (p.alive) return p;
+      if (this.opts.launcher.usable(version, p)) return p;
+      void p.stop(); // dead, near its CPU limit, or started under a withdrawn network leave
       pool.live--;
     }
     if (pool.live < pool.size) {
@@ -64,7 +65,8 @@ export class ProcessExecutor implements Executor {
 
   private release(version: ModelVersion, p: ModelProcess): void {
     const pool = this.pool(version);
-    if (!p.alive) {
+    if (!this.opts.launcher.usable(version, p)) {
+      void p.stop();
       // Replace the dead process lazily: a waiter gets a fresh one.
       const waiter = pool.waiters.shift();
       if (waiter) waiter(this.spawn(version));

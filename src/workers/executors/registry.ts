@@ -1,9 +1,22 @@
+import type { Db } from '../../server/db/client';
+import { bundleStore } from '../../server/bundles/bundles.service';
 import type { Executor } from '../../server/jobs/executor';
+import { BundleCache } from '../bundles/bundle-cache';
+import { Launcher } from '../sandbox/launcher';
+import { sandboxConfig } from '../sandbox/sandbox-config';
 import { HttpExecutor } from './http-executor';
 import { ProcessExecutor } from './process-executor';
 
+/** Where workers unpack bundles: `GATEWAY_BUNDLE_CACHE`, by default `.cache/bundles` in the gateway's folder. */
+export function bundleCacheDir(root: string): string {
+  return process.env.GATEWAY_BUNDLE_CACHE ?? `${root}/.cache/bundles`;
+}
+
 /** Executors by runtime kind; a backend is a file of its own implementing `Executor`. */
-export function createExecutors(opts: { root: string; poolSize: number }): Map<string, Executor> {
-  const executors: Executor[] = [new ProcessExecutor({ root: opts.root, poolSize: opts.poolSize }), new HttpExecutor()];
+export function createExecutors(opts: { root: string; poolSize: number; db: Db; log?: (line: string) => void }): Map<string, Executor> {
+  const store = bundleStore(opts.db);
+  const bundles = new BundleCache({ dir: bundleCacheDir(opts.root), fetch: (digest) => store.get(digest) });
+  const launcher = new Launcher({ root: opts.root, db: opts.db, bundles, config: sandboxConfig(opts.root), log: opts.log });
+  const executors: Executor[] = [new ProcessExecutor({ root: opts.root, poolSize: opts.poolSize, launcher }), new HttpExecutor()];
   return new Map(executors.map((e) => [e.kind, e]));
 }

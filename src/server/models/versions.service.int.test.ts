@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, fixtureModelsDir, startTestGateway, type TestGateway } from '../../../test/support';
+import { createUser, fixtureManifest, startTestGateway, type FixtureModel, type TestGateway } from '../../../test/support';
+import { withFolderBundle } from '../bundles/model-folder';
 import * as jobs from '../jobs/jobs.service';
 import type { Viewer } from '../users/viewer';
 import { loadManifest, onPath, projectRoot } from './manifest';
@@ -26,8 +27,9 @@ beforeAll(async () => {
 
 afterAll(async () => gw?.stop());
 
-async function fixtureSpec(name: string, patch: Partial<TVersionSpec> = {}): Promise<TVersionSpec> {
-  const { manifest } = await loadManifest(path.join(fixtureModelsDir, name));
+/** A fixture as a user registers it: its folder uploaded as a bundle. */
+async function fixtureSpec(name: FixtureModel, patch: Partial<TVersionSpec> = {}): Promise<TVersionSpec> {
+  const manifest = await fixtureManifest(gw.db, name);
   return {
     runtime: manifest.runtime,
     inputSchema: manifest.inputSchema,
@@ -127,7 +129,7 @@ describe('versions and aliases', () => {
 });
 
 describe('smoke tests report what went wrong, with the model stderr', () => {
-  async function smoke(fixture: string, patch: Partial<TVersionSpec>) {
+  async function smoke(fixture: FixtureModel, patch: Partial<TVersionSpec>) {
     const slug = `smoke-${fixture}-${Math.random().toString(36).slice(2, 8)}`;
     await versions.createModel(gw.deps, owner, { slug, name: slug, task: 'test/smoke', description: '', tags: [] });
     const draft = await versions.createDraftVersion(gw.deps, owner, { slug, spec: await fixtureSpec(fixture, patch) });
@@ -169,7 +171,8 @@ describe('manifests', () => {
     for (const d of dirs) {
       const dir = path.join(projectRoot, 'models', d.name);
       if (!(await fs.access(path.join(dir, 'model.json')).then(() => true, () => false))) continue;
-      const { manifest } = await loadManifest(dir);
+      // As a user would: the model folder (with the shared code it imports) uploaded as a bundle.
+      const manifest = await withFolderBundle(gw.db, dir, (await loadManifest(dir)).manifest);
       // Science models need programs from Debian (`npm run models:science`); CI installs them.
       if (!manifest.requires.every(onPath)) continue;
       const copy = { ...manifest, slug: `user-${manifest.slug}`, version: 1 };
@@ -182,7 +185,8 @@ describe('manifests', () => {
   });
 
   it('refuses a changed manifest for a published version, and a skipped version number', async () => {
-    const { manifest } = await loadManifest(path.join(projectRoot, 'models', 'rdkit-descriptors'));
+    const dir = path.join(projectRoot, 'models', 'rdkit-descriptors');
+    const manifest = await withFolderBundle(gw.db, dir, (await loadManifest(dir)).manifest);
     const copy = { ...manifest, slug: 'user-rdkit-descriptors', version: 1, timeoutMs: 12345 };
     await expect(registerManifest(gw.deps, owner, { manifest: copy, ...{ publish: true } })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(registerManifest(gw.deps, owner, { manifest: { ...copy, version: 5 }, ...{ publish: true } })).rejects.toMatchObject({

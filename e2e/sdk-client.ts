@@ -2,8 +2,7 @@
  * Drives the gateway through the typed SDK, as a user's script would. Run by sdk.spec.ts with
  * GATEWAY_URL and GATEWAY_TOKEN; prints a JSON summary and exits 0, or prints why and exits 1.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createGatewayClient, GatewayError, type JobResult } from '../src/sdk';
@@ -68,10 +67,11 @@ async function main() {
   const bad = results.filter((r) => r.status !== 'succeeded' || !Number.isFinite(r.output?.logP));
   check(bad.length === 0, `results without a finite logP: ${JSON.stringify(bad.slice(0, 3))}`);
 
-  // A user's model from a manifest folder, smoke-tested on the worker and published.
+  // A user's model from a manifest folder: packed and uploaded as a bundle, smoke-tested on the
+  // worker in its sandbox, and published.
   const folder = await mkdtemp(path.join(os.tmpdir(), 'sdk-model-'));
   const slug = `sdk-heavy-${Date.now().toString(36)}`;
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  await copyFile(path.resolve(import.meta.dirname, 'fixtures/models/heavy-atoms/main.py'), path.join(folder, 'main.py'));
   await writeFile(
     path.join(folder, 'model.json'),
     JSON.stringify({
@@ -79,7 +79,7 @@ async function main() {
       name: 'Heavy atoms (SDK)',
       version: 1,
       task: 'test/heavy-atoms',
-      runtime: { kind: 'process', command: [python, 'main.py'], cwd: path.resolve(import.meta.dirname, 'fixtures/models/heavy-atoms') },
+      runtime: { kind: 'process', command: ['python3', 'main.py'] },
       inputSchema: { type: 'object', properties: { smiles: { type: 'string', format: 'smiles' } }, required: ['smiles'] },
       outputSchema: { type: 'object', properties: { heavyAtoms: { type: 'number' }, length: { type: 'number' } }, required: ['heavyAtoms'] },
       batchSize: 10,
@@ -89,6 +89,7 @@ async function main() {
   );
   const registered = await gateway.registerFromManifest(folder, { aliases: ['production'] });
   check(registered.outcome === 'published', `registerFromManifest: ${registered.outcome}, smoke test ${JSON.stringify(registered.smokeTest)}`);
+  check(/^sha256:[0-9a-f]{64}$/.test(String((registered.version.runtime as { bundle?: string }).bundle)), 'the registered runtime names no bundle');
   const heavy = await gateway.models.predict(`${slug}@production`, { smiles: 'CCO' });
   check(heavy.output?.heavyAtoms === 3, `${slug}@production gave ${JSON.stringify(heavy.output)} for CCO, expected heavyAtoms 3`);
   await rm(folder, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { existsSync, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/server/db/embedded';
 import { prepareDatabase } from '../src/server/setup';
+import { ensureBubblewrap } from './ensure-bubblewrap';
 
 const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.PORT ?? 3000);
@@ -64,6 +65,7 @@ async function main() {
     log(`PostgreSQL listening on 127.0.0.1:${embedded.port}`);
   }
   await prepareDatabase(databaseUrl, log);
+  ensureBubblewrap(log);
   await ensureBuild();
 
   const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureBubblewrap } from './ensure-bubblewrap';
 
 const root = path.resolve(import.meta.dirname, '..');
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -50,6 +51,9 @@ async function countPlaywright(file: string): Promise<{ passed: number; failed: 
 async function main() {
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'mgw-reports-'));
   const only = process.argv[2];
+
+  // Model processes run sandboxed in the worker of both halves.
+  ensureBubblewrap((line) => log(line));
 
   let unit = { passed: 0, failed: 0 };
   if (!only || only === 'unit') {

@@ -55,6 +55,25 @@ export function createGatewayClient(opts: GatewayClientOptions) {
   });
   const call = <T>(p: Promise<T>) => p.catch(wrap);
 
+  /** POST /api/bundles with the bytes (or a packed folder, or an archive file). */
+  async function uploadBundle(source: Uint8Array | string): Promise<UploadedBundle> {
+    const bytes = typeof source === 'string' ? await bundleBytes(source) : source;
+    const doFetch = opts.fetch ?? fetch;
+    let res: Response;
+    try {
+      res = await doFetch(`${opts.url.replace(/\/$/, '')}/api/bundles`, {
+        method: 'POST',
+        headers: { ...headers(), 'content-type': 'application/octet-stream' },
+        body: bytes as BodyInit,
+      });
+    } catch (e) {
+      throw new GatewayError('UNAVAILABLE', `could not reach the gateway at ${opts.url}: ${(e as Error).message}`);
+    }
+    const body = (await res.json().catch(() => ({}))) as Partial<UploadedBundle> & { error?: string; appCode?: string };
+    if (!res.ok) throw new GatewayError(body.appCode ?? 'INTERNAL', body.error ?? `the bundle upload answered HTTP ${res.status}`, res.status);
+    return body as UploadedBundle;
+  }
+
   return {
     /** The raw tRPC client, for procedures without a helper here. */
     trpc,
@@ -116,32 +135,50 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     /** Points `alias` (e.g. production) at a published version; `null` removes it. */
     setAlias: (slug: string, alias: string, version: number | null) => call(trpc.models.setAlias.mutate({ slug, alias, version })),
     /**
-     * Registers a model from its manifest: a folder holding `model.json` (Node only; a process
-     * runtime then runs in that folder) or the manifest object. The example is smoke-tested
-     * through the real worker; the version is published when it passes, unless `publish: false`.
+     * Uploads a model bundle (a `.tar.gz` or `.zip` of the model folder, as bytes, or a path to
+     * one, or a folder to pack; Node only for paths). Answers its digest and the manifest inside.
+     */
+    uploadBundle,
+    /**
+     * Registers a model from its manifest: a folder holding `model.json` (packed and uploaded as a
+     * bundle that the model then runs from), a `.tar.gz`/`.zip` of one, or the manifest object
+     * (whose process runtime names an uploaded bundle). The example is smoke-tested through the
+     * real worker; the version is published when it passes, unless `publish: false`.
      */
     async registerFromManifest(
       source: string | GatewayInputs['models']['registerManifest']['manifest'],
       o: { publish?: boolean; aliases?: string[] } = {},
     ) {
-      const manifest = typeof source === 'string' ? await readManifestFolder(source) : source;
+      let manifest: GatewayInputs['models']['registerManifest']['manifest'];
+      if (typeof source === 'string') {
+        const uploaded = await uploadBundle(source);
+        if (!uploaded.manifest) throw new GatewayError('INVALID_INPUT', uploaded.manifestError ?? `${source} has no model.json at its root (or in its one top folder)`);
+        manifest = uploaded.manifest as GatewayInputs['models']['registerManifest']['manifest'];
+      } else manifest = source;
       return call(trpc.models.registerManifest.mutate({ manifest, publish: o.publish ?? true, aliases: o.aliases ?? [] }));
     },
   };
 }
 
-async function readManifestFolder(dir: string): Promise<GatewayInputs['models']['registerManifest']['manifest']> {
-  const [{ readFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  const folder = path.resolve(dir);
-  const file = path.join(folder, 'model.json');
-  let manifest: GatewayInputs['models']['registerManifest']['manifest'];
-  try {
-    manifest = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new GatewayError('INVALID_INPUT', `cannot read ${file}: ${(e as Error).message}`);
-  }
-  if (manifest.runtime?.kind === 'process' && !manifest.runtime.cwd) manifest.runtime = { ...manifest.runtime, cwd: folder };
-  return manifest;
+/** What `POST /api/bundles` answers. */
+export interface UploadedBundle {
+  digest: string;
+  sizeBytes: number;
+  files: number;
+  /** The bundle's model.json, its process runtime pointing at the bundle. */
+  manifest?: Record<string, unknown>;
+  manifestError?: string;
+}
+
+/** A folder packed as a .tar.gz, or the bytes of an archive file (Node only). */
+async function bundleBytes(source: string): Promise<Uint8Array> {
+  const [{ readFile, stat }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const full = path.resolve(source);
+  const info = await stat(full).catch(() => null);
+  if (!info) throw new GatewayError('INVALID_INPUT', `${full} does not exist; give a model folder, or a .tar.gz or .zip of one`);
+  if (info.isFile()) return readFile(full);
+  const { packBundle } = await import('../server/bundles/pack');
+  return packBundle([{ dir: full }]);
 }
 
 export type GatewayClient = ReturnType<typeof createGatewayClient>;

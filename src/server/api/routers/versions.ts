@@ -13,4 +13,8 @@ export const versionsRouter = router({
     .mutation(({ ctx, input }) => runSmokeTest(ctx, ctx.viewer, input)),
   publish: authedProcedure.input(ZPublishInput).mutation(({ ctx, input }) => versions.publishVersion(ctx, ctx.viewer, input)),
   deprecate: authedProcedure.input(ZVersionIdInput).mutation(({ ctx, input }) => versions.deprecateVersion(ctx, ctx.viewer, input)),
+  /** Admins only: let a version whose runtime asks for `network: true` reach the network from its sandbox (or withdraw it). */
+  allowNetwork: authedProcedure
+    .input(ZVersionIdInput.extend({ allowed: z.boolean() }))
+    .mutation(({ ctx, input }) => versions.setNetworkAllowed(ctx, ctx.viewer, input)),
 });

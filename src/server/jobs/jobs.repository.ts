@@ -215,6 +215,20 @@ export async function existingResultIndexes(db: DbOrTx, jobId: string, indexes: 
   return new Set(rows.map((r) => r.item_index));
 }
 
+/** Keeps why an attempt failed, for the message its items get if every attempt fails. */
+export async function recordTaskError(db: DbOrTx, taskId: string, error: string): Promise<void> {
+  await db.updateTable('tasks').set({ error: error.slice(0, 2000) }).where('id', '=', taskId).execute();
+}
+
+export async function findTask(db: DbOrTx, taskId: string) {
+  return db.selectFrom('tasks').select(['id', 'job_id', 'items', 'attempts', 'status', 'error']).where('id', '=', taskId).executeTakeFirst();
+}
+
+export async function jobStatus(db: DbOrTx, jobId: string): Promise<Job['status'] | undefined> {
+  const row = await db.selectFrom('jobs').select('status').where('id', '=', jobId).executeTakeFirst();
+  return row?.status;
+}
+
 /** Closes a task once; true only for the call that closed it. */
 export async function finishTask(db: DbOrTx, taskId: string, status: 'done' | 'failed', error?: string): Promise<boolean> {
   const row = await db

@@ -1,13 +1,14 @@
 import type { TaskItem } from '../../server/db/types';
+import type { Executor, RunOptions } from '../../server/jobs/executor';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
 import type { ModelVersion } from '../../server/models/models.types';
-import type { Executor } from '../../server/jobs/executor';
+import { effectiveTimeoutMs } from '../limits';
 import { ModelProcess, resolveCwd, type Failure } from './model-process';
 
 interface Pool {
   idle: ModelProcess[];
   size: number;
-  waiters: ((p: ModelProcess) => void)[];
+  waiters: { resolve: (p: ModelProcess) => void; reject: (e: Error) => void }[];
   live: number;
 }
 
@@ -16,7 +17,17 @@ export interface ProcessExecutorOptions {
   root: string;
   /** Warm processes per model version. */
   poolSize?: number;
+  /** After a crash or hang, how many rounds of re-running the remaining items in fresh processes. */
+  maxRerunRounds?: number;
 }
+
+/** What a run on one process left: the answers, and the items the process failed under. */
+interface Attempted {
+  outcomes: RunOutcome[];
+  broken: { item: TaskItem; failure: Failure }[];
+}
+
+class Cancelled extends Error {}
 
 /**
  * Runs models as local child processes speaking JSON Lines, keeping a warm pool per version
@@ -44,53 +55,63 @@ export class ProcessExecutor implements Executor {
     return new ModelProcess({
       command: version.runtime.command,
       cwd: resolveCwd(version.runtime.cwd, this.opts.root),
-      env: version.runtime.env,
+      // Only what the program needs and what its manifest declares: never the worker's secrets.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', ...version.runtime.env },
     });
   }
 
-  private async acquire(version: ModelVersion): Promise<ModelProcess> {
+  private acquire(version: ModelVersion, signal?: AbortSignal): Promise<ModelProcess> {
     const pool = this.pool(version);
     while (pool.idle.length) {
       const p = pool.idle.pop()!;
-      if (p.alive) return p;
+      if (p.alive) return Promise.resolve(p);
       pool.live--;
     }
     if (pool.live < pool.size) {
       pool.live++;
-      return this.spawn(version);
+      return Promise.resolve(this.spawn(version));
     }
-    return new Promise((resolve) => pool.waiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      pool.waiters.push(waiter);
+      signal?.addEventListener('abort', () => {
+        const at = pool.waiters.indexOf(waiter);
+        if (at >= 0) pool.waiters.splice(at, 1);
+        reject(new Cancelled());
+      }, { once: true });
+    });
   }
 
   private release(version: ModelVersion, p: ModelProcess): void {
     const pool = this.pool(version);
+    const waiter = pool.waiters.shift();
     if (!p.alive) {
       // Replace the dead process lazily: a waiter gets a fresh one.
-      const waiter = pool.waiters.shift();
-      if (waiter) waiter(this.spawn(version));
+      if (waiter) waiter.resolve(this.spawn(version));
       else pool.live--;
       return;
     }
-    const waiter = pool.waiters.shift();
-    if (waiter) waiter(p);
+    if (waiter) waiter.resolve(p);
     else pool.idle.push(p);
   }
 
   /** Sends items to one warm process, all at once (the program may answer in any order). */
-  private async runOn(version: ModelVersion, items: TaskItem[]): Promise<{ outcomes: RunOutcome[]; broken: TaskItem[]; failures: Map<number, Failure> }> {
-    const proc = await this.acquire(version);
+  private async runOn(version: ModelVersion, items: TaskItem[], signal?: AbortSignal): Promise<Attempted> {
+    const proc = await this.acquire(version, signal);
     const outcomes: RunOutcome[] = [];
-    const broken: TaskItem[] = [];
-    const failures = new Map<number, Failure>();
+    const broken: Attempted['broken'] = [];
+    const onAbort = () => proc.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timeoutMs = effectiveTimeoutMs(version.timeoutMs);
     try {
+      if (signal?.aborted) proc.cancel();
       await Promise.all(
         items.map(async (item) => {
           const started = performance.now();
-          const answer = await proc.request(item.input, version.timeoutMs);
+          const answer = await proc.request(item.input, timeoutMs);
           const durationMs = performance.now() - started;
           if ('failure' in answer) {
-            broken.push(item);
-            failures.set(item.index, answer.failure);
+            broken.push({ item, failure: answer.failure });
           } else if (answer.line.error !== undefined || !answer.line.output || typeof answer.line.output !== 'object') {
             const error = answer.line.error !== undefined ? String(answer.line.error) : 'the model answered without an "output" object';
             outcomes.push({ index: item.index, error, code: answer.line.error !== undefined ? 'MODEL_ERROR' : 'MODEL_PROTOCOL', durationMs });
@@ -100,28 +121,60 @@ export class ProcessExecutor implements Executor {
         }),
       );
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       this.release(version, proc);
     }
-    return { outcomes, broken, failures };
+    broken.sort((a, b) => a.item.index - b.item.index);
+    return { outcomes, broken };
   }
 
-  async run(version: ModelVersion, items: TaskItem[]): Promise<RunOutcome[]> {
-    const first = await this.runOn(version, items);
-    const outcomes = first.outcomes;
-    if (first.broken.length === 1 || (first.broken.length > 0 && items.length === 1)) {
-      const [item] = first.broken;
-      const f = first.failures.get(item.index)!;
-      outcomes.push({ index: item.index, error: f.message, code: f.code, durationMs: 0 });
-    } else if (first.broken.length > 1) {
-      // A crash or hang took several items down with it: run each alone in a fresh process,
-      // so only the item that really breaks the model fails.
-      for (const item of first.broken) {
-        const alone = await this.runOn(version, [item]);
-        outcomes.push(...alone.outcomes);
-        for (const b of alone.broken) {
-          const f = alone.failures.get(b.index)!;
-          outcomes.push({ index: b.index, error: f.message, code: f.code, durationMs: 0 });
-        }
+  /**
+   * Runs a task's items on one process. When a crash or a hang takes several items down, the
+   * first of them (usually the one that broke the model) is re-run alone and the rest together,
+   * each in a fresh process, for a bounded number of rounds; what is left then fails with the
+   * reason. A cancelled job's process is killed at once, and nothing more is started for it.
+   */
+  async run(version: ModelVersion, items: TaskItem[], o: RunOptions = {}): Promise<RunOutcome[]> {
+    const fail = ({ item, failure }: Attempted['broken'][number], note = ''): RunOutcome => ({
+      index: item.index,
+      code: failure.code,
+      error: failure.message + note,
+      durationMs: 0,
+    });
+    const outcomes: RunOutcome[] = [];
+    const rounds = this.opts.maxRerunRounds ?? 3;
+    let attempt: Attempted;
+    try {
+      attempt = await this.runOn(version, items, o.signal);
+    } catch (e) {
+      if (e instanceof Cancelled) return [];
+      throw e;
+    }
+    outcomes.push(...attempt.outcomes);
+    let broken = attempt.broken;
+    for (let round = 0; broken.length > 0; round++) {
+      const cancelledNow = o.signal?.aborted || broken.every((b) => b.failure.code === 'CANCELLED');
+      if (cancelledNow) return outcomes; // the job is over; nothing is written for the rest
+      if (broken.length === 1 || items.length === 1) {
+        outcomes.push(...broken.map((b) => fail(b)));
+        break;
+      }
+      if (round >= rounds) {
+        const note = `; ${broken.length} items were still pending when the model failed, and they were not re-run again after ${rounds} rounds`;
+        outcomes.push(...broken.map((b) => fail(b, note)));
+        break;
+      }
+      const [head, ...rest] = broken;
+      try {
+        const alone = await this.runOn(version, [head.item], o.signal);
+        outcomes.push(...alone.outcomes, ...alone.broken.filter((b) => b.failure.code !== 'CANCELLED').map((b) => fail(b)));
+        if (o.signal?.aborted) return outcomes;
+        const together = await this.runOn(version, rest.map((b) => b.item), o.signal);
+        outcomes.push(...together.outcomes);
+        broken = together.broken;
+      } catch (e) {
+        if (e instanceof Cancelled) return outcomes;
+        throw e;
       }
     }
     return outcomes;

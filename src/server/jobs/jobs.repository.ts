@@ -63,8 +63,9 @@ export async function insertJob(
     tasksTotal: number;
     label?: string;
     parent?: { jobId: string; key: string };
+    idempotency?: { key: string; hash: string };
   },
-): Promise<Job> {
+): Promise<Job | undefined> {
   const finished = j.tasksTotal === 0;
   const row = await db
     .insertInto('jobs')
@@ -77,13 +78,23 @@ export async function insertJob(
       label: j.label ?? null,
       parent_job_id: j.parent?.jobId ?? null,
       member_key: j.parent?.key ?? null,
+      idempotency_key: j.idempotency?.key ?? null,
+      request_hash: j.idempotency?.hash ?? null,
       // A job whose every item was refused at submission is over before it starts.
       status: finished ? 'failed' : 'queued',
       finished_at: finished ? new Date() : null,
     })
+    // A concurrent request with the same idempotency key committed first: nothing is written.
+    .onConflict((oc) => oc.columns(['owner_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return toJob({ ...row, slug: version.slug, version: version.version, version_status: version.status });
+    .executeTakeFirst();
+  return row && toJob({ ...row, slug: version.slug, version: version.version, version_status: version.status });
+}
+
+/** The job an owner submitted with an idempotency key, with the hash of that request. */
+export async function findJobByIdempotencyKey(db: DbOrTx, ownerId: string, key: string): Promise<{ job: Job; requestHash: string | null } | undefined> {
+  const row = await jobQuery(db).select('j.request_hash').where('j.owner_id', '=', ownerId).where('j.idempotency_key', '=', key).executeTakeFirst();
+  return row && { job: toJob(row), requestHash: row.request_hash };
 }
 
 export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[][]): Promise<string[]> {

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
-import { ErrorBox } from './error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 
 const ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
 const REMOVE = '';

@@ -6,10 +6,10 @@ import { isActive } from '@/lib/jobs';
 import { resultColumns } from '@/lib/result-columns';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
-import { EmptyState } from './empty-state';
-import { ErrorBox } from './error-box';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorBox } from '@/components/ui/error-box';
 import { JobResultRow } from './job-result-row';
-import { Pagination } from './pagination';
+import { Pagination } from '@/components/ui/pagination';
 
 const PAGE_SIZE = 50;
 type Filter = 'all' | 'succeeded' | 'failed';

@@ -7,9 +7,9 @@ import { isActive, jobElapsedMs, jobProgress } from '@/lib/jobs';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
 import { useNow } from '@/lib/use-now';
-import { ErrorBox } from './error-box';
-import { ProgressBar } from './progress-bar';
-import { StatusBadge } from './status-badge';
+import { ErrorBox } from '@/components/ui/error-box';
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { StatusBadge } from '@/components/ui/status-badge';
 
 /** A consensus job's own counts move only when its members are joined: show each member's progress. */
 function MemberProgress({ members }: { members: Job['members'] }) {

@@ -8,7 +8,7 @@ import { latestRunnableVersion } from '@/lib/schema';
 import { useTRPC } from '@/lib/trpc';
 import { AliasEditor } from './alias-editor';
 import { ConsensusDefinitionCard } from './consensus/consensus-definition-card';
-import { ErrorBox } from './error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { ModelDraftsCard } from './model-drafts-card';
 import { ModelHeader } from './model-header';
 import { TryItCard } from './try-it-card';

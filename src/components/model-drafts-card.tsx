@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { formatDate } from '@/lib/format';
 import type { ModelDetail } from '@/lib/types';
 import { wizardHref } from '@/lib/wizard-url';
-import { Badge } from './badge';
+import { Badge } from '@/components/ui/badge';
 
 /** The owner's unpublished versions of this model, each resumable in the wizard. */
 export function ModelDraftsCard({ model }: { model: ModelDetail }) {

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { formatDate } from '@/lib/format';
 import { latestRunnableVersion } from '@/lib/schema';
 import type { ModelDetail } from '@/lib/types';
-import { Badge } from './badge';
+import { Badge } from '@/components/ui/badge';
 
 export function ModelHeader({ model: m }: { model: ModelDetail }) {
   const latest = latestRunnableVersion(m);

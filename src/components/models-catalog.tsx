@@ -6,11 +6,11 @@ import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import { useDebounced } from '@/lib/use-debounced';
 import { CatalogFilters, NO_FILTERS, type CatalogFilterValues } from './catalog-filters';
-import { EmptyState } from './empty-state';
-import { ErrorBox } from './error-box';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorBox } from '@/components/ui/error-box';
 import { ModelCard } from './model-card';
 import { ModelCardSkeleton } from './model-card-skeleton';
-import { Pagination } from './pagination';
+import { Pagination } from '@/components/ui/pagination';
 
 const PAGE_SIZE = 12;
 

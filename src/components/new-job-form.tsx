@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
 import { parseSmilesLines } from '@/lib/smiles';
 import { useTRPC } from '@/lib/trpc';
-import { ErrorBox } from './error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 
 const EXAMPLE = ['CC(=O)Oc1ccccc1C(=O)O aspirin', 'CN1C=NC2=C1C(=O)N(C(=O)N2C)C caffeine', 'CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen'].join('\n');
 

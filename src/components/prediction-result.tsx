@@ -3,7 +3,7 @@ import { formatDuration, formatValue } from '@/lib/format';
 import { schemaFields } from '@/lib/schema';
 import type { Prediction } from '@/lib/types';
 import { ConsensusOutputView } from './consensus/consensus-output-view';
-import { ErrorBox } from './error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { MoleculeImage } from './molecule-image';
 
 interface Props {

@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/lib/trpc';
-import { CopyButton } from './copy-button';
-import { ErrorBox } from './error-box';
+import { CopyButton } from '@/components/ui/copy-button';
+import { ErrorBox } from '@/components/ui/error-box';
 
 export function TokenCreateForm() {
   const trpc = useTRPC();

@@ -5,8 +5,8 @@ import { useState } from 'react';
 import { formatDate } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { ApiToken } from '@/lib/types';
-import { EmptyState } from './empty-state';
-import { ErrorBox } from './error-box';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorBox } from '@/components/ui/error-box';
 
 export function TokensTable() {
   const trpc = useTRPC();

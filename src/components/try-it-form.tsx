@@ -6,7 +6,7 @@ import { coerceField, schemaFields } from '@/lib/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion } from '@/lib/types';
 import { useDebounced } from '@/lib/use-debounced';
-import { ErrorBox } from './error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { MoleculeImage } from './molecule-image';
 import { PredictionResult } from './prediction-result';
 

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { formatDate, formatDuration } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { ErrorBox } from './error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 
 const DAYS = 30;
 

@@ -5,8 +5,8 @@ import { signOut } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
-import { Badge } from './badge';
-import { ErrorBox } from './error-box';
+import { Badge } from '@/components/ui/badge';
+import { ErrorBox } from '@/components/ui/error-box';
 
 export function UserPanel() {
   const trpc = useTRPC();

@@ -1,6 +1,6 @@
 import { formatDate, formatDuration } from '@/lib/format';
 import type { ModelVersion } from '@/lib/types';
-import { Badge, type BadgeTone } from './badge';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { DeprecateButton } from './deprecate-button';
 
 const TONES: Record<string, BadgeTone> = { published: 'green', deprecated: 'amber', draft: 'neutral', validated: 'blue' };

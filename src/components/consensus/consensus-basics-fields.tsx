@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { basicsProblems, formSlug, splitTags, type ConsensusForm } from '@/lib/consensus-form';
 import { useTRPC } from '@/lib/trpc';
-import { FieldError } from '../wizard/field-error';
+import { FieldError } from '@/components/ui/field-error';
 
 interface Props {
   form: ConsensusForm;

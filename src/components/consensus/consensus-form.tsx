@@ -17,7 +17,7 @@ import { defaultRef, refOptions } from '@/lib/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useConsensusPublish } from '@/lib/use-consensus-publish';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { ConsensusBasicsFields } from './consensus-basics-fields';
 import { ConsensusMembersTable } from './consensus-members-table';
 import { ConsensusPublishProgress } from './consensus-publish-progress';

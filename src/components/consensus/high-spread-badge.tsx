@@ -1,4 +1,4 @@
-import { Badge } from '../badge';
+import { Badge } from '@/components/ui/badge';
 
 /** Shown when the members disagree more than the consensus's threshold. */
 export function HighSpreadBadge({ testId = 'high-spread' }: { testId?: string }) {

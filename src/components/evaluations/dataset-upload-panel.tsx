@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import type { Dataset } from '@/lib/types';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 
 /** A CSV of molecules with a measured value, chosen as a file or pasted, uploaded as a new dataset. */
 export function DatasetUploadPanel({ onUploaded, onCancel }: { onUploaded: (d: Dataset) => void; onCancel: () => void }) {

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { isActive } from '@/lib/jobs';
 import { useTRPC } from '@/lib/trpc';
 import { useLiveJob } from '@/lib/use-live-job';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { EvaluationSummary } from './evaluation-summary';
 import { FitPanel } from './fit-panel';
 import { MetricsTable } from './metrics-table';

@@ -5,8 +5,8 @@ import { formatDate, formatDuration } from '@/lib/format';
 import { isActive, jobElapsedMs, jobProgress } from '@/lib/jobs';
 import type { Evaluation, Job } from '@/lib/types';
 import { useNow } from '@/lib/use-now';
-import { ProgressBar } from '../progress-bar';
-import { StatusBadge } from '../status-badge';
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { StatusBadge } from '@/components/ui/status-badge';
 
 /** Members' values answered so far; a consensus job counts its items only once every member has finished. */
 export interface MemberProgress {

@@ -7,10 +7,10 @@ import { useState } from 'react';
 import { formatDate } from '@/lib/format';
 import { isActive } from '@/lib/jobs';
 import { useTRPC } from '@/lib/trpc';
-import { EmptyState } from '../empty-state';
-import { ErrorBox } from '../error-box';
-import { Pagination } from '../pagination';
-import { StatusBadge } from '../status-badge';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorBox } from '@/components/ui/error-box';
+import { Pagination } from '@/components/ui/pagination';
+import { StatusBadge } from '@/components/ui/status-badge';
 
 const PAGE_SIZE = 20;
 

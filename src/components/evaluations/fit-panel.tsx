@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { canEditModel } from '@/lib/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { Evaluation } from '@/lib/types';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { FitResult } from './fit-result';
 
 const STRATEGIES = [

@@ -1,6 +1,6 @@
 import { formatMetric } from '@/lib/format';
 import type { EvaluationMetric } from '@/lib/types';
-import { Badge, type BadgeTone } from '../badge';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
 
 const ROLE_TONES: Record<string, BadgeTone> = { consensus: 'purple', model: 'blue', member: 'neutral' };
 

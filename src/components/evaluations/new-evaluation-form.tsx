@@ -7,7 +7,7 @@ import { isConsensusRuntime, memberKey, outputFieldOptions } from '@/lib/consens
 import { latestRunnableVersion } from '@/lib/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { Dataset } from '@/lib/types';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { DatasetUploadPanel } from './dataset-upload-panel';
 
 const datasetLabel = (d: Dataset) => `${d.name} — ${d.rowCount.toLocaleString()} molecules, ${d.valueName}${d.units ? ` (${d.units})` : ''}`;

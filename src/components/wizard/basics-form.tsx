@@ -6,8 +6,8 @@ import { slugify, slugProblem } from '@/lib/slug';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useWizardNav } from '@/lib/wizard-url';
-import { ErrorBox } from '../error-box';
-import { FieldError } from './field-error';
+import { ErrorBox } from '@/components/ui/error-box';
+import { FieldError } from '@/components/ui/field-error';
 
 const splitTags = (s: string) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
 

@@ -5,8 +5,8 @@ import Link from 'next/link';
 import { formatDate } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { wizardHref } from '@/lib/wizard-url';
-import { Badge } from '../badge';
-import { ErrorBox } from '../error-box';
+import { Badge } from '@/components/ui/badge';
+import { ErrorBox } from '@/components/ui/error-box';
 
 interface Draft {
   slug: string;

@@ -1,5 +1,5 @@
 import type { HttpCheck } from '@/lib/types';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 
 type Tensor = { name: string; datatype: string; shape: number[] };
 

@@ -3,8 +3,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from '@/lib/runtime-form';
 import { useTRPC } from '@/lib/trpc';
-import { ErrorBox } from '../error-box';
-import { FieldError } from './field-error';
+import { ErrorBox } from '@/components/ui/error-box';
+import { FieldError } from '@/components/ui/field-error';
 import { HttpCheckResult } from './http-check-result';
 
 interface Props {

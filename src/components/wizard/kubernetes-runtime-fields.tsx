@@ -1,5 +1,5 @@
 import type { RuntimeErrors, RuntimeForm } from '@/lib/runtime-form';
-import { FieldError } from './field-error';
+import { FieldError } from '@/components/ui/field-error';
 
 interface Props {
   form: RuntimeForm;

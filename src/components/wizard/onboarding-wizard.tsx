@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useTRPC } from '@/lib/trpc';
 import { firstIncompleteStep, isStepId, stepReachable } from '@/lib/wizard-steps';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { BasicsStep } from './basics-step';
 import { DraftsList } from './drafts-list';
 import { PublishStep } from './publish-step';

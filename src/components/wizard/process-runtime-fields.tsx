@@ -1,6 +1,6 @@
 import { parseCommandLine } from '@/lib/command-line';
 import type { RuntimeErrors, RuntimeForm } from '@/lib/runtime-form';
-import { FieldError } from './field-error';
+import { FieldError } from '@/components/ui/field-error';
 
 interface Props {
   form: RuntimeForm;

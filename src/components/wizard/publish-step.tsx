@@ -7,7 +7,7 @@ import { formatDuration } from '@/lib/format';
 import { schemaFields } from '@/lib/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion } from '@/lib/types';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { StepLink } from './step-link';
 
 /** Step 6: make the validated draft the runnable, immutable version v{N}. */

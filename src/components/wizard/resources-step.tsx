@@ -8,8 +8,8 @@ import type { ModelVersion, VersionSpec } from '@/lib/types';
 import { useVersionSaved } from '@/lib/use-version-saved';
 import { specOf } from '@/lib/wizard-steps';
 import { useWizardNav } from '@/lib/wizard-url';
-import { ErrorBox } from '../error-box';
-import { FieldError } from './field-error';
+import { ErrorBox } from '@/components/ui/error-box';
+import { FieldError } from '@/components/ui/field-error';
 
 type Resources = NonNullable<VersionSpec['resources']>;
 

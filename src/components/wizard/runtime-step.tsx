@@ -10,7 +10,7 @@ import type { JsonSchema, ModelDetail, ModelVersion, RuntimeSpec, VersionSpec } 
 import { useVersionSaved } from '@/lib/use-version-saved';
 import { specOf } from '@/lib/wizard-steps';
 import { useWizardNav } from '@/lib/wizard-url';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { ExampleInputField } from './example-input-field';
 import { HttpRuntimeFields } from './http-runtime-fields';
 import { KubernetesRuntimeFields } from './kubernetes-runtime-fields';

@@ -9,7 +9,7 @@ import type { JsonSchema, ModelVersion, SmokeTest } from '@/lib/types';
 import { useVersionSaved } from '@/lib/use-version-saved';
 import { specOf } from '@/lib/wizard-steps';
 import { useWizardNav } from '@/lib/wizard-url';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { SchemaEditor } from './schema-editor';
 import { SmokeFailure } from './smoke-failure';
 

@@ -9,7 +9,7 @@ import type { ModelVersion, SmokeTest } from '@/lib/types';
 import { useVersionSaved } from '@/lib/use-version-saved';
 import { fixStepsFor } from '@/lib/wizard-steps';
 import { useWizardNav } from '@/lib/wizard-url';
-import { ErrorBox } from '../error-box';
+import { ErrorBox } from '@/components/ui/error-box';
 import { SmokeFailure } from './smoke-failure';
 import { SmokeOutputTable } from './smoke-output-table';
 import { StepLink } from './step-link';

@@ -1,7 +1,7 @@
 import { formatDuration } from '@/lib/format';
 import type { ResultColumn } from '@/lib/result-columns';
 import type { JobResult } from '@/lib/types';
-import { MoleculeImage } from './molecule-image';
+import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { ResultCell } from './result-cell';
 
 function smilesOf(r: JobResult): { canonical: string; submitted: string | null } {

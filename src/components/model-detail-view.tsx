@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { isConsensusRuntime } from '@/lib/consensus';
 import { aliasesByVersion, canEditModel } from '@/lib/model-refs';
-import { latestRunnableVersion } from '@/lib/schema';
+import { latestRunnableVersion } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import { AliasEditor } from './alias-editor';
 import { ConsensusDefinitionCard } from './consensus/consensus-definition-card';

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { formatDate } from '@/lib/format';
-import { latestRunnableVersion } from '@/lib/schema';
+import { latestRunnableVersion } from '@/features/outputs/schema';
 import type { ModelDetail } from '@/lib/types';
 import { Badge } from '@/components/ui/badge';
 

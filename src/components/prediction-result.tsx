@@ -1,10 +1,10 @@
 import { readConsensusOutput } from '@/lib/consensus';
 import { formatDuration, formatValue } from '@/lib/format';
-import { schemaFields } from '@/lib/schema';
+import { schemaFields } from '@/features/outputs/schema';
 import type { Prediction } from '@/lib/types';
-import { ConsensusOutputView } from './consensus/consensus-output-view';
+import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
 import { ErrorBox } from '@/components/ui/error-box';
-import { MoleculeImage } from './molecule-image';
+import { MoleculeImage } from '@/features/outputs/molecule-image';
 
 interface Props {
   prediction: Prediction;

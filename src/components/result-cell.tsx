@@ -1,7 +1,7 @@
 import { readConsensusOutput } from '@/lib/consensus';
 import { formatValue } from '@/lib/format';
 import type { ResultColumn } from '@/lib/result-columns';
-import { HighSpreadBadge } from './consensus/high-spread-badge';
+import { HighSpreadBadge } from '@/features/outputs/high-spread-badge';
 
 const fixed = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—');
 

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { defaultRef, refOptions } from '@/lib/model-refs';
 import type { ModelDetail } from '@/lib/types';
 import { CodeSnippets } from './code-snippets';
-import { SchemaTable } from './schema-table';
+import { SchemaTable } from '@/features/outputs/schema-table';
 import { TryItForm } from './try-it-form';
 
 /** The try-it form, the schemas and the snippets for one chosen alias or version. */

@@ -2,12 +2,12 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
-import { coerceField, schemaFields } from '@/lib/schema';
+import { coerceField, schemaFields } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion } from '@/lib/types';
 import { useDebounced } from '@/lib/use-debounced';
 import { ErrorBox } from '@/components/ui/error-box';
-import { MoleculeImage } from './molecule-image';
+import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { PredictionResult } from './prediction-result';
 
 function initialValues(version: ModelVersion): Record<string, string> {

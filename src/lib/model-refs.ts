@@ -1,4 +1,4 @@
-import { latestRunnableVersion } from './schema';
+import { latestRunnableVersion } from '@/features/outputs/schema';
 import type { ModelDetail, ModelVersion, Viewer } from './types';
 
 /** A way to name a runnable version: an alias (`production`) or a number (`3`), the part after `slug@`. */

@@ -1,5 +1,5 @@
 import { isConsensusRuntime, memberKey, readConsensusOutput } from './consensus';
-import { schemaFields } from './schema';
+import { schemaFields } from '@/features/outputs/schema';
 import type { JobResult, ModelVersion } from './types';
 
 /** One output column of the results table. A consensus gets its value, one column per member, σ and a high-spread flag. */

@@ -1,4 +1,4 @@
-import { schemaFields } from './schema';
+import { schemaFields } from '@/features/outputs/schema';
 import type { JsonSchema } from './types';
 
 export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'] as const;

@@ -1,4 +1,4 @@
-import { schemaFields } from './schema';
+import { schemaFields } from '@/features/outputs/schema';
 import type { ModelDetail, ModelVersion, VersionSpec } from './types';
 
 export const WIZARD_STEPS = [

@@ -1,6 +1,6 @@
 import type { PublishStep } from '@/lib/use-consensus-publish';
 import type { SmokeTest } from '@/lib/types';
-import { ConsensusOutputView } from './consensus-output-view';
+import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
 
 const ICONS: Record<PublishStep['state'], string> = { pending: '○', running: '', done: '✓', failed: '✗' };
 

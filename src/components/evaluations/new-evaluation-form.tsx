@@ -4,7 +4,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { isConsensusRuntime, memberKey, outputFieldOptions } from '@/lib/consensus';
-import { latestRunnableVersion } from '@/lib/schema';
+import { latestRunnableVersion } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { Dataset } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';

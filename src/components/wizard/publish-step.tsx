@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { formatDuration } from '@/lib/format';
-import { schemaFields } from '@/lib/schema';
+import { schemaFields } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';

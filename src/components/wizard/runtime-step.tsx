@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { buildExample, buildRuntime, exampleFormFrom, runtimeFormFrom, type RuntimeForm } from '@/lib/runtime-form';
 import { sameJson } from '@/lib/same-json';
-import { schemaFields } from '@/lib/schema';
+import { schemaFields } from '@/features/outputs/schema';
 import { useTRPCClient } from '@/lib/trpc';
 import type { JsonSchema, ModelDetail, ModelVersion, RuntimeSpec, VersionSpec } from '@/lib/types';
 import { useVersionSaved } from '@/lib/use-version-saved';

@@ -1,8 +1,8 @@
 import { readConsensusOutput } from '@/lib/consensus';
 import { formatValue } from '@/lib/format';
-import { schemaFields } from '@/lib/schema';
+import { schemaFields } from '@/features/outputs/schema';
 import type { JsonSchema } from '@/lib/types';
-import { ConsensusOutputView } from '../consensus/consensus-output-view';
+import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
 
 /** The smoke test's output, field by field against the output schema. */
 export function SmokeOutputTable({ output, schema }: { output: Record<string, unknown>; schema: JsonSchema }) {

@@ -1,4 +1,4 @@
-import type { ModelDetail, ModelVersion } from './types';
+import type { ModelDetail, ModelVersion } from '@/lib/types';
 
 export interface SchemaField {
   name: string;

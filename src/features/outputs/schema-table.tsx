@@ -1,4 +1,4 @@
-import { schemaFields } from '@/lib/schema';
+import { schemaFields } from './schema';
 
 export function SchemaTable({ schema, testId }: { schema: Record<string, unknown>; testId?: string }) {
   const fields = schemaFields(schema);

@@ -2,9 +2,9 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { isActive } from '@/lib/jobs';
+import { isActive } from '@/features/jobs/jobs';
 import { useTRPC } from '@/lib/trpc';
-import { useLiveJob } from '@/lib/use-live-job';
+import { useLiveJob } from '@/features/jobs/use-live-job';
 import { ErrorBox } from '@/components/ui/error-box';
 import { EvaluationSummary } from './evaluation-summary';
 import { FitPanel } from './fit-panel';

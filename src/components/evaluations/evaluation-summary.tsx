@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { formatDate, formatDuration } from '@/lib/format';
-import { isActive, jobElapsedMs, jobProgress } from '@/lib/jobs';
+import { isActive, jobElapsedMs, jobProgress } from '@/features/jobs/jobs';
 import type { Evaluation, Job } from '@/lib/types';
 import { useNow } from '@/lib/use-now';
 import { ProgressBar } from '@/components/ui/progress-bar';

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { isActive } from './jobs';
-import { useTRPC } from './trpc';
+import { useTRPC } from '@/lib/trpc';
 
 /**
  * A job, polled every second while it runs. `onEnd` runs once when it ends between two polls,

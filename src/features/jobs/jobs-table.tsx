@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { formatDate } from '@/lib/format';
-import { isActive } from '@/lib/jobs';
+import { isActive } from './jobs';
 import { useTRPC } from '@/lib/trpc';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';

@@ -1,6 +1,6 @@
-import { isConsensusRuntime, memberKey, readConsensusOutput } from './consensus';
+import { isConsensusRuntime, memberKey, readConsensusOutput } from '@/lib/consensus';
 import { schemaFields } from '@/features/outputs/schema';
-import type { JobResult, ModelVersion } from './types';
+import type { JobResult, ModelVersion } from '@/lib/types';
 
 /** One output column of the results table. A consensus gets its value, one column per member, σ and a high-spread flag. */
 export type ResultColumn =

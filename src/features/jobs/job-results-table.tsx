@@ -2,8 +2,8 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isActive } from '@/lib/jobs';
-import { resultColumns } from '@/lib/result-columns';
+import { isActive } from './jobs';
+import { resultColumns } from './result-columns';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
 import { EmptyState } from '@/components/ui/empty-state';

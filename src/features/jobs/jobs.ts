@@ -1,4 +1,4 @@
-import type { Job, JobStatus } from './types';
+import type { Job, JobStatus } from '@/lib/types';
 
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 

@@ -3,7 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTRPC } from '@/lib/trpc';
-import { useLiveJob } from '@/lib/use-live-job';
+import { useLiveJob } from './use-live-job';
 import { ErrorBox } from '@/components/ui/error-box';
 import { JobResultsTable } from './job-results-table';
 import { JobSummary } from './job-summary';

@@ -1,5 +1,5 @@
 import { formatDuration } from '@/lib/format';
-import type { ResultColumn } from '@/lib/result-columns';
+import type { ResultColumn } from './result-columns';
 import type { JobResult } from '@/lib/types';
 import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { ResultCell } from './result-cell';

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatDate, formatDuration } from '@/lib/format';
-import { isActive, jobElapsedMs, jobProgress } from '@/lib/jobs';
+import { isActive, jobElapsedMs, jobProgress } from './jobs';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
 import { useNow } from '@/lib/use-now';

@@ -1,6 +1,6 @@
 import { readConsensusOutput } from '@/lib/consensus';
 import { formatValue } from '@/lib/format';
-import type { ResultColumn } from '@/lib/result-columns';
+import type { ResultColumn } from './result-columns';
 import { HighSpreadBadge } from '@/features/outputs/high-spread-badge';
 
 const fixed = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—');

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useMemo } from 'react';
-import { parityAxis, tickLabel } from '@/lib/parity';
+import { parityAxis, tickLabel } from './parity';
 import type { EvaluationPoint } from '@/lib/types';
 
 /** Colours for members, in order; the consensus (or a single model) is the brand blue. */

@@ -2,12 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { isConsensusRuntime } from '@/lib/consensus';
+import { isConsensusRuntime } from '@/features/consensus/consensus';
 import { aliasesByVersion, canEditModel } from '@/lib/model-refs';
 import { latestRunnableVersion } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import { AliasEditor } from './alias-editor';
-import { ConsensusDefinitionCard } from './consensus/consensus-definition-card';
+import { ConsensusDefinitionCard } from '@/features/consensus/consensus-definition-card';
 import { ErrorBox } from '@/components/ui/error-box';
 import { ModelDraftsCard } from './model-drafts-card';
 import { ModelHeader } from './model-header';

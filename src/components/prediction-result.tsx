@@ -1,4 +1,4 @@
-import { readConsensusOutput } from '@/lib/consensus';
+import { readConsensusOutput } from '@/features/consensus/consensus';
 import { formatDuration, formatValue } from '@/lib/format';
 import { schemaFields } from '@/features/outputs/schema';
 import type { Prediction } from '@/lib/types';

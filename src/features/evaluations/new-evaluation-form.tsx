@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { isConsensusRuntime, memberKey, outputFieldOptions } from '@/lib/consensus';
+import { isConsensusRuntime, memberKey, outputFieldOptions } from '@/features/consensus/consensus';
 import { latestRunnableVersion } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { Dataset } from '@/lib/types';

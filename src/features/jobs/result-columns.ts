@@ -1,4 +1,4 @@
-import { isConsensusRuntime, memberKey, readConsensusOutput } from '@/lib/consensus';
+import { isConsensusRuntime, memberKey, readConsensusOutput } from '@/features/consensus/consensus';
 import { schemaFields } from '@/features/outputs/schema';
 import type { JobResult, ModelVersion } from '@/lib/types';
 

@@ -1,6 +1,6 @@
 import type { ValueKind } from './consensus';
-import { slugify, slugProblem } from './slug';
-import type { ConsensusMember, ConsensusRuntime, Strategy } from './types';
+import { slugify, slugProblem } from '@/lib/slug';
+import type { ConsensusMember, ConsensusRuntime, Strategy } from '@/lib/types';
 
 /** One row of the members table, as typed. */
 export interface MemberRow {

@@ -3,9 +3,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useCallback, useRef, useState } from 'react';
-import { describeError } from './errors';
-import { useTRPC, useTRPCClient } from './trpc';
-import type { ConsensusRuntime, SmokeTest } from './types';
+import { describeError } from '@/lib/errors';
+import { useTRPC, useTRPCClient } from '@/lib/trpc';
+import type { ConsensusRuntime, SmokeTest } from '@/lib/types';
 
 export type PublishStepId = 'create' | 'draft' | 'smoke' | 'publish';
 export type PublishStepState = 'pending' | 'running' | 'done' | 'failed';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { basicsProblems, formSlug, splitTags, type ConsensusForm } from '@/lib/consensus-form';
+import { basicsProblems, formSlug, splitTags, type ConsensusForm } from './consensus-form-state';
 import { useTRPC } from '@/lib/trpc';
 import { FieldError } from '@/components/ui/field-error';
 

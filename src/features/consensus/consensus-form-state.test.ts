@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildConsensusRuntime, emptyConsensusForm, emptyMember, formOutputField, formQuorum, membersKind, type ConsensusForm } from './consensus-form';
-import type { Strategy } from './types';
+import { buildConsensusRuntime, emptyConsensusForm, emptyMember, formOutputField, formQuorum, membersKind, type ConsensusForm } from './consensus-form-state';
+import type { Strategy } from '@/lib/types';
 
 const STRATEGIES: Strategy[] = [
   { name: 'mean', kind: 'number', description: '' },

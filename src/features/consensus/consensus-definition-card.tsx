@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { memberKey } from '@/lib/consensus';
+import { memberKey } from './consensus';
 import type { ConsensusRuntime } from '@/lib/types';
 
 const num = (x: number | undefined, fallback: string) => (x === undefined ? <span className="muted">{fallback}</span> : String(x));

@@ -1,6 +1,6 @@
 'use client';
 
-import { emptyMember, type MemberRow } from '@/lib/consensus-form';
+import { emptyMember, type MemberRow } from './consensus-form-state';
 import type { ModelDetail, ModelSummary } from '@/lib/types';
 import { ConsensusMemberRow } from './consensus-member-row';
 

@@ -1,4 +1,4 @@
-import type { PublishStep } from '@/lib/use-consensus-publish';
+import type { PublishStep } from './use-consensus-publish';
 import type { SmokeTest } from '@/lib/types';
 import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
 

@@ -1,7 +1,7 @@
 'use client';
 
-import { outputFieldOptions } from '@/lib/consensus';
-import type { MemberRow } from '@/lib/consensus-form';
+import { outputFieldOptions } from './consensus';
+import type { MemberRow } from './consensus-form-state';
 import { refOptions } from '@/lib/model-refs';
 import type { ModelDetail, ModelSummary } from '@/lib/types';
 

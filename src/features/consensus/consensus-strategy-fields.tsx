@@ -1,7 +1,7 @@
 'use client';
 
-import type { ValueKind } from '@/lib/consensus';
-import { FITTED_STRATEGIES, formOutputField, formQuorum, type ConsensusForm } from '@/lib/consensus-form';
+import type { ValueKind } from './consensus';
+import { FITTED_STRATEGIES, formOutputField, formQuorum, type ConsensusForm } from './consensus-form-state';
 import type { Strategy } from '@/lib/types';
 
 interface Props {

@@ -2,7 +2,7 @@
 
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { outputFieldOptions } from '@/lib/consensus';
+import { outputFieldOptions } from './consensus';
 import {
   basicsProblems,
   buildConsensusRuntime,
@@ -12,11 +12,11 @@ import {
   membersKind,
   splitTags,
   type ConsensusForm as Form,
-} from '@/lib/consensus-form';
+} from './consensus-form-state';
 import { defaultRef, refOptions } from '@/lib/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
-import { useConsensusPublish } from '@/lib/use-consensus-publish';
+import { useConsensusPublish } from './use-consensus-publish';
 import { ErrorBox } from '@/components/ui/error-box';
 import { ConsensusBasicsFields } from './consensus-basics-fields';
 import { ConsensusMembersTable } from './consensus-members-table';

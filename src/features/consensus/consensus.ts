@@ -1,4 +1,4 @@
-import type { ConsensusRuntime, JsonSchema, RuntimeSpec } from './types';
+import type { ConsensusRuntime, JsonSchema, RuntimeSpec } from '@/lib/types';
 
 /** What a consensus member contributes: a number, or a class label. */
 export type ValueKind = 'number' | 'label';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { canEditModel } from '@/lib/model-refs';
+import { canEditModel } from '@/features/models/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useWizardNav } from '@/lib/wizard-url';

@@ -13,7 +13,7 @@ import {
   splitTags,
   type ConsensusForm as Form,
 } from './consensus-form-state';
-import { defaultRef, refOptions } from '@/lib/model-refs';
+import { defaultRef, refOptions } from '@/features/models/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useConsensusPublish } from './use-consensus-publish';

@@ -2,7 +2,7 @@
 
 import { outputFieldOptions } from './consensus';
 import type { MemberRow } from './consensus-form-state';
-import { refOptions } from '@/lib/model-refs';
+import { refOptions } from '@/features/models/model-refs';
 import type { ModelDetail, ModelSummary } from '@/lib/types';
 
 interface Props {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { canEditModel } from '@/lib/model-refs';
+import { canEditModel } from '@/features/models/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { Evaluation } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';

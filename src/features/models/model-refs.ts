@@ -1,5 +1,5 @@
 import { latestRunnableVersion } from '@/features/outputs/schema';
-import type { ModelDetail, ModelVersion, Viewer } from './types';
+import type { ModelDetail, ModelVersion, Viewer } from '@/lib/types';
 
 /** A way to name a runnable version: an alias (`production`) or a number (`3`), the part after `slug@`. */
 export interface RefOption {

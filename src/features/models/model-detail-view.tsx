@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { isConsensusRuntime } from '@/features/consensus/consensus';
-import { aliasesByVersion, canEditModel } from '@/lib/model-refs';
+import { aliasesByVersion, canEditModel } from './model-refs';
 import { latestRunnableVersion } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import { AliasEditor } from './alias-editor';

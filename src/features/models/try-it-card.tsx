@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { defaultRef, refOptions } from '@/lib/model-refs';
+import { defaultRef, refOptions } from './model-refs';
 import type { ModelDetail } from '@/lib/types';
 import { CodeSnippets } from './code-snippets';
 import { SchemaTable } from '@/features/outputs/schema-table';

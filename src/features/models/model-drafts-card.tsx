@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { formatDate } from '@/lib/format';
 import type { ModelDetail } from '@/lib/types';
-import { wizardHref } from '@/lib/wizard-url';
+import { wizardHref } from '@/features/onboarding/wizard-url';
 import { Badge } from '@/components/ui/badge';
 
 /** The owner's unpublished versions of this model, each resumable in the wizard. */

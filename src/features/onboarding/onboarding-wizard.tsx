@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useTRPC } from '@/lib/trpc';
-import { firstIncompleteStep, isStepId, stepReachable } from '@/lib/wizard-steps';
+import { firstIncompleteStep, isStepId, stepReachable } from './wizard-steps';
 import { ErrorBox } from '@/components/ui/error-box';
 import { BasicsStep } from './basics-step';
 import { DraftsList } from './drafts-list';

@@ -1,5 +1,5 @@
-import { parseCommandLine } from '@/lib/command-line';
-import type { RuntimeErrors, RuntimeForm } from '@/lib/runtime-form';
+import { parseCommandLine } from './command-line';
+import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
 
 interface Props {

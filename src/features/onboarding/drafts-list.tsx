@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatDate } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { wizardHref } from '@/lib/wizard-url';
+import { wizardHref } from './wizard-url';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 

@@ -1,7 +1,7 @@
 'use client';
 
-import { stepDone, stepReachable, WIZARD_STEPS, type StepId } from '@/lib/wizard-steps';
-import { useWizardNav } from '@/lib/wizard-url';
+import { stepDone, stepReachable, WIZARD_STEPS, type StepId } from './wizard-steps';
+import { useWizardNav } from './wizard-url';
 import type { ModelDetail, ModelVersion } from '@/lib/types';
 
 interface Props {

@@ -1,4 +1,4 @@
-import { switchExampleMode, type ExampleForm } from '@/lib/runtime-form';
+import { switchExampleMode, type ExampleForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
 
 interface Props {

@@ -1,5 +1,5 @@
 import { schemaFields } from '@/features/outputs/schema';
-import type { JsonSchema } from './types';
+import type { JsonSchema } from '@/lib/types';
 
 export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'] as const;
 export const FIELD_FORMATS = ['smiles', 'molblock'] as const;

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ModelDetail, ModelVersion } from '@/lib/types';
-import { wizardHref } from '@/lib/wizard-url';
+import { wizardHref } from './wizard-url';
 
 /** A published (or deprecated) version opened in the wizard: it cannot change, but a new one can start. */
 export function PublishedNotice({ model, version }: { model: ModelDetail; version: ModelVersion }) {

@@ -2,14 +2,14 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { buildExample, buildRuntime, exampleFormFrom, runtimeFormFrom, type RuntimeForm } from '@/lib/runtime-form';
+import { buildExample, buildRuntime, exampleFormFrom, runtimeFormFrom, type RuntimeForm } from './runtime-form';
 import { sameJson } from '@/lib/same-json';
 import { schemaFields } from '@/features/outputs/schema';
 import { useTRPCClient } from '@/lib/trpc';
 import type { JsonSchema, ModelDetail, ModelVersion, RuntimeSpec, VersionSpec } from '@/lib/types';
-import { useVersionSaved } from '@/lib/use-version-saved';
-import { specOf } from '@/lib/wizard-steps';
-import { useWizardNav } from '@/lib/wizard-url';
+import { useVersionSaved } from './use-version-saved';
+import { specOf } from './wizard-steps';
+import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { ExampleInputField } from './example-input-field';
 import { HttpRuntimeFields } from './http-runtime-fields';

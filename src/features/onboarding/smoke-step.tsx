@@ -2,13 +2,13 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { formatCommandLine } from '@/lib/command-line';
+import { formatCommandLine } from './command-line';
 import { formatDate, formatDuration } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion, SmokeTest } from '@/lib/types';
-import { useVersionSaved } from '@/lib/use-version-saved';
-import { fixStepsFor } from '@/lib/wizard-steps';
-import { useWizardNav } from '@/lib/wizard-url';
+import { useVersionSaved } from './use-version-saved';
+import { fixStepsFor } from './wizard-steps';
+import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { SmokeFailure } from './smoke-failure';
 import { SmokeOutputTable } from './smoke-output-table';

@@ -1,5 +1,5 @@
 import { schemaFields } from '@/features/outputs/schema';
-import type { ModelDetail, ModelVersion, VersionSpec } from './types';
+import type { ModelDetail, ModelVersion, VersionSpec } from '@/lib/types';
 
 export const WIZARD_STEPS = [
   { id: 'basics', label: 'Basics' },

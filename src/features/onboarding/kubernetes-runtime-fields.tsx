@@ -1,4 +1,4 @@
-import type { RuntimeErrors, RuntimeForm } from '@/lib/runtime-form';
+import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
 
 interface Props {

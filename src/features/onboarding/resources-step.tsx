@@ -5,9 +5,9 @@ import { useState, type FormEvent } from 'react';
 import { sameJson } from '@/lib/same-json';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion, VersionSpec } from '@/lib/types';
-import { useVersionSaved } from '@/lib/use-version-saved';
-import { specOf } from '@/lib/wizard-steps';
-import { useWizardNav } from '@/lib/wizard-url';
+import { useVersionSaved } from './use-version-saved';
+import { specOf } from './wizard-steps';
+import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 

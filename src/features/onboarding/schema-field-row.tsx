@@ -1,4 +1,4 @@
-import { FIELD_FORMATS, FIELD_TYPES, type SchemaRow } from '@/lib/schema-rows';
+import { FIELD_FORMATS, FIELD_TYPES, type SchemaRow } from './schema-rows';
 
 interface Props {
   row: SchemaRow;

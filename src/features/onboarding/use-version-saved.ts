@@ -2,8 +2,8 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { useTRPC } from './trpc';
-import type { ModelVersion } from './types';
+import { useTRPC } from '@/lib/trpc';
+import type { ModelVersion } from '@/lib/types';
 
 /**
  * After a mutation returns a version: cache it, and wait until every model query (the wizard's

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { slugify, slugProblem } from '@/lib/slug';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
-import { useWizardNav } from '@/lib/wizard-url';
+import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from '@/lib/runtime-form';
+import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from './runtime-form';
 import { useTRPC } from '@/lib/trpc';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { emptyRow, parseRawSchema, rowProblems, rowsFromSchema, schemaFromRows, type SchemaRow } from '@/lib/schema-rows';
+import { emptyRow, parseRawSchema, rowProblems, rowsFromSchema, schemaFromRows, type SchemaRow } from './schema-rows';
 import type { JsonSchema } from '@/lib/types';
 import { SchemaFieldRow } from './schema-field-row';
 

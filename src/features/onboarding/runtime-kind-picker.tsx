@@ -1,4 +1,4 @@
-import type { RuntimeKind } from '@/lib/runtime-form';
+import type { RuntimeKind } from './runtime-form';
 
 const KINDS: { kind: RuntimeKind; title: string; blurb: string }[] = [
   { kind: 'process', title: 'Command on the worker', blurb: 'A program that speaks JSON Lines on stdin/stdout, kept warm by the worker.' },

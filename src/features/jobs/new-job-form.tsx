@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
-import { parseSmilesLines } from '@/lib/smiles';
+import { parseSmilesLines } from './smiles-lines';
 import { useTRPC } from '@/lib/trpc';
 import { ErrorBox } from '@/components/ui/error-box';
 

@@ -1,4 +1,4 @@
-import { readConsensusOutput } from '@/features/consensus/consensus';
+import { readConsensusOutput } from '@/features/outputs/consensus-output';
 import { formatValue } from '@/lib/format';
 import type { ResultColumn } from './result-columns';
 import { HighSpreadBadge } from '@/features/outputs/high-spread-badge';

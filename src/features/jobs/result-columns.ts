@@ -1,4 +1,5 @@
-import { isConsensusRuntime, memberKey, readConsensusOutput } from '@/features/consensus/consensus';
+import { isConsensusRuntime, memberKey } from '@/features/consensus/consensus';
+import { readConsensusOutput } from '@/features/outputs/consensus-output';
 import { schemaFields } from '@/features/outputs/schema';
 import type { JobResult, ModelVersion } from '@/lib/types';
 

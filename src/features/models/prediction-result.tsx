@@ -1,4 +1,4 @@
-import { readConsensusOutput } from '@/features/consensus/consensus';
+import { readConsensusOutput } from '@/features/outputs/consensus-output';
 import { formatDuration, formatValue } from '@/lib/format';
 import { schemaFields } from '@/features/outputs/schema';
 import type { Prediction } from '@/lib/types';

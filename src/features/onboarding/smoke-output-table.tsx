@@ -1,4 +1,4 @@
-import { readConsensusOutput } from '@/features/consensus/consensus';
+import { readConsensusOutput } from '@/features/outputs/consensus-output';
 import { formatValue } from '@/lib/format';
 import { schemaFields } from '@/features/outputs/schema';
 import type { JsonSchema } from '@/lib/types';

@@ -1,4 +1,4 @@
-import { formatSpread, readConsensusOutput } from '@/features/consensus/consensus';
+import { formatSpread, readConsensusOutput } from './consensus-output';
 import { formatValue } from '@/lib/format';
 import { HighSpreadBadge } from './high-spread-badge';
 

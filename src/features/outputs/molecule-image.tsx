@@ -1,7 +1,9 @@
 'use client';
 
 import { useState } from 'react';
-import { depictUrl } from '@/lib/smiles';
+
+/** The drawing the gateway's /api/depict route makes with RDKit. */
+const depictUrl = (smiles: string, w: number, h: number) => `/api/depict?smiles=${encodeURIComponent(smiles)}&w=${w}&h=${h}`;
 
 interface Props {
   smiles: string;

@@ -5,7 +5,3 @@ export function parseSmilesLines(text: string): string[] {
     .map((line) => line.trim().split(/[\t ]+/)[0] ?? '')
     .filter((s) => s.length > 0 && !s.startsWith('#'));
 }
-
-export function depictUrl(smiles: string, w: number, h: number): string {
-  return `/api/depict?smiles=${encodeURIComponent(smiles)}&w=${w}&h=${h}`;
-}

@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { memberKey } from './consensus';
+import { memberKey } from '@/shared/consensus-member';
+import { slugOfRef } from '@/shared/model-ref';
 import type { ConsensusRuntime } from '@/lib/types';
 
 const num = (x: number | undefined, fallback: string) => (x === undefined ? <span className="muted">{fallback}</span> : String(x));
@@ -56,7 +57,7 @@ export function ConsensusDefinitionCard({ slug, version, runtime }: { slug: stri
                   <code>{memberKey(m)}</code>
                 </td>
                 <td>
-                  <Link href={`/models/${m.ref.split('@')[0]}`}>
+                  <Link href={`/models/${slugOfRef(m.ref)}`}>
                     <code>{m.ref}</code>
                   </Link>
                 </td>

@@ -1,5 +1,5 @@
 import type { ValueKind } from './consensus';
-import { slugify, slugProblem } from '@/lib/slug';
+import { slugify, slugProblem } from '@/shared/model-ref';
 import type { ConsensusMember, ConsensusRuntime, Strategy } from '@/lib/types';
 
 /** One row of the members table, as typed. */

@@ -3,9 +3,6 @@ import type { ConsensusRuntime, JsonSchema, RuntimeSpec } from '@/lib/types';
 /** What a consensus member contributes: a number, or a class label. */
 export type ValueKind = 'number' | 'label';
 
-/** A member's key in results; the server's rule: its name, else its slug. */
-export const memberKey = (m: { ref: string; name?: string }) => m.name || m.ref.split('@')[0];
-
 export const isConsensusRuntime = (r: RuntimeSpec | undefined): r is ConsensusRuntime => r?.kind === 'consensus';
 
 /** The same rule the server applies to a member's field: numbers (number, integer) or labels (string, boolean). */

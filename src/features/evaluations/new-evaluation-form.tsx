@@ -3,12 +3,13 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { isConsensusRuntime, memberKey, outputFieldOptions } from '@/features/consensus/consensus';
-import { latestRunnableVersion } from '@/features/outputs/schema';
+import { isConsensusRuntime, outputFieldOptions } from '@/features/consensus/consensus';
 import { useTRPC } from '@/lib/trpc';
 import type { Dataset } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';
 import { DatasetUploadPanel } from './dataset-upload-panel';
+import { memberKey } from '@/shared/consensus-member';
+import { latestRunnable } from '@/shared/version-status';
 
 const datasetLabel = (d: Dataset) => `${d.name} — ${d.rowCount.toLocaleString()} molecules, ${d.valueName}${d.units ? ` (${d.units})` : ''}`;
 
@@ -28,7 +29,7 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
   const model = chosenModel || items[0]?.slug || '';
   const datasetId = chosenDataset || datasets.data?.[0]?.id || '';
   const detail = useQuery(trpc.models.get.queryOptions({ slug: model }, { enabled: !!model, staleTime: 60_000 }));
-  const version = detail.data && latestRunnableVersion(detail.data);
+  const version = detail.data && latestRunnable(detail.data.versions);
   const runtime = isConsensusRuntime(version?.runtime) ? version.runtime : null;
   const numeric = runtime ? [runtime.outputField] : outputFieldOptions(version?.outputSchema).filter((f) => f.kind === 'number').map((f) => f.name);
 

@@ -1,5 +1,6 @@
-import { isConsensusRuntime, memberKey } from '@/features/consensus/consensus';
+import { isConsensusRuntime } from '@/features/consensus/consensus';
 import { readConsensusOutput } from '@/features/outputs/consensus-output';
+import { memberKey } from '@/shared/consensus-member';
 import { schemaFields } from '@/features/outputs/schema';
 import type { JobResult, ModelVersion } from '@/lib/types';
 

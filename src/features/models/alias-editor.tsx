@@ -4,9 +4,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
+import { aliasProblem } from '@/shared/model-ref';
 import { ErrorBox } from '@/components/ui/error-box';
 
-const ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
 const REMOVE = '';
 
 /** Points an alias at a published version, or removes it (owners and admins). */
@@ -24,7 +24,7 @@ export function AliasEditor({ model }: { model: ModelDetail }) {
     }),
   );
   const name = alias.trim();
-  const problem = !name ? 'name the alias' : name === 'latest' ? '"latest" always means the newest version' : !ALIAS.test(name) ? 'a lowercase word, e.g. production or staging' : null;
+  const problem = aliasProblem(name);
   const removing = target === REMOVE;
 
   function onSubmit(e: FormEvent) {

@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { isConsensusRuntime } from '@/features/consensus/consensus';
 import { aliasesByVersion, canEditModel } from './model-refs';
-import { latestRunnableVersion } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
+import { isRunnable, latestRunnable } from '@/shared/version-status';
 import { AliasEditor } from './alias-editor';
 import { ConsensusDefinitionCard } from '@/features/consensus/consensus-definition-card';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -40,10 +40,10 @@ export function ModelDetailView({ slug, publishedVersion }: { slug: string; publ
 
   const m = model.data;
   const canEdit = canEditModel(m, viewer.data);
-  const runnable = m.versions.filter((v) => v.status === 'published' || v.status === 'deprecated');
+  const runnable = m.versions.filter((v) => isRunnable(v.status));
   const justPublished = publishedVersion !== undefined && m.versions.some((v) => v.version === publishedVersion && v.status === 'published');
   const productionHere = m.aliases.production === publishedVersion;
-  const latest = latestRunnableVersion(m);
+  const latest = latestRunnable(m.versions);
   return (
     <div className="stack">
       <ModelHeader model={m} />

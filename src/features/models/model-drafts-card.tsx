@@ -1,12 +1,13 @@
 import Link from 'next/link';
 import { formatDate } from '@/lib/format';
 import type { ModelDetail } from '@/lib/types';
+import { isEditable } from '@/shared/version-status';
 import { wizardHref } from '@/features/onboarding/wizard-url';
 import { Badge } from '@/components/ui/badge';
 
 /** The owner's unpublished versions of this model, each resumable in the wizard. */
 export function ModelDraftsCard({ model }: { model: ModelDetail }) {
-  const drafts = model.versions.filter((v) => v.status === 'draft' || v.status === 'validated');
+  const drafts = model.versions.filter((v) => isEditable(v.status));
   // The wizard edits programs and served models; a consensus gets new versions by fitting an
   // evaluation, or from a manifest through the SDK.
   const consensus = model.runtimeKind === 'consensus';

@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import { formatDate } from '@/lib/format';
-import { latestRunnableVersion } from '@/features/outputs/schema';
 import type { ModelDetail } from '@/lib/types';
+import { latestRunnable } from '@/shared/version-status';
 import { Badge } from '@/components/ui/badge';
 
 export function ModelHeader({ model: m }: { model: ModelDetail }) {
-  const latest = latestRunnableVersion(m);
+  const latest = latestRunnable(m.versions);
   return (
     <>
       <div className="breadcrumbs muted">

@@ -1,5 +1,5 @@
-import { latestRunnableVersion } from '@/features/outputs/schema';
 import type { ModelDetail, ModelVersion, Viewer } from '@/lib/types';
+import { isRunnable, latestRunnable } from '@/shared/version-status';
 
 /** A way to name a runnable version: an alias (`production`) or a number (`3`), the part after `slug@`. */
 export interface RefOption {
@@ -8,17 +8,15 @@ export interface RefOption {
   version: ModelVersion;
 }
 
-const runnable = (v: ModelVersion) => v.status === 'published' || v.status === 'deprecated';
-
 /** Aliases first (what callers usually name), then every runnable version, newest first. */
 export function refOptions(model: ModelDetail): RefOption[] {
   const byNumber = new Map(model.versions.map((v) => [v.version, v]));
   const aliases = Object.entries(model.aliases)
     .map(([alias, n]) => ({ alias, version: byNumber.get(n) }))
-    .filter((a): a is { alias: string; version: ModelVersion } => !!a.version && runnable(a.version))
+    .filter((a): a is { alias: string; version: ModelVersion } => !!a.version && isRunnable(a.version.status))
     .map((a) => ({ ref: a.alias, label: `@${a.alias} → v${a.version.version}`, version: a.version }));
   const versions = [...model.versions]
-    .filter(runnable)
+    .filter((v) => isRunnable(v.status))
     .sort((a, b) => b.version - a.version)
     .map((v) => ({ ref: String(v.version), label: `v${v.version}${v.status === 'deprecated' ? ' (deprecated)' : ''}`, version: v }));
   return [...aliases, ...versions];
@@ -28,7 +26,7 @@ export function refOptions(model: ModelDetail): RefOption[] {
 export function defaultRef(model: ModelDetail): string | undefined {
   const options = refOptions(model);
   if (options.some((o) => o.ref === 'production')) return 'production';
-  const latest = latestRunnableVersion(model);
+  const latest = latestRunnable(model.versions);
   return latest ? String(latest.version) : undefined;
 }
 

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { slugify, slugProblem } from '@/lib/slug';
+import { slugify, slugProblem } from '@/shared/model-ref';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useWizardNav } from './wizard-url';

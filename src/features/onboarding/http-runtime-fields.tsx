@@ -3,6 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from './runtime-form';
 import { useTRPC } from '@/lib/trpc';
+import { sameJson } from '@/shared/canonical-json';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import { HttpCheckResult } from './http-check-result';
@@ -19,7 +20,7 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
   const check = useMutation(trpc.models.checkHttp.mutationOptions());
   const runtime = httpRuntimeOf(form);
   // A result answers for the URL it checked; after an edit it no longer applies.
-  const current = check.variables && JSON.stringify(check.variables.runtime) === JSON.stringify(runtime);
+  const current = check.variables && sameJson(check.variables.runtime, runtime);
   const canCheck = !errors.url && !errors.model;
 
   return (

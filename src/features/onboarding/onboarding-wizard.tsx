@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useTRPC } from '@/lib/trpc';
+import { isEditable } from '@/shared/version-status';
 import { firstIncompleteStep, isStepId, stepReachable } from './wizard-steps';
 import { ErrorBox } from '@/components/ui/error-box';
 import { BasicsStep } from './basics-step';
@@ -67,7 +68,7 @@ export function OnboardingWizard() {
   else {
     const m = model.data;
     const v = version.data;
-    if (m && v && v.status !== 'draft' && v.status !== 'validated') {
+    if (m && v && !isEditable(v.status)) {
       body = <PublishedNotice model={m} version={v} />;
     } else {
       const step = isStepId(stepParam) && stepReachable(stepParam, m, v) ? stepParam : firstIncompleteStep(m, v);

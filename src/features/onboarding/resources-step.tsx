@@ -2,7 +2,6 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { sameJson } from '@/lib/same-json';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion, VersionSpec } from '@/lib/types';
 import { useVersionSaved } from './use-version-saved';
@@ -10,6 +9,7 @@ import { specOf } from './wizard-steps';
 import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
+import { sameJson } from '@/shared/canonical-json';
 
 type Resources = NonNullable<VersionSpec['resources']>;
 

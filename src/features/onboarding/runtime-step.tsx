@@ -3,7 +3,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { buildExample, buildRuntime, exampleFormFrom, runtimeFormFrom, type RuntimeForm } from './runtime-form';
-import { sameJson } from '@/lib/same-json';
 import { schemaFields } from '@/features/outputs/schema';
 import { useTRPCClient } from '@/lib/trpc';
 import type { JsonSchema, ModelDetail, ModelVersion, RuntimeSpec, VersionSpec } from '@/lib/types';
@@ -16,6 +15,7 @@ import { HttpRuntimeFields } from './http-runtime-fields';
 import { KubernetesRuntimeFields } from './kubernetes-runtime-fields';
 import { ProcessRuntimeFields } from './process-runtime-fields';
 import { RuntimeKindPicker } from './runtime-kind-picker';
+import { sameJson } from '@/shared/canonical-json';
 
 const sameFields = (schema: JsonSchema, example: Record<string, unknown>) =>
   JSON.stringify(schemaFields(schema).map((f) => f.name).sort()) === JSON.stringify(Object.keys(example).sort());

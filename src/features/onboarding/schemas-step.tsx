@@ -3,7 +3,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatDuration } from '@/lib/format';
-import { sameJson } from '@/lib/same-json';
 import { useTRPC } from '@/lib/trpc';
 import type { JsonSchema, ModelVersion, SmokeTest } from '@/lib/types';
 import { useVersionSaved } from './use-version-saved';
@@ -12,6 +11,7 @@ import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { SchemaEditor } from './schema-editor';
 import { SmokeFailure } from './smoke-failure';
+import { sameJson } from '@/shared/canonical-json';
 
 /**
  * Step 3: run the example once to see what the model answers, propose schemas from that

@@ -1,5 +1,6 @@
 import { schemaFields } from '@/features/outputs/schema';
 import type { ModelDetail, ModelVersion, VersionSpec } from '@/lib/types';
+import { isRunnable } from '@/shared/version-status';
 
 export const WIZARD_STEPS = [
   { id: 'basics', label: 'Basics' },
@@ -32,7 +33,7 @@ export function stepDone(step: StepId, model: ModelDetail | undefined, version: 
     case 'smoke':
       return schemasDone && version!.status !== 'draft';
     case 'publish':
-      return !!version && (version.status === 'published' || version.status === 'deprecated');
+      return !!version && isRunnable(version.status);
   }
 }
 

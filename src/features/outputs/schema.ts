@@ -1,5 +1,3 @@
-import type { ModelDetail, ModelVersion } from '@/lib/types';
-
 export interface SchemaField {
   name: string;
   type: string;
@@ -34,12 +32,6 @@ export function schemaFields(schema: Record<string, unknown> | null | undefined)
     description: p?.description,
     required: required.has(name),
   }));
-}
-
-/** The newest published version (deprecated ones still run, so they are the fallback). */
-export function latestRunnableVersion(model: ModelDetail): ModelVersion | undefined {
-  const byNewest = [...model.versions].sort((a, b) => b.version - a.version);
-  return byNewest.find((v) => v.status === 'published') ?? byNewest.find((v) => v.status === 'deprecated');
 }
 
 /** Turns the try-it form's strings into the types the schema asks for. */

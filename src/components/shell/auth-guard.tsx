@@ -3,6 +3,7 @@
 import { useSession } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useCallback, type ReactNode } from 'react';
+import { PageLoading } from '@/components/ui/page-loading';
 
 /** Sends visitors without a session to /signin, remembering where they were going. */
 export function AuthGuard({ children }: { children: ReactNode }) {
@@ -12,12 +13,6 @@ export function AuthGuard({ children }: { children: ReactNode }) {
     router.replace(`/signin?callbackUrl=${encodeURIComponent(here)}`);
   }, [router]);
   const { status } = useSession({ required: true, onUnauthenticated });
-  if (status !== 'authenticated') {
-    return (
-      <div className="page-loading" data-testid="auth-loading">
-        <span className="spinner" aria-hidden /> Checking your session…
-      </div>
-    );
-  }
+  if (status !== 'authenticated') return <PageLoading testId="auth-loading">Checking your session…</PageLoading>;
   return <>{children}</>;
 }

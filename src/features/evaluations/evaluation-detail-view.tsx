@@ -10,6 +10,8 @@ import { EvaluationSummary } from './evaluation-summary';
 import { FitPanel } from './fit-panel';
 import { MetricsTable } from './metrics-table';
 import { ParityCard } from './parity-card';
+import { PageError } from '@/components/ui/page-error';
+import { PageLoading } from '@/components/ui/page-loading';
 
 export function EvaluationDetailView({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -21,23 +23,8 @@ export function EvaluationDetailView({ id }: { id: string }) {
   const jobId = evaluation.data?.job.id ?? '';
   const job = useLiveJob(jobId, () => void queryClient.invalidateQueries({ queryKey: trpc.evaluations.get.queryKey({ id }) }));
 
-  if (evaluation.isPending) {
-    return (
-      <div className="page-loading" data-testid="evaluation-loading">
-        <span className="spinner" aria-hidden /> Loading evaluation…
-      </div>
-    );
-  }
-  if (evaluation.isError) {
-    return (
-      <div className="stack">
-        <p>
-          <Link href="/evaluations">← All evaluations</Link>
-        </p>
-        <ErrorBox error={evaluation.error} testId="evaluation-error" />
-      </div>
-    );
-  }
+  if (evaluation.isPending) return <PageLoading testId="evaluation-loading">Loading evaluation…</PageLoading>;
+  if (evaluation.isError) return <PageError error={evaluation.error} backHref="/evaluations" backLabel="← All evaluations" testId="evaluation-error" />;
   const e = evaluation.data;
   // The evaluation's own job can be older than the last poll of it.
   const currentJob = job.data && (job.data.itemsDone + job.data.itemsFailed >= e.job.itemsDone + e.job.itemsFailed) ? job.data : e.job;

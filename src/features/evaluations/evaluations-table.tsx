@@ -11,6 +11,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Pagination } from '@/components/ui/pagination';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { PageLoading } from '@/components/ui/page-loading';
 
 const PAGE_SIZE = 20;
 
@@ -29,13 +30,7 @@ export function EvaluationsTable() {
     ),
   );
 
-  if (list.isPending) {
-    return (
-      <div className="page-loading" data-testid="evaluations-loading">
-        <span className="spinner" aria-hidden /> Loading evaluations…
-      </div>
-    );
-  }
+  if (list.isPending) return <PageLoading testId="evaluations-loading">Loading evaluations…</PageLoading>;
   if (list.isError) return <ErrorBox error={list.error} testId="evaluations-error" />;
   const items = list.data.slice(0, PAGE_SIZE);
   if (items.length === 0 && offset === 0) {

@@ -4,9 +4,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTRPC } from '@/lib/trpc';
 import { useLiveJob } from './use-live-job';
-import { ErrorBox } from '@/components/ui/error-box';
 import { JobResultsTable } from './job-results-table';
 import { JobSummary } from './job-summary';
+import { PageError } from '@/components/ui/page-error';
+import { PageLoading } from '@/components/ui/page-loading';
 
 export function JobDetailView({ jobId }: { jobId: string }) {
   const trpc = useTRPC();
@@ -14,23 +15,8 @@ export function JobDetailView({ jobId }: { jobId: string }) {
   // When the job ends between two polls, fetch its results once more so the last batch shows.
   const job = useLiveJob(jobId, () => void queryClient.invalidateQueries(trpc.jobs.results.queryFilter({ jobId })));
 
-  if (job.isPending) {
-    return (
-      <div className="page-loading" data-testid="job-loading">
-        <span className="spinner" aria-hidden /> Loading job…
-      </div>
-    );
-  }
-  if (job.isError) {
-    return (
-      <div className="stack">
-        <p>
-          <Link href="/jobs">← All jobs</Link>
-        </p>
-        <ErrorBox error={job.error} testId="job-error" />
-      </div>
-    );
-  }
+  if (job.isPending) return <PageLoading testId="job-loading">Loading job…</PageLoading>;
+  if (job.isError) return <PageError error={job.error} backHref="/jobs" backLabel="← All jobs" testId="job-error" />;
   return (
     <div className="stack">
       <div className="breadcrumbs muted">

@@ -10,6 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
 import { JobResultRow } from './job-result-row';
 import { Pagination } from '@/components/ui/pagination';
+import { PageLoading } from '@/components/ui/page-loading';
 
 const PAGE_SIZE = 50;
 type Filter = 'all' | 'succeeded' | 'failed';
@@ -60,9 +61,7 @@ export function JobResultsTable({ job }: { job: Job }) {
       </div>
       {results.isError && <ErrorBox error={results.error} testId="results-error" />}
       {results.isPending ? (
-        <div className="page-loading">
-          <span className="spinner" aria-hidden /> Loading results…
-        </div>
+        <PageLoading>Loading results…</PageLoading>
       ) : items.length === 0 ? (
         <EmptyState title={active ? 'No results yet' : 'No results'} testId="results-empty">
           {active ? 'Results appear here as the worker finishes each batch.' : 'Nothing matches this filter.'}

@@ -12,6 +12,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { Pagination } from '@/components/ui/pagination';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { PageLoading } from '@/components/ui/page-loading';
 
 const PAGE_SIZE = 20;
 
@@ -29,13 +30,7 @@ export function JobsTable() {
     ),
   );
 
-  if (jobs.isPending) {
-    return (
-      <div className="page-loading" data-testid="jobs-loading">
-        <span className="spinner" aria-hidden /> Loading jobs…
-      </div>
-    );
-  }
+  if (jobs.isPending) return <PageLoading testId="jobs-loading">Loading jobs…</PageLoading>;
   if (jobs.isError) return <ErrorBox error={jobs.error} testId="jobs-error" />;
   const { items, total } = jobs.data;
   if (total === 0) {

@@ -14,19 +14,14 @@ import { ModelHeader } from './model-header';
 import { TryItCard } from './try-it-card';
 import { UsageCard } from './usage-card';
 import { VersionsTable } from './versions-table';
+import { PageLoading } from '@/components/ui/page-loading';
 
 export function ModelDetailView({ slug, publishedVersion }: { slug: string; publishedVersion?: number }) {
   const trpc = useTRPC();
   const model = useQuery(trpc.models.get.queryOptions({ slug }));
   const viewer = useQuery(trpc.me.get.queryOptions(undefined, { staleTime: 5 * 60_000 }));
 
-  if (model.isPending) {
-    return (
-      <div className="page-loading" data-testid="model-loading">
-        <span className="spinner" aria-hidden /> Loading {slug}…
-      </div>
-    );
-  }
+  if (model.isPending) return <PageLoading testId="model-loading">Loading {slug}…</PageLoading>;
   if (model.isError) {
     return (
       <div>

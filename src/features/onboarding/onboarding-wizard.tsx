@@ -16,13 +16,10 @@ import { RuntimeStep } from './runtime-step';
 import { SchemasStep } from './schemas-step';
 import { SmokeStep } from './smoke-step';
 import { WizardStepper } from './wizard-stepper';
+import { PageLoading } from '@/components/ui/page-loading';
 
 function Loading({ what }: { what: string }) {
-  return (
-    <div className="page-loading" data-testid="wizard-loading">
-      <span className="spinner" aria-hidden /> Loading {what}…
-    </div>
-  );
+  return <PageLoading testId="wizard-loading">Loading {what}…</PageLoading>;
 }
 
 /** Registers a model step by step; the URL (`?slug=…&version=…&step=…`) says where, so a draft can be resumed. */

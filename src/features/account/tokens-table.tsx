@@ -7,6 +7,7 @@ import { useTRPC } from '@/lib/trpc';
 import type { ApiToken } from '@/lib/types';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
+import { Table } from '@/components/ui/table';
 
 export function TokensTable() {
   const trpc = useTRPC();
@@ -22,24 +23,11 @@ export function TokensTable() {
     );
   }
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="tokens-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Prefix</th>
-            <th>Created</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.data.map((t) => (
-            <TokenRow key={t.id} token={t} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table head={['Name', 'Prefix', 'Created', 'Last used', '']} testId="tokens-table">
+      {tokens.data.map((t) => (
+        <TokenRow key={t.id} token={t} />
+      ))}
+    </Table>
   );
 }
 

@@ -2,8 +2,11 @@ import Link from 'next/link';
 import { memberKey } from '@/shared/consensus-member';
 import { slugOfRef } from '@/shared/model-ref';
 import type { ConsensusRuntime } from '@/lib/types';
+import { numeric, Table, type TableHead } from '@/components/ui/table';
 
 const num = (x: number | undefined, fallback: string) => (x === undefined ? <span className="muted">{fallback}</span> : String(x));
+
+const HEAD: TableHead[] = ['Member', 'Model', 'Field', numeric('Weight'), numeric('Scale'), numeric('Offset')];
 
 /** What a consensus version combines and how, with a way to score it against measured data. */
 export function ConsensusDefinitionCard({ slug, version, runtime }: { slug: string; version: number; runtime: ConsensusRuntime }) {
@@ -38,40 +41,26 @@ export function ConsensusDefinitionCard({ slug, version, runtime }: { slug: stri
           </>
         )}
       </dl>
-      <div className="table-wrap">
-        <table className="table compact" data-testid="consensus-definition-members">
-          <thead>
-            <tr>
-              <th>Member</th>
-              <th>Model</th>
-              <th>Field</th>
-              <th className="num">Weight</th>
-              <th className="num">Scale</th>
-              <th className="num">Offset</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runtime.members.map((m) => (
-              <tr key={memberKey(m)}>
-                <td>
-                  <code>{memberKey(m)}</code>
-                </td>
-                <td>
-                  <Link href={`/models/${slugOfRef(m.ref)}`}>
-                    <code>{m.ref}</code>
-                  </Link>
-                </td>
-                <td>
-                  <code>{m.field}</code>
-                </td>
-                <td className="num">{num(m.weight, '1')}</td>
-                <td className="num">{num(m.scale, '1')}</td>
-                <td className="num">{num(m.offset, '0')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table head={HEAD} className="compact" testId="consensus-definition-members">
+        {runtime.members.map((m) => (
+          <tr key={memberKey(m)}>
+            <td>
+              <code>{memberKey(m)}</code>
+            </td>
+            <td>
+              <Link href={`/models/${slugOfRef(m.ref)}`}>
+                <code>{m.ref}</code>
+              </Link>
+            </td>
+            <td>
+              <code>{m.field}</code>
+            </td>
+            <td className="num">{num(m.weight, '1')}</td>
+            <td className="num">{num(m.scale, '1')}</td>
+            <td className="num">{num(m.offset, '0')}</td>
+          </tr>
+        ))}
+      </Table>
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { emptyMember, type MemberRow } from './consensus-form-state';
 import type { ModelDetail, ModelSummary } from '@/lib/types';
 import { ConsensusMemberRow } from './consensus-member-row';
+import { Table, type TableHead } from '@/components/ui/table';
 
 interface Props {
   members: MemberRow[];
@@ -13,40 +14,35 @@ interface Props {
 
 const MAX_MEMBERS = 20;
 
+const HEAD: TableHead[] = [
+  'Model',
+  'Version or alias',
+  'Field',
+  'Name',
+  { label: 'Weight', title: 'used by weighted strategies' },
+  { label: 'Scale', title: 'value × scale + offset, to common units' },
+  'Offset',
+  '',
+];
+
 export function ConsensusMembersTable({ members, models, details, onChange }: Props) {
   const update = (key: number, patch: Partial<MemberRow>) => onChange(members.map((m) => (m.key === key ? { ...m, ...patch } : m)));
   return (
     <div className="stack-sm">
-      <div className="table-wrap">
-        <table className="table members-edit-table" data-testid="consensus-members">
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th>Version or alias</th>
-              <th>Field</th>
-              <th>Name</th>
-              <th title="used by weighted strategies">Weight</th>
-              <th title="value × scale + offset, to common units">Scale</th>
-              <th>Offset</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m, i) => (
-              <ConsensusMemberRow
-                key={m.key}
-                index={i}
-                row={m}
-                models={models}
-                detail={details.get(m.slug)}
-                onChange={(patch) => update(m.key, patch)}
-                onRemove={() => onChange(members.filter((x) => x.key !== m.key))}
-                canRemove={members.length > 2}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table head={HEAD} className="members-edit-table" testId="consensus-members">
+        {members.map((m, i) => (
+          <ConsensusMemberRow
+            key={m.key}
+            index={i}
+            row={m}
+            models={models}
+            detail={details.get(m.slug)}
+            onChange={(patch) => update(m.key, patch)}
+            onRemove={() => onChange(members.filter((x) => x.key !== m.key))}
+            canRemove={members.length > 2}
+          />
+        ))}
+      </Table>
       <div className="row wrap">
         <button
           type="button"

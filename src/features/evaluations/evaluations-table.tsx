@@ -12,6 +12,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { Pagination } from '@/components/ui/pagination';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { PageLoading } from '@/components/ui/page-loading';
+import { Table } from '@/components/ui/table';
 
 const PAGE_SIZE = 20;
 
@@ -46,40 +47,27 @@ export function EvaluationsTable() {
   }
   return (
     <div className="card flush">
-      <div className="table-wrap">
-        <table className="table table-hover" data-testid="evaluations-table">
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th>Dataset</th>
-              <th>Field</th>
-              <th>Status</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id} className="clickable" onClick={() => router.push(`/evaluations/${e.id}`)} data-testid={`evaluation-row-${e.id}`}>
-                <td>
-                  <Link href={`/evaluations/${e.id}`} onClick={(ev) => ev.stopPropagation()} data-testid="evaluation-row-link">
-                    <code>
-                      {e.model}@{e.version}
-                    </code>
-                  </Link>
-                </td>
-                <td>{e.dataset}</td>
-                <td>
-                  <code>{e.field}</code>
-                </td>
-                <td>
-                  <StatusBadge status={e.status} testId="evaluation-row-status" />
-                </td>
-                <td>{formatDate(e.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table head={['Model', 'Dataset', 'Field', 'Status', 'Created']} className="table-hover" testId="evaluations-table">
+        {items.map((e) => (
+          <tr key={e.id} className="clickable" onClick={() => router.push(`/evaluations/${e.id}`)} data-testid={`evaluation-row-${e.id}`}>
+            <td>
+              <Link href={`/evaluations/${e.id}`} onClick={(ev) => ev.stopPropagation()} data-testid="evaluation-row-link">
+                <code>
+                  {e.model}@{e.version}
+                </code>
+              </Link>
+            </td>
+            <td>{e.dataset}</td>
+            <td>
+              <code>{e.field}</code>
+            </td>
+            <td>
+              <StatusBadge status={e.status} testId="evaluation-row-status" />
+            </td>
+            <td>{formatDate(e.createdAt)}</td>
+          </tr>
+        ))}
+      </Table>
       <Pagination offset={offset} limit={PAGE_SIZE} count={items.length} hasMore={list.data.length > PAGE_SIZE} onChange={setOffset} testId="evaluations-pagination" />
     </div>
   );

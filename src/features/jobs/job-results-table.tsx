@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isActive } from './jobs';
-import { resultColumns } from './result-columns';
+import { columnHead, resultColumns } from './result-columns';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -11,6 +11,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { JobResultRow } from './job-result-row';
 import { Pagination } from '@/components/ui/pagination';
 import { PageLoading } from '@/components/ui/page-loading';
+import { numeric, Table } from '@/components/ui/table';
 
 const PAGE_SIZE = 50;
 type Filter = 'all' | 'succeeded' | 'failed';
@@ -68,28 +69,16 @@ export function JobResultsTable({ job }: { job: Job }) {
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="table results" data-testid="results-table" data-filter={filter}>
-              <thead>
-                <tr>
-                  <th className="num">#</th>
-                  <th>Structure</th>
-                  <th>SMILES</th>
-                  {columns.map((c) => (
-                    <th key={`${c.kind}-${c.key}`} className={c.kind === 'flag' ? '' : c.kind === 'spread' ? 'num no-caps' : 'num'} title={c.kind === 'member' ? `member ${c.key}` : c.key} data-testid={`results-col-${c.kind}-${c.key}`}>
-                      {c.title}
-                    </th>
-                  ))}
-                  <th className="num">Time</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((r) => (
-                  <JobResultRow key={r.index} result={r} columns={columns} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={[numeric('#'), 'Structure', 'SMILES', ...columns.map(columnHead), numeric('Time')]}
+            className="results"
+            testId="results-table"
+            data-filter={filter}
+          >
+            {items.map((r) => (
+              <JobResultRow key={r.index} result={r} columns={columns} />
+            ))}
+          </Table>
           <Pagination
             offset={offset}
             limit={PAGE_SIZE}

@@ -13,8 +13,11 @@ import { Pagination } from '@/components/ui/pagination';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { PageLoading } from '@/components/ui/page-loading';
+import { numeric, Table, type TableHead } from '@/components/ui/table';
 
 const PAGE_SIZE = 20;
+
+const HEAD: TableHead[] = ['Model', 'Label', 'Status', 'Progress', numeric('Items'), 'Created'];
 
 export function JobsTable() {
   const trpc = useTRPC();
@@ -46,44 +49,30 @@ export function JobsTable() {
   }
   return (
     <div className="card flush">
-      <div className="table-wrap">
-        <table className="table table-hover" data-testid="jobs-table">
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th>Label</th>
-              <th>Status</th>
-              <th>Progress</th>
-              <th className="num">Items</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((j) => (
-              <tr key={j.id} data-testid={`job-row-${j.id}`} className="clickable" onClick={() => router.push(`/jobs/${j.id}`)}>
-                <td>
-                  <Link href={`/jobs/${j.id}`} onClick={(e) => e.stopPropagation()} data-testid="job-row-link">
-                    <code>
-                      {j.model}@{j.version}
-                    </code>
-                  </Link>
-                </td>
-                <td>{j.label ?? <span className="muted">—</span>}</td>
-                <td>
-                  <StatusBadge status={j.status} testId="job-row-status" />
-                </td>
-                <td className="progress-cell">
-                  <ProgressBar done={j.itemsDone} failed={j.itemsFailed} total={j.itemsTotal} />
-                </td>
-                <td className="num">
-                  {(j.itemsDone + j.itemsFailed).toLocaleString()} / {j.itemsTotal.toLocaleString()}
-                </td>
-                <td>{formatDate(j.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table head={HEAD} className="table-hover" testId="jobs-table">
+        {items.map((j) => (
+          <tr key={j.id} data-testid={`job-row-${j.id}`} className="clickable" onClick={() => router.push(`/jobs/${j.id}`)}>
+            <td>
+              <Link href={`/jobs/${j.id}`} onClick={(e) => e.stopPropagation()} data-testid="job-row-link">
+                <code>
+                  {j.model}@{j.version}
+                </code>
+              </Link>
+            </td>
+            <td>{j.label ?? <span className="muted">—</span>}</td>
+            <td>
+              <StatusBadge status={j.status} testId="job-row-status" />
+            </td>
+            <td className="progress-cell">
+              <ProgressBar done={j.itemsDone} failed={j.itemsFailed} total={j.itemsTotal} />
+            </td>
+            <td className="num">
+              {(j.itemsDone + j.itemsFailed).toLocaleString()} / {j.itemsTotal.toLocaleString()}
+            </td>
+            <td>{formatDate(j.createdAt)}</td>
+          </tr>
+        ))}
+      </Table>
       <Pagination offset={offset} limit={PAGE_SIZE} count={items.length} total={total} onChange={setOffset} />
     </div>
   );

@@ -2,6 +2,7 @@ import { isConsensusRuntime } from '@/features/consensus/consensus';
 import { readConsensusOutput } from '@/features/outputs/consensus-output';
 import { memberKey } from '@/shared/consensus-member';
 import { schemaFields } from '@/features/outputs/schema';
+import type { TableHead } from '@/components/ui/table';
 import type { JobResult, ModelVersion } from '@/lib/types';
 
 /** One output column of the results table. A consensus gets its value, one column per member, σ and a high-spread flag. */
@@ -24,6 +25,16 @@ function consensusColumns(version: ModelVersion | undefined, items: JobResult[])
     { kind: 'spread', key: 'spread', title: labels ? 'Agreement' : 'σ' },
     { kind: 'flag', key: 'highSpread', title: 'High spread' },
   ];
+}
+
+/** A result column's heading: numbers right-aligned, the member or field name as its tooltip. */
+export function columnHead(c: ResultColumn): TableHead {
+  return {
+    label: c.title,
+    className: c.kind === 'flag' ? '' : c.kind === 'spread' ? 'num no-caps' : 'num',
+    title: c.kind === 'member' ? `member ${c.key}` : c.key,
+    testId: `results-col-${c.kind}-${c.key}`,
+  };
 }
 
 export function resultColumns(version: ModelVersion | undefined, items: JobResult[]): ResultColumn[] {

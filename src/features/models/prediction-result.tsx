@@ -5,6 +5,7 @@ import type { Prediction } from '@/lib/types';
 import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
 import { ErrorBox } from '@/components/ui/error-box';
 import { MoleculeImage } from '@/features/outputs/molecule-image';
+import { numeric, Table } from '@/components/ui/table';
 
 interface Props {
   prediction: Prediction;
@@ -44,28 +45,18 @@ export function PredictionResult({ prediction, outputSchema, smilesField, roundT
           <ConsensusOutputView output={output} />
         </div>
       ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="prediction-output">
-            <thead>
-              <tr>
-                <th>Output</th>
-                <th className="num">Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k} data-testid={`prediction-row-${k}`}>
-                  <td>
-                    {titles.get(k) ?? k} <code className="muted small">{k}</code>
-                  </td>
-                  <td className="num" data-testid={`prediction-value-${k}`}>
-                    {formatValue(output[k])}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table head={['Output', numeric('Value')]} testId="prediction-output">
+          {keys.map((k) => (
+            <tr key={k} data-testid={`prediction-row-${k}`}>
+              <td>
+                {titles.get(k) ?? k} <code className="muted small">{k}</code>
+              </td>
+              <td className="num" data-testid={`prediction-value-${k}`}>
+                {formatValue(output[k])}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </div>
   );

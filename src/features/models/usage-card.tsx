@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { formatDate, formatDuration } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { ErrorBox } from '@/components/ui/error-box';
+import { Table } from '@/components/ui/table';
 
 const DAYS = 30;
 
@@ -43,28 +44,17 @@ export function UsageCard({ slug }: { slug: string }) {
             </div>
           </dl>
           {u.lastErrors.length > 0 ? (
-            <div className="table-wrap">
-              <table className="table" data-testid="usage-errors">
-                <thead>
-                  <tr>
-                    <th>When</th>
-                    <th>Version</th>
-                    <th>Error</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {u.lastErrors.map((e, i) => (
-                    <tr key={i}>
-                      <td className="nowrap">{formatDate(e.at)}</td>
-                      <td>v{e.version}</td>
-                      <td className="result-error">
-                        <span className="error-code">{e.code ?? 'ERROR'}</span> {e.message}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table head={['When', 'Version', 'Error']} testId="usage-errors">
+              {u.lastErrors.map((e, i) => (
+                <tr key={i}>
+                  <td className="nowrap">{formatDate(e.at)}</td>
+                  <td>v{e.version}</td>
+                  <td className="result-error">
+                    <span className="error-code">{e.code ?? 'ERROR'}</span> {e.message}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           ) : (
             <p className="muted small">{u.invocations ? 'No failures.' : 'Not run yet.'}</p>
           )}

@@ -7,6 +7,7 @@ import { useTRPC } from '@/lib/trpc';
 import { wizardHref } from './wizard-url';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
+import { Table } from '@/components/ui/table';
 
 interface Draft {
   slug: string;
@@ -40,44 +41,30 @@ export function DraftsList() {
         <h2>Your drafts</h2>
         <span className="muted small">Pick up where you left off</span>
       </div>
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th>Version</th>
-              <th>Status</th>
-              <th>Last smoke test</th>
-              <th>Updated</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <tr key={`${d.slug}@${d.version}`} data-testid={`draft-row-${d.slug}`}>
-                <td>
-                  {d.name} <code className="muted small">{d.slug}</code>
-                </td>
-                <td>{d.version ? `v${d.version}` : '—'}</td>
-                <td>
-                  <Badge tone={d.status === 'validated' ? 'blue' : 'neutral'}>{d.status}</Badge>
-                </td>
-                <td>{d.smoke === null ? <span className="muted">not run</span> : d.smoke ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}</td>
-                <td>{formatDate(d.updated)}</td>
-                <td className="actions">
-                  <Link
-                    href={wizardHref({ slug: d.slug, version: d.version ?? undefined })}
-                    className="btn btn-secondary btn-sm"
-                    data-testid={`draft-resume-${d.slug}${d.version ? `-${d.version}` : ''}`}
-                  >
-                    Resume
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table head={['Model', 'Version', 'Status', 'Last smoke test', 'Updated', '']}>
+        {rows.map((d) => (
+          <tr key={`${d.slug}@${d.version}`} data-testid={`draft-row-${d.slug}`}>
+            <td>
+              {d.name} <code className="muted small">{d.slug}</code>
+            </td>
+            <td>{d.version ? `v${d.version}` : '—'}</td>
+            <td>
+              <Badge tone={d.status === 'validated' ? 'blue' : 'neutral'}>{d.status}</Badge>
+            </td>
+            <td>{d.smoke === null ? <span className="muted">not run</span> : d.smoke ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}</td>
+            <td>{formatDate(d.updated)}</td>
+            <td className="actions">
+              <Link
+                href={wizardHref({ slug: d.slug, version: d.version ?? undefined })}
+                className="btn btn-secondary btn-sm"
+                data-testid={`draft-resume-${d.slug}${d.version ? `-${d.version}` : ''}`}
+              >
+                Resume
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </Table>
     </section>
   );
 }

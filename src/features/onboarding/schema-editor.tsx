@@ -4,6 +4,9 @@ import { useState } from 'react';
 import { emptyRow, parseRawSchema, rowProblems, rowsFromSchema, schemaFromRows, type SchemaRow } from './schema-rows';
 import type { JsonSchema } from '@/lib/types';
 import { SchemaFieldRow } from './schema-field-row';
+import { Table, type TableHead } from '@/components/ui/table';
+
+const HEAD: TableHead[] = ['Field', 'Type', 'Format', 'Title', 'Description', 'Required', ''];
 
 interface Props {
   title: string;
@@ -65,39 +68,24 @@ export function SchemaEditor({ title, initial, onChange, testId }: Props) {
         </>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="table schema-edit-table">
-              <thead>
-                <tr>
-                  <th>Field</th>
-                  <th>Type</th>
-                  <th>Format</th>
-                  <th>Title</th>
-                  <th>Description</th>
-                  <th>Required</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {table.rows.map((r) => (
-                  <SchemaFieldRow
-                    key={r.key}
-                    row={r}
-                    testId={testId}
-                    onChange={(next) => setRows(table.rows.map((x) => (x.key === r.key ? next : x)))}
-                    onRemove={() => setRows(table.rows.filter((x) => x.key !== r.key))}
-                  />
-                ))}
-                {table.rows.length === 0 && (
-                  <tr>
-                    <td colSpan={7} className="muted" data-testid={`${testId}-empty`}>
-                      No fields: any object is accepted. Add fields, or propose them from the example.
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
+          <Table head={HEAD} className="schema-edit-table">
+            {table.rows.map((r) => (
+              <SchemaFieldRow
+                key={r.key}
+                row={r}
+                testId={testId}
+                onChange={(next) => setRows(table.rows.map((x) => (x.key === r.key ? next : x)))}
+                onRemove={() => setRows(table.rows.filter((x) => x.key !== r.key))}
+              />
+            ))}
+            {table.rows.length === 0 && (
+              <tr>
+                <td colSpan={7} className="muted" data-testid={`${testId}-empty`}>
+                  No fields: any object is accepted. Add fields, or propose them from the example.
+                </td>
+              </tr>
+            )}
+          </Table>
           <div className="row spread">
             <button type="button" className="btn btn-secondary btn-sm" onClick={() => setRows([...table.rows, emptyRow()])} data-testid={`${testId}-add`}>
               + Add field

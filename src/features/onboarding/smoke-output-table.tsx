@@ -3,6 +3,7 @@ import { formatValue } from '@/lib/format';
 import { schemaFields } from '@/features/outputs/schema';
 import type { JsonSchema } from '@/lib/types';
 import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
+import { numeric, Table } from '@/components/ui/table';
 
 /** The smoke test's output, field by field against the output schema. */
 export function SmokeOutputTable({ output, schema }: { output: Record<string, unknown>; schema: JsonSchema }) {
@@ -16,32 +17,21 @@ export function SmokeOutputTable({ output, schema }: { output: Record<string, un
       .map((k) => ({ name: k, title: undefined, type: 'not in schema', required: false, declared: false })),
   ];
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="smoke-output">
-        <thead>
-          <tr>
-            <th>Field</th>
-            <th>Schema</th>
-            <th className="num">Value</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.name} data-testid={`smoke-output-row-${r.name}`}>
-              <td>
-                {r.title ?? r.name} <code className="muted small">{r.name}</code>
-              </td>
-              <td>
-                <code className={r.declared ? 'type' : 'muted'}>{r.type}</code>
-                {r.required && <span className="tag">required</span>}
-              </td>
-              <td className="num" data-testid={`smoke-output-value-${r.name}`}>
-                {r.name in output ? formatValue(output[r.name]) : <span className="muted">absent</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table head={['Field', 'Schema', numeric('Value')]} testId="smoke-output">
+      {rows.map((r) => (
+        <tr key={r.name} data-testid={`smoke-output-row-${r.name}`}>
+          <td>
+            {r.title ?? r.name} <code className="muted small">{r.name}</code>
+          </td>
+          <td>
+            <code className={r.declared ? 'type' : 'muted'}>{r.type}</code>
+            {r.required && <span className="tag">required</span>}
+          </td>
+          <td className="num" data-testid={`smoke-output-value-${r.name}`}>
+            {r.name in output ? formatValue(output[r.name]) : <span className="muted">absent</span>}
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }

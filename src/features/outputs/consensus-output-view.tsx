@@ -1,6 +1,7 @@
 import { formatSpread, readConsensusOutput } from './consensus-output';
 import { formatValue } from '@/lib/format';
 import { HighSpreadBadge } from './high-spread-badge';
+import { numeric, Table } from '@/components/ui/table';
 
 interface Props {
   output: Record<string, unknown>;
@@ -35,28 +36,18 @@ export function ConsensusOutputView({ output, outputField, testId = 'consensus' 
           {c.memberCount ?? '—'} of {members.length}
         </dd>
       </dl>
-      <div className="table-wrap">
-        <table className="table compact" data-testid={`${testId}-members`}>
-          <thead>
-            <tr>
-              <th>Member</th>
-              <th className="num">Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map(([key, value]) => (
-              <tr key={key} data-testid={`${testId}-member-${key}`} data-failed={value === null}>
-                <td>
-                  <code>{key}</code>
-                </td>
-                <td className="num" data-testid={`${testId}-member-value-${key}`}>
-                  {value === null ? <span className="result-error">{c.failedMembers[key] ?? 'no value'}</span> : formatValue(value)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table head={['Member', numeric('Value')]} className="compact" testId={`${testId}-members`}>
+        {members.map(([key, value]) => (
+          <tr key={key} data-testid={`${testId}-member-${key}`} data-failed={value === null}>
+            <td>
+              <code>{key}</code>
+            </td>
+            <td className="num" data-testid={`${testId}-member-value-${key}`}>
+              {value === null ? <span className="result-error">{c.failedMembers[key] ?? 'no value'}</span> : formatValue(value)}
+            </td>
+          </tr>
+        ))}
+      </Table>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { describeError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
+import { Field } from '@/components/ui/field';
 
 type Mode = 'signin' | 'register';
 
@@ -74,13 +75,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       </p>
       <form onSubmit={onSubmit} className="form" data-testid="signin-form">
         {mode === 'register' && (
-          <label className="field">
-            <span>Name (optional)</span>
+          <Field label="Name (optional)">
             <input className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="signin-name" autoComplete="name" />
-          </label>
+          </Field>
         )}
-        <label className="field">
-          <span>Email</span>
+        <Field label="Email">
           <input
             className="input"
             type="email"
@@ -90,9 +89,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
             data-testid="signin-email"
             autoComplete="email"
           />
-        </label>
-        <label className="field">
-          <span>Password</span>
+        </Field>
+        <Field label="Password">
           <input
             className="input"
             type="password"
@@ -104,7 +102,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
             autoComplete={mode === 'register' ? 'new-password' : 'current-password'}
           />
           {mode === 'register' && <small className="muted">At least 8 characters.</small>}
-        </label>
+        </Field>
         {error && (
           <div className="alert alert-error" role="alert" data-testid="signin-error">
             <span className="error-code">{error.code}</span>

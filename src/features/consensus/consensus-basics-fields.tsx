@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { basicsProblems, formSlug, splitTags, type ConsensusForm } from './consensus-form-state';
 import { useTRPC } from '@/lib/trpc';
 import { FieldError } from '@/components/ui/field-error';
+import { Field } from '@/components/ui/field';
 
 interface Props {
   form: ConsensusForm;
@@ -23,17 +24,11 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
   return (
     <div className="stack-sm">
       <div className="form-grid">
-        <label className="field">
-          <span>
-            Name <span className="req">*</span>
-          </span>
+        <Field label="Name" required>
           <input className="input" value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="e.g. Solubility consensus" data-testid="consensus-name" />
           <FieldError show={showErrors} message={problems.name} testId="consensus-name-error" />
-        </label>
-        <label className="field">
-          <span>
-            Slug <span className="req">*</span> <small className="muted">callers run {slug || '…'}@production</small>
-          </span>
+        </Field>
+        <Field label="Slug" required hint={`callers run ${slug || '…'}@production`}>
           <input
             className="input mono"
             value={slug}
@@ -44,13 +39,10 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
           />
           {createdSlug && <small className="muted">The model is registered; its slug is fixed.</small>}
           <FieldError show={showErrors || form.slug !== null} message={problems.slug} testId="consensus-slug-error" />
-        </label>
+        </Field>
       </div>
       <div className="form-grid">
-        <label className="field">
-          <span>
-            Task <span className="req">*</span>
-          </span>
+        <Field label="Task" required>
           <input className="input" list="consensus-task-options" value={form.task} onChange={(e) => set({ task: e.target.value })} data-testid="consensus-task" />
           <datalist id="consensus-task-options">
             {(tasks.data ?? []).map((t) => (
@@ -58,11 +50,8 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
             ))}
           </datalist>
           <FieldError show={showErrors} message={problems.task} testId="consensus-task-error" />
-        </label>
-        <label className="field">
-          <span>
-            Tags <small className="muted">comma-separated</small>
-          </span>
+        </Field>
+        <Field label="Tags" hint="comma-separated">
           <input className="input" value={form.tags} onChange={(e) => set({ tags: e.target.value })} data-testid="consensus-tags" />
           {splitTags(form.tags).length > 0 && (
             <div className="row wrap">
@@ -73,10 +62,9 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
               ))}
             </div>
           )}
-        </label>
+        </Field>
       </div>
-      <label className="field">
-        <span>Description</span>
+      <Field label="Description">
         <textarea
           className="input textarea"
           rows={2}
@@ -87,11 +75,8 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
           data-testid="consensus-description"
         />
         <small className="muted">Left empty, it says which members and strategy it combines.</small>
-      </label>
-      <label className="field">
-        <span>
-          Example SMILES <span className="req">*</span> <small className="muted">the smoke test runs it through every member</small>
-        </span>
+      </Field>
+      <Field label="Example SMILES" required hint="the smoke test runs it through every member">
         <input
           className="input mono"
           value={form.exampleSmiles}
@@ -100,7 +85,7 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
           data-testid="consensus-example"
         />
         <FieldError show={showErrors} message={problems.example} testId="consensus-example-error" />
-      </label>
+      </Field>
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import type { ValueKind } from './consensus';
 import { FITTED_STRATEGIES, formOutputField, formQuorum, type ConsensusForm } from './consensus-form-state';
 import type { Strategy } from '@/lib/types';
+import { Field } from '@/components/ui/field';
 
 interface Props {
   form: ConsensusForm;
@@ -26,11 +27,7 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
         </div>
       )}
       <div className="form-grid">
-        <label className="field">
-          <span>
-            Strategy <span className="req">*</span>{' '}
-            {kind && kind !== 'mixed' && <small className="muted">for {kind === 'number' ? 'numbers' : 'class labels'}</small>}
-          </span>
+        <Field label="Strategy" required hint={kind && kind !== 'mixed' && `for ${kind === 'number' ? 'numbers' : 'class labels'}`}>
           <select className="input select" value={strategy} onChange={(e) => set({ strategy: e.target.value })} data-testid="consensus-strategy">
             {strategies.filter(fits).map((s) => (
               <option key={s.name} value={s.name} disabled={FITTED_STRATEGIES.has(s.name)}>
@@ -47,18 +44,16 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
           <small className="muted">
             inverse-error and stacking learn their weights from measured data: build with another strategy, then fit them from an evaluation.
           </small>
-        </label>
+        </Field>
         <div className="form-grid tight">
           {strategy === 'trimmed-mean' && (
-            <label className="field">
-              <span>Trim</span>
+            <Field label="Trim">
               <input className="input" inputMode="decimal" value={form.trim} onChange={(e) => set({ trim: e.target.value })} data-testid="consensus-param-trim" />
               <small className="muted">fraction cut from each end, 0 to 0.5</small>
-            </label>
+            </Field>
           )}
           {chosen?.kind === 'number' && (
-            <label className="field">
-              <span>High spread above σ</span>
+            <Field label="High spread above σ">
               <input
                 className="input"
                 inputMode="decimal"
@@ -67,11 +62,10 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
                 data-testid="consensus-param-highSpread"
               />
               <small className="muted">in output units; flags items where members disagree</small>
-            </label>
+            </Field>
           )}
           {chosen?.kind === 'label' && (
-            <label className="field">
-              <span>Minimum agreement</span>
+            <Field label="Minimum agreement">
               <input
                 className="input"
                 inputMode="decimal"
@@ -80,15 +74,12 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
                 data-testid="consensus-param-minAgreement"
               />
               <small className="muted">fraction of members; below it the item is flagged</small>
-            </label>
+            </Field>
           )}
         </div>
       </div>
       <div className="form-grid">
-        <label className="field">
-          <span>
-            Quorum <span className="req">*</span> <small className="muted">members that must give a value, 1–{members}</small>
-          </span>
+        <Field label="Quorum" required hint={`members that must give a value, 1–${members}`}>
           <input
             className="input"
             type="number"
@@ -98,11 +89,8 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
             onChange={(e) => set({ quorum: e.target.value })}
             data-testid="consensus-quorum"
           />
-        </label>
-        <label className="field">
-          <span>
-            Output field <span className="req">*</span> <small className="muted">the consensus value’s name in results</small>
-          </span>
+        </Field>
+        <Field label="Output field" required hint="the consensus value’s name in results">
           <input
             className="input mono"
             value={formOutputField(form)}
@@ -110,7 +98,7 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
             spellCheck={false}
             data-testid="consensus-output-field"
           />
-        </label>
+        </Field>
       </div>
     </div>
   );

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import type { Dataset } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';
+import { Field } from '@/components/ui/field';
 
 /** A CSV of molecules with a measured value, chosen as a file or pasted, uploaded as a new dataset. */
 export function DatasetUploadPanel({ onUploaded, onCancel }: { onUploaded: (d: Dataset) => void; onCancel: () => void }) {
@@ -43,12 +44,10 @@ export function DatasetUploadPanel({ onUploaded, onCancel }: { onUploaded: (d: D
     <div className="card inset stack-sm" data-testid="dataset-upload">
       <h3>Upload a CSV</h3>
       <p className="muted small">A header line, a SMILES column (named like “smiles”) and a column of measured numbers.</p>
-      <label className="field">
-        <span>File</span>
+      <Field label="File">
         <input type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void onFile(e.target.files?.[0])} data-testid="dataset-file" />
-      </label>
-      <label className="field">
-        <span>…or paste it</span>
+      </Field>
+      <Field label="…or paste it">
         <textarea
           className="input mono textarea"
           rows={6}
@@ -63,26 +62,20 @@ export function DatasetUploadPanel({ onUploaded, onCancel }: { onUploaded: (d: D
             columns: {header} · {Math.max(0, lines.length - 1).toLocaleString()} rows
           </small>
         )}
-      </label>
+      </Field>
       <div className="form-grid">
-        <label className="field">
-          <span>
-            Name <span className="req">*</span>
-          </span>
+        <Field label="Name" required>
           <input className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="dataset-name" />
-        </label>
-        <label className="field">
-          <span>Units</span>
+        </Field>
+        <Field label="Units">
           <input className="input" value={units} onChange={(e) => setUnits(e.target.value)} placeholder="e.g. log10(mol/L)" data-testid="dataset-units" />
-        </label>
-        <label className="field">
-          <span>SMILES column</span>
+        </Field>
+        <Field label="SMILES column">
           <input className="input mono" value={smilesColumn} onChange={(e) => setSmilesColumn(e.target.value)} placeholder="found by name" data-testid="dataset-smiles-column" />
-        </label>
-        <label className="field">
-          <span>Value column</span>
+        </Field>
+        <Field label="Value column">
           <input className="input mono" value={valueColumn} onChange={(e) => setValueColumn(e.target.value)} placeholder="first numeric column" data-testid="dataset-value-column" />
-        </label>
+        </Field>
       </div>
       {fileError && <ErrorBox code="INVALID_INPUT" message={fileError} testId="dataset-file-error" />}
       {upload.isError && <ErrorBox error={upload.error} testId="dataset-upload-error" />}

@@ -10,6 +10,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { DatasetUploadPanel } from './dataset-upload-panel';
 import { memberKey } from '@/shared/consensus-member';
 import { latestRunnable } from '@/shared/version-status';
+import { Field } from '@/components/ui/field';
 
 const datasetLabel = (d: Dataset) => `${d.name} — ${d.rowCount.toLocaleString()} molecules, ${d.valueName}${d.units ? ` (${d.units})` : ''}`;
 
@@ -41,8 +42,7 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
 
   return (
     <form className="card form" onSubmit={onSubmit} data-testid="evaluation-form">
-      <label className="field">
-        <span>Model</span>
+      <Field label="Model">
         <select
           className="input select"
           value={model}
@@ -68,7 +68,7 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
               : `v${version.version}, a ${version.runtime.kind} model.`}
           </small>
         )}
-      </label>
+      </Field>
       <div className="field">
         <span className="row spread">
           <span>Dataset</span>
@@ -103,8 +103,7 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
           onCancel={() => setUploading(false)}
         />
       )}
-      <label className="field">
-        <span>Output field to compare</span>
+      <Field label="Output field to compare">
         <select className="input select" value={outputField} onChange={(e) => setOutputField(e.target.value)} disabled={!version} data-testid="evaluation-output-field">
           <option value="">Default ({runtime ? runtime.outputField : 'the one named like the measured value, else the first number'})</option>
           {numeric.map((f) => (
@@ -113,7 +112,7 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       {models.isError && <ErrorBox error={models.error} testId="evaluation-models-error" />}
       {datasets.isError && <ErrorBox error={datasets.error} testId="evaluation-datasets-error" />}
       {create.isError && <ErrorBox error={create.error} testId="evaluation-error" />}

@@ -6,6 +6,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { parseSmilesLines } from './smiles-lines';
 import { useTRPC } from '@/lib/trpc';
 import { ErrorBox } from '@/components/ui/error-box';
+import { Field } from '@/components/ui/field';
 
 const EXAMPLE = ['CC(=O)Oc1ccccc1C(=O)O aspirin', 'CN1C=NC2=C1C(=O)N(C(=O)N2C)C caffeine', 'CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen'].join('\n');
 
@@ -31,8 +32,7 @@ export function NewJobForm({ initialModel }: { initialModel?: string }) {
 
   return (
     <form className="card form" onSubmit={onSubmit} data-testid="newjob-form">
-      <label className="field">
-        <span>Model</span>
+      <Field label="Model">
         <select
           className="input select"
           value={model}
@@ -47,9 +47,8 @@ export function NewJobForm({ initialModel }: { initialModel?: string }) {
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        <span>Label (optional)</span>
+      </Field>
+      <Field label="Label (optional)">
         <input
           className="input"
           value={label}
@@ -58,7 +57,7 @@ export function NewJobForm({ initialModel }: { initialModel?: string }) {
           maxLength={200}
           data-testid="newjob-label"
         />
-      </label>
+      </Field>
       <label className="field">
         <span className="row spread">
           <span>SMILES, one per line</span>

@@ -8,6 +8,7 @@ import type { ModelDetail } from '@/lib/types';
 import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
+import { Field } from '@/components/ui/field';
 
 const splitTags = (s: string) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
 
@@ -61,17 +62,11 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
       <h2>Basics</h2>
       {model && <p className="muted small">The model is registered. Change its details here; the slug stays as it is.</p>}
       <div className="form-grid">
-        <label className="field">
-          <span>
-            Name <span className="req">*</span>
-          </span>
+        <Field label="Name" required>
           <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Heavy atom counter" data-testid="basics-name" />
           <FieldError show={submitted} message={problems.name} testId="basics-name-error" />
-        </label>
-        <label className="field">
-          <span>
-            Slug <span className="req">*</span> <small className="muted">how callers name it: {slug || '…'}@production</small>
-          </span>
+        </Field>
+        <Field label="Slug" required hint={`how callers name it: ${slug || '…'}@production`}>
           <input
             className="input mono"
             value={slug}
@@ -81,12 +76,9 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
             data-testid="basics-slug"
           />
           <FieldError show={submitted || slugEdited !== null} message={problems.slug} testId="basics-slug-error" />
-        </label>
+        </Field>
       </div>
-      <label className="field">
-        <span>
-          Task <span className="req">*</span> <small className="muted">what it predicts, as kind/quantity</small>
-        </span>
+      <Field label="Task" required hint="what it predicts, as kind/quantity">
         <input className="input" list="basics-task-options" value={task} onChange={(e) => setTask(e.target.value)} placeholder="e.g. property/logS" data-testid="basics-task" />
         <datalist id="basics-task-options">
           {(tasks.data ?? []).map((t) => (
@@ -94,9 +86,8 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
           ))}
         </datalist>
         <FieldError show={submitted} message={problems.task} testId="basics-task-error" />
-      </label>
-      <label className="field">
-        <span>Description</span>
+      </Field>
+      <Field label="Description">
         <textarea
           className="input textarea"
           rows={3}
@@ -106,11 +97,8 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
           maxLength={4000}
           data-testid="basics-description"
         />
-      </label>
-      <label className="field">
-        <span>
-          Tags <small className="muted">comma-separated</small>
-        </span>
+      </Field>
+      <Field label="Tags" hint="comma-separated">
         <input className="input" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="e.g. solubility, rdkit" data-testid="basics-tags" />
         {splitTags(tags).length > 0 && (
           <div className="row wrap">
@@ -121,7 +109,7 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
             ))}
           </div>
         )}
-      </label>
+      </Field>
       {save.isError && <ErrorBox error={save.error} testId="basics-error" />}
       <div className="wizard-actions">
         <button type="submit" className="btn btn-primary" disabled={save.isPending || (submitted && !valid)} data-testid="basics-submit">

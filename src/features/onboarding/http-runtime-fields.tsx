@@ -7,6 +7,7 @@ import { sameJson } from '@/shared/canonical-json';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import { HttpCheckResult } from './http-check-result';
+import { Field } from '@/components/ui/field';
 
 interface Props {
   form: RuntimeForm;
@@ -25,10 +26,7 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
 
   return (
     <div className="stack-sm">
-      <label className="field">
-        <span>
-          URL <span className="req">*</span> <small className="muted">the server’s base URL, as the workers reach it</small>
-        </span>
+      <Field label="URL" required hint="the server’s base URL, as the workers reach it">
         <input
           className="input mono"
           value={form.url}
@@ -38,10 +36,9 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
           data-testid="runtime-url"
         />
         <FieldError show={showErrors || !!form.url} message={errors.url} testId="runtime-url-error" />
-      </label>
+      </Field>
       <div className="form-grid">
-        <label className="field">
-          <span>Protocol</span>
+        <Field label="Protocol">
           <select
             className="input select"
             value={form.protocol}
@@ -51,12 +48,9 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
             <option value="oip-v2">Open Inference Protocol v2 (KServe, Triton, MLServer)</option>
             <option value="json">Plain JSON ({'{"instances"}'} in, {'{"predictions"}'} out)</option>
           </select>
-        </label>
+        </Field>
         {form.protocol === 'oip-v2' && (
-          <label className="field">
-            <span>
-              Model name <span className="req">*</span>
-            </span>
+          <Field label="Model name" required>
             <input
               className="input mono"
               value={form.model}
@@ -66,7 +60,7 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
               data-testid="runtime-model-name"
             />
             <FieldError show={showErrors} message={errors.model} testId="runtime-model-name-error" />
-          </label>
+          </Field>
         )}
       </div>
       <div className="row wrap">

@@ -1,5 +1,6 @@
 import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
+import { Field } from '@/components/ui/field';
 
 interface Props {
   form: RuntimeForm;
@@ -15,10 +16,7 @@ export function KubernetesRuntimeFields({ form, set, errors, showErrors }: Props
         The image is stored with the version for the Kubernetes executor, which is not available on this gateway yet. Until it is,
         a version with this runtime cannot pass its smoke test, so it stays a draft.
       </div>
-      <label className="field">
-        <span>
-          Image <span className="req">*</span>
-        </span>
+      <Field label="Image" required>
         <input
           className="input mono"
           value={form.image}
@@ -28,11 +26,8 @@ export function KubernetesRuntimeFields({ form, set, errors, showErrors }: Props
           data-testid="runtime-image"
         />
         <FieldError show={showErrors} message={errors.image} testId="runtime-image-error" />
-      </label>
-      <label className="field">
-        <span>
-          Command <small className="muted">optional; the image’s entrypoint runs otherwise</small>
-        </span>
+      </Field>
+      <Field label="Command" hint="optional; the image’s entrypoint runs otherwise">
         <input
           className="input mono"
           value={form.imageCommand}
@@ -42,7 +37,7 @@ export function KubernetesRuntimeFields({ form, set, errors, showErrors }: Props
           data-testid="runtime-image-command"
         />
         <FieldError show={showErrors} message={errors.imageCommand} testId="runtime-image-command-error" />
-      </label>
+      </Field>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { parseCommandLine } from './command-line';
 import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
+import { Field } from '@/components/ui/field';
 
 interface Props {
   form: RuntimeForm;
@@ -13,10 +14,7 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
   const parsed = parseCommandLine(form.commandLine);
   return (
     <div className="stack-sm">
-      <label className="field">
-        <span>
-          Command <span className="req">*</span> <small className="muted">split like a shell would; nothing is expanded</small>
-        </span>
+      <Field label="Command" required hint="split like a shell would; nothing is expanded">
         <input
           className="input mono"
           value={form.commandLine}
@@ -35,11 +33,8 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
           </div>
         )}
         <FieldError show={showErrors || 'error' in parsed} message={errors.commandLine} testId="runtime-command-error" />
-      </label>
-      <label className="field">
-        <span>
-          Working directory <small className="muted">absolute path on the worker; the command runs there</small>
-        </span>
+      </Field>
+      <Field label="Working directory" hint="absolute path on the worker; the command runs there">
         <input
           className="input mono"
           value={form.cwd}
@@ -49,11 +44,8 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
           data-testid="runtime-cwd"
         />
         <FieldError show={showErrors || !!form.cwd} message={errors.cwd} testId="runtime-cwd-error" />
-      </label>
-      <label className="field">
-        <span>
-          Environment <small className="muted">optional, one KEY=value a line</small>
-        </span>
+      </Field>
+      <Field label="Environment" hint="optional, one KEY=value a line">
         <textarea
           className="input mono textarea"
           rows={3}
@@ -64,7 +56,7 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
           data-testid="runtime-env"
         />
         <FieldError show={showErrors} message={errors.envText} testId="runtime-env-error" />
-      </label>
+      </Field>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import { sameJson } from '@/shared/canonical-json';
+import { Field } from '@/components/ui/field';
 
 type Resources = NonNullable<VersionSpec['resources']>;
 
@@ -68,13 +69,10 @@ export function ResourcesStep({ version }: { version: ModelVersion }) {
   }
 
   const field = (label: string, hint: string, value: string, set: (s: string) => void, key: keyof typeof problems, placeholder = '') => (
-    <label className="field">
-      <span>
-        {label} <small className="muted">{hint}</small>
-      </span>
+    <Field label={label} hint={hint}>
       <input className="input" inputMode="decimal" value={value} onChange={(e) => set(e.target.value)} placeholder={placeholder} data-testid={`resources-${key}`} />
       <FieldError show={submitted} message={problems[key]} testId={`resources-${key}-error`} />
-    </label>
+    </Field>
   );
 
   return (
@@ -87,13 +85,10 @@ export function ResourcesStep({ version }: { version: ModelVersion }) {
         {field('CPU', 'cores, optional', cpu, setCpu, 'cpu', 'e.g. 1')}
         {field('Memory', 'MB, optional', memoryMb, setMemoryMb, 'memoryMb', 'e.g. 2048')}
         {field('GPUs', 'count, optional', gpuCount, setGpuCount, 'gpuCount', '0')}
-        <label className="field">
-          <span>
-            GPU type <small className="muted">optional, e.g. nvidia-l4</small>
-          </span>
+        <Field label="GPU type" hint="optional, e.g. nvidia-l4">
           <input className="input" value={gpuType} onChange={(e) => setGpuType(e.target.value)} data-testid="resources-gpuType" />
           <FieldError show={submitted} message={problems.gpuType} testId="resources-gpuType-error" />
-        </label>
+        </Field>
         {field('Batch size', 'items per task (1–10,000)', batchSize, setBatchSize, 'batchSize')}
         {field('Timeout', 'seconds a model may stay silent on an item', timeoutS, setTimeoutS, 'timeoutS')}
       </div>

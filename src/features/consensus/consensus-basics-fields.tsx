@@ -1,7 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { basicsProblems, formSlug, splitTags, type ConsensusForm } from './consensus-form-state';
+import { TagChips } from '@/features/models/model-tags';
+import { basicsProblems, formSlug, type ConsensusForm } from './consensus-form-state';
 import { useTRPC } from '@/lib/trpc';
 import { FieldError } from '@/components/ui/field-error';
 import { Field } from '@/components/ui/field';
@@ -53,15 +54,7 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
         </Field>
         <Field label="Tags" hint="comma-separated">
           <input className="input" value={form.tags} onChange={(e) => set({ tags: e.target.value })} data-testid="consensus-tags" />
-          {splitTags(form.tags).length > 0 && (
-            <div className="row wrap">
-              {splitTags(form.tags).map((t) => (
-                <span key={t} className="tag">
-                  {t}
-                </span>
-              ))}
-            </div>
-          )}
+          <TagChips text={form.tags} />
         </Field>
       </div>
       <Field label="Description">

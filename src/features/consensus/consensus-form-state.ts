@@ -58,7 +58,6 @@ export const FITTED_STRATEGIES = new Set(['inverse-error', 'stacking']);
 const OUTPUT_FIELD = /^[a-zA-Z_][a-zA-Z0-9_]{0,40}$/;
 const MEMBER_NAME = /^[a-zA-Z0-9_-]{1,40}$/;
 
-export const splitTags = (s: string) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
 export const formSlug = (f: ConsensusForm) => f.slug ?? slugify(f.name);
 export const defaultQuorum = (members: number) => Math.max(1, Math.floor(members / 2) + 1);
 export const formQuorum = (f: ConsensusForm) => f.quorum ?? String(defaultQuorum(f.members.length));

@@ -10,10 +10,10 @@ import {
   FITTED_STRATEGIES,
   formSlug,
   membersKind,
-  splitTags,
   type ConsensusForm as Form,
 } from './consensus-form-state';
 import { defaultRef, refOptions } from '@/features/models/model-refs';
+import { splitTags } from '@/features/models/model-tags';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useConsensusPublish } from './use-consensus-publish';

@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { formatDate, formatDuration } from '@/lib/format';
-import { isActive, jobElapsedMs, jobProgress } from '@/features/jobs/jobs';
+import { formatDate } from '@/lib/format';
+import { isActive, jobElapsedLabel, jobProgress } from '@/features/jobs/jobs';
 import type { Evaluation, Job } from '@/lib/types';
 import { useNow } from '@/lib/use-now';
 import { ProgressBar } from '@/components/ui/progress-bar';
@@ -54,7 +54,7 @@ export function EvaluationSummary({ evaluation: e, job, members }: { evaluation:
           </span>
         </span>
         <span className="muted">
-          {job.startedAt || job.finishedAt ? `elapsed ${formatDuration(jobElapsedMs(job, now))}` : 'waiting for a worker'} · started{' '}
+          {jobElapsedLabel(job, now)} · started{' '}
           {formatDate(e.createdAt)}
         </span>
       </div>

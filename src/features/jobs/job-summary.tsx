@@ -2,8 +2,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { formatDate, formatDuration } from '@/lib/format';
-import { isActive, jobElapsedMs, jobProgress } from './jobs';
+import { formatDate } from '@/lib/format';
+import { isActive, jobElapsedLabel, jobProgress } from './jobs';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
 import { useNow } from '@/lib/use-now';
@@ -82,7 +82,7 @@ export function JobSummary({ job }: { job: Job }) {
           </span>
         </span>
         <span className="muted" data-testid="job-elapsed">
-          {job.startedAt || job.finishedAt ? `elapsed ${formatDuration(jobElapsedMs(job, now))}` : 'waiting for a worker'}
+          {jobElapsedLabel(job, now)}
         </span>
       </div>
       <ProgressBar done={job.itemsDone} failed={job.itemsFailed} total={job.itemsTotal} testId="job-progress" />

@@ -1,3 +1,4 @@
+import { formatDuration } from '@/lib/format';
 import type { Job, JobStatus } from '@/lib/types';
 
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'running'];
@@ -14,4 +15,9 @@ export function jobElapsedMs(job: Pick<Job, 'createdAt' | 'startedAt' | 'finishe
   const start = Date.parse(job.startedAt ?? job.createdAt);
   const end = job.finishedAt ? Date.parse(job.finishedAt) : now;
   return Math.max(0, end - start);
+}
+
+/** How long the job has run, once a worker has started it; before that, that it waits for one. */
+export function jobElapsedLabel(job: Pick<Job, 'createdAt' | 'startedAt' | 'finishedAt'>, now: number): string {
+  return job.startedAt || job.finishedAt ? `elapsed ${formatDuration(jobElapsedMs(job, now))}` : 'waiting for a worker';
 }

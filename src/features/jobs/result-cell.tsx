@@ -1,9 +1,7 @@
 import { readConsensusOutput } from '@/features/outputs/consensus-output';
-import { formatValue } from '@/lib/format';
+import { formatMetric, formatValue } from '@/lib/format';
 import type { ResultColumn } from './result-columns';
 import { HighSpreadBadge } from '@/features/outputs/high-spread-badge';
-
-const fixed = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—');
 
 /** One output cell of a succeeded result row. */
 export function ResultCell({ column: c, output }: { column: ResultColumn; output: Record<string, unknown> | null }) {
@@ -28,7 +26,7 @@ export function ResultCell({ column: c, output }: { column: ResultColumn; output
     const s = consensus?.spread;
     return (
       <td className="num" data-testid="result-spread">
-        {typeof s?.agreement === 'number' ? `${Math.round(s.agreement * 100)}%` : fixed(s?.std)}
+        {typeof s?.agreement === 'number' ? `${Math.round(s.agreement * 100)}%` : formatMetric(s?.std)}
       </td>
     );
   }

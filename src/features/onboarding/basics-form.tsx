@@ -3,14 +3,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { slugify, slugProblem } from '@/shared/model-ref';
+import { splitTags, TagChips } from '@/features/models/model-tags';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import { Field } from '@/components/ui/field';
-
-const splitTags = (s: string) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
 
 /**
  * Name, slug, task, description and tags. Without `model` it creates the model (the viewer
@@ -100,15 +99,7 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
       </Field>
       <Field label="Tags" hint="comma-separated">
         <input className="input" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="e.g. solubility, rdkit" data-testid="basics-tags" />
-        {splitTags(tags).length > 0 && (
-          <div className="row wrap">
-            {splitTags(tags).map((t) => (
-              <span key={t} className="tag">
-                {t}
-              </span>
-            ))}
-          </div>
-        )}
+        <TagChips text={tags} />
       </Field>
       {save.isError && <ErrorBox error={save.error} testId="basics-error" />}
       <div className="wizard-actions">

@@ -1,3 +1,5 @@
+import { formatMetric } from '@/lib/format';
+
 /** How much a consensus's members disagree: σ and range for numbers, the agreement for labels. */
 export interface Spread {
   std?: number;
@@ -33,10 +35,8 @@ export function readConsensusOutput(output: Record<string, unknown> | null | und
   };
 }
 
-const fixed = (x: number | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—');
-
 /** σ and range for numbers, the agreement for labels. */
 export function formatSpread(s: Spread): string {
   if (typeof s.agreement === 'number') return `agreement ${Math.round(s.agreement * 100)}%`;
-  return `σ ${fixed(s.std)} · range ${fixed(s.range)}`;
+  return `σ ${formatMetric(s.std)} · range ${formatMetric(s.range)}`;
 }

@@ -22,6 +22,7 @@ import { ConsensusBasicsFields } from './consensus-basics-fields';
 import { ConsensusMembersTable } from './consensus-members-table';
 import { ConsensusPublishProgress } from './consensus-publish-progress';
 import { ConsensusStrategyFields } from './consensus-strategy-fields';
+import { BusyLabel } from '@/components/ui/busy-label';
 
 /** Builds a consensus of published models and takes it through create, draft, smoke test and publish. */
 export function ConsensusForm() {
@@ -117,15 +118,7 @@ export function ConsensusForm() {
             disabled={publish.running || (showErrors && (!basicsValid || !('runtime' in built)))}
             data-testid="consensus-submit"
           >
-            {publish.running ? (
-              <>
-                <span className="spinner" aria-hidden /> Working…
-              </>
-            ) : publish.steps ? (
-              'Try again'
-            ) : (
-              'Create, test and publish'
-            )}
+            {publish.running ? <BusyLabel>Working…</BusyLabel> : publish.steps ? 'Try again' : 'Create, test and publish'}
           </button>
         </div>
       </section>

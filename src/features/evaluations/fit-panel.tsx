@@ -6,6 +6,7 @@ import { useTRPC } from '@/lib/trpc';
 import type { Evaluation } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FitResult } from './fit-result';
+import { BusyLabel } from '@/components/ui/busy-label';
 
 const STRATEGIES = [
   { name: 'inverse-error', label: 'Fit inverse-error', hint: 'weights 1/RMSE² per member' },
@@ -49,13 +50,7 @@ export function FitPanel({ evaluation: e }: { evaluation: Evaluation }) {
             onClick={() => fit.mutate({ id: e.id, strategy: s.name })}
             data-testid={`fit-${s.name}`}
           >
-            {fit.isPending && fit.variables?.strategy === s.name ? (
-              <>
-                <span className="spinner" aria-hidden /> Fitting and smoke-testing…
-              </>
-            ) : (
-              s.label
-            )}
+            {fit.isPending && fit.variables?.strategy === s.name ? <BusyLabel>Fitting and smoke-testing…</BusyLabel> : s.label}
           </button>
         ))}
         {!finished && <span className="muted small">Available once the evaluation has succeeded.</span>}

@@ -9,6 +9,7 @@ import { useDebounced } from '@/lib/use-debounced';
 import { ErrorBox } from '@/components/ui/error-box';
 import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { PredictionResult } from './prediction-result';
+import { BusyLabel } from '@/components/ui/busy-label';
 
 function initialValues(version: ModelVersion): Record<string, string> {
   const example = version.example ?? {};
@@ -73,13 +74,7 @@ export function TryItForm({ modelRef, version }: { modelRef: string; version: Mo
           </div>
         )}
         <button type="submit" className="btn btn-primary" disabled={predict.isPending} data-testid="tryit-submit">
-          {predict.isPending ? (
-            <>
-              <span className="spinner" aria-hidden /> Predicting…
-            </>
-          ) : (
-            'Predict'
-          )}
+          {predict.isPending ? <BusyLabel>Predicting…</BusyLabel> : 'Predict'}
         </button>
       </form>
       <div className="tryit-result">

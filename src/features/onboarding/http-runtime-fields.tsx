@@ -8,6 +8,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import { HttpCheckResult } from './http-check-result';
 import { Field } from '@/components/ui/field';
+import { BusyLabel } from '@/components/ui/busy-label';
 
 interface Props {
   form: RuntimeForm;
@@ -71,13 +72,7 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
           onClick={() => check.mutate({ runtime })}
           data-testid="runtime-check"
         >
-          {check.isPending ? (
-            <>
-              <span className="spinner" aria-hidden /> Checking…
-            </>
-          ) : (
-            'Check'
-          )}
+          {check.isPending ? <BusyLabel>Checking…</BusyLabel> : 'Check'}
         </button>
         <span className="muted small">Asks the server whether it is ready{form.protocol === 'oip-v2' ? ' and serves this model' : ''}.</span>
       </div>

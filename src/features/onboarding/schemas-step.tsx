@@ -12,6 +12,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { SchemaEditor } from './schema-editor';
 import { SmokeFailure } from './smoke-failure';
 import { sameJson } from '@/shared/canonical-json';
+import { BusyLabel } from '@/components/ui/busy-label';
 
 /**
  * Step 3: run the example once to see what the model answers, propose schemas from that
@@ -73,13 +74,7 @@ export function SchemasStep({ version }: { version: ModelVersion }) {
       </div>
       <div className="row wrap">
         <button type="button" className="btn btn-secondary" disabled={runExample.isPending} onClick={() => runExample.mutate({ versionId: version.id })} data-testid="schemas-run">
-          {runExample.isPending ? (
-            <>
-              <span className="spinner" aria-hidden /> Running the example…
-            </>
-          ) : (
-            'Run the example'
-          )}
+          {runExample.isPending ? <BusyLabel>Running the example…</BusyLabel> : 'Run the example'}
         </button>
         <code className="muted small">{JSON.stringify(example)}</code>
       </div>

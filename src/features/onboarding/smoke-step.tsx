@@ -13,6 +13,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { SmokeFailure } from './smoke-failure';
 import { SmokeOutputTable } from './smoke-output-table';
 import { StepLink } from './step-link';
+import { BusyLabel } from '@/components/ui/busy-label';
 
 function runtimeLabel(v: ModelVersion): string {
   const r = v.runtime;
@@ -62,15 +63,7 @@ export function SmokeStep({ version }: { version: ModelVersion }) {
       )}
       <div className="row wrap">
         <button type="button" className="btn btn-primary" disabled={run.isPending} onClick={() => run.mutate({ versionId: version.id })} data-testid="smoke-run">
-          {run.isPending ? (
-            <>
-              <span className="spinner" aria-hidden /> Running the smoke test…
-            </>
-          ) : result ? (
-            'Run again'
-          ) : (
-            'Run the smoke test'
-          )}
+          {run.isPending ? <BusyLabel>Running the smoke test…</BusyLabel> : result ? 'Run again' : 'Run the smoke test'}
         </button>
       </div>
       {run.isError && <ErrorBox error={run.error} testId="smoke-error" />}

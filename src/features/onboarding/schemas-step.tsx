@@ -4,7 +4,8 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatDuration } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import type { JsonSchema, ModelVersion, SmokeTest } from '@/lib/types';
+import type { JsonSchema, ModelVersion } from '@/lib/types';
+import { useSmokeRun } from './use-smoke-run';
 import { useVersionSaved } from './use-version-saved';
 import { specOf } from './wizard-steps';
 import { useWizardNav } from './wizard-url';
@@ -22,19 +23,11 @@ export function SchemasStep({ version }: { version: ModelVersion }) {
   const trpc = useTRPC();
   const go = useWizardNav();
   const saved = useVersionSaved();
-  const [run, setRun] = useState<SmokeTest | null>(version.smokeTest);
+  const { result: run, mutation: runExample } = useSmokeRun(version);
   const [proposal, setProposal] = useState({ input: version.inputSchema, output: version.outputSchema, rev: 0 });
   const [input, setInput] = useState<JsonSchema | null>(version.inputSchema);
   const [output, setOutput] = useState<JsonSchema | null>(version.outputSchema);
 
-  const runExample = useMutation(
-    trpc.versions.smokeTest.mutationOptions({
-      onSuccess: async (r) => {
-        setRun(r.result);
-        await saved(r.version);
-      },
-    }),
-  );
   const propose = useMutation(
     trpc.models.inferSchemas.mutationOptions({
       onSuccess: (s) => {

@@ -1,12 +1,9 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
 import { formatCommandLine } from './command-line';
 import { formatDate, formatDuration } from '@/lib/format';
-import { useTRPC } from '@/lib/trpc';
-import type { ModelVersion, SmokeTest } from '@/lib/types';
-import { useVersionSaved } from './use-version-saved';
+import type { ModelVersion } from '@/lib/types';
+import { useSmokeRun } from './use-smoke-run';
 import { fixStepsFor } from './wizard-steps';
 import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -25,18 +22,8 @@ function runtimeLabel(v: ModelVersion): string {
 
 /** Step 5: the example through the real queue, worker and executor; a pass validates the draft. */
 export function SmokeStep({ version }: { version: ModelVersion }) {
-  const trpc = useTRPC();
   const go = useWizardNav();
-  const saved = useVersionSaved();
-  const [result, setResult] = useState<SmokeTest | null>(version.smokeTest);
-  const run = useMutation(
-    trpc.versions.smokeTest.mutationOptions({
-      onSuccess: async (r) => {
-        setResult(r.result);
-        await saved(r.version);
-      },
-    }),
-  );
+  const { result, mutation: run } = useSmokeRun(version);
   const validated = version.status === 'validated';
 
   return (

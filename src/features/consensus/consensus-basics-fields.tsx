@@ -1,9 +1,7 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
-import { TagChips } from '@/features/models/model-tags';
+import { TagChips, TaskInput } from '@/features/models/model-info-fields';
 import { basicsProblems, formSlug, type ConsensusForm } from './consensus-form-state';
-import { useTRPC } from '@/lib/trpc';
 import { FieldError } from '@/components/ui/field-error';
 import { Field } from '@/components/ui/field';
 
@@ -18,8 +16,6 @@ interface Props {
 
 /** Name, slug, task, description, tags and the example the smoke test runs. */
 export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, descriptionHint }: Props) {
-  const trpc = useTRPC();
-  const tasks = useQuery(trpc.models.tasks.queryOptions(undefined, { staleTime: 60_000 }));
   const problems = basicsProblems(form);
   const slug = formSlug(form);
   return (
@@ -44,12 +40,7 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
       </div>
       <div className="form-grid">
         <Field label="Task" required>
-          <input className="input" list="consensus-task-options" value={form.task} onChange={(e) => set({ task: e.target.value })} data-testid="consensus-task" />
-          <datalist id="consensus-task-options">
-            {(tasks.data ?? []).map((t) => (
-              <option key={t} value={t} />
-            ))}
-          </datalist>
+          <TaskInput listId="consensus-task-options" value={form.task} onChange={(task) => set({ task })} testId="consensus-task" />
           <FieldError show={showErrors} message={problems.task} testId="consensus-task-error" />
         </Field>
         <Field label="Tags" hint="comma-separated">

@@ -13,7 +13,7 @@ import {
   type ConsensusForm as Form,
 } from './consensus-form-state';
 import { defaultRef, refOptions } from '@/features/models/model-refs';
-import { splitTags } from '@/features/models/model-tags';
+import { splitTags } from '@/features/models/model-info-fields';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useConsensusPublish } from './use-consensus-publish';

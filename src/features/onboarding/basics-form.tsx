@@ -1,9 +1,9 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { slugify, slugProblem } from '@/shared/model-ref';
-import { splitTags, TagChips } from '@/features/models/model-tags';
+import { splitTags, TagChips, TaskInput } from '@/features/models/model-info-fields';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { useWizardNav } from './wizard-url';
@@ -19,7 +19,6 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const go = useWizardNav();
-  const tasks = useQuery(trpc.models.tasks.queryOptions(undefined, { staleTime: 60_000 }));
   const [name, setName] = useState(model?.name ?? '');
   const [slugEdited, setSlugEdited] = useState<string | null>(model?.slug ?? null);
   const [task, setTask] = useState(model?.task ?? '');
@@ -78,12 +77,7 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
         </Field>
       </div>
       <Field label="Task" required hint="what it predicts, as kind/quantity">
-        <input className="input" list="basics-task-options" value={task} onChange={(e) => setTask(e.target.value)} placeholder="e.g. property/logS" data-testid="basics-task" />
-        <datalist id="basics-task-options">
-          {(tasks.data ?? []).map((t) => (
-            <option key={t} value={t} />
-          ))}
-        </datalist>
+        <TaskInput listId="basics-task-options" value={task} onChange={setTask} placeholder="e.g. property/logS" testId="basics-task" />
         <FieldError show={submitted} message={problems.task} testId="basics-task-error" />
       </Field>
       <Field label="Description">

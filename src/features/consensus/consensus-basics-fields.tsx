@@ -4,6 +4,7 @@ import { TagChips, TaskInput } from '@/features/models/model-info-fields';
 import { basicsProblems, formSlug, type ConsensusForm } from './consensus-form-state';
 import { FieldError } from '@/components/ui/field-error';
 import { Field } from '@/components/ui/field';
+import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: ConsensusForm;
@@ -26,14 +27,7 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
           <FieldError show={showErrors} message={problems.name} testId="consensus-name-error" />
         </Field>
         <Field label="Slug" required hint={`callers run ${slug || '…'}@production`}>
-          <input
-            className="input mono"
-            value={slug}
-            onChange={(e) => set({ slug: e.target.value.toLowerCase() })}
-            disabled={!!createdSlug}
-            spellCheck={false}
-            data-testid="consensus-slug"
-          />
+          <CodeInput value={slug} onChange={(v) => set({ slug: v.toLowerCase() })} disabled={!!createdSlug} testId="consensus-slug" />
           {createdSlug && <small className="muted">The model is registered; its slug is fixed.</small>}
           <FieldError show={showErrors || form.slug !== null} message={problems.slug} testId="consensus-slug-error" />
         </Field>
@@ -61,13 +55,7 @@ export function ConsensusBasicsFields({ form, set, showErrors, createdSlug, desc
         <small className="muted">Left empty, it says which members and strategy it combines.</small>
       </Field>
       <Field label="Example SMILES" required hint="the smoke test runs it through every member">
-        <input
-          className="input mono"
-          value={form.exampleSmiles}
-          onChange={(e) => set({ exampleSmiles: e.target.value })}
-          spellCheck={false}
-          data-testid="consensus-example"
-        />
+        <CodeInput value={form.exampleSmiles} onChange={(exampleSmiles) => set({ exampleSmiles })} testId="consensus-example" />
         <FieldError show={showErrors} message={problems.example} testId="consensus-example-error" />
       </Field>
     </div>

@@ -4,6 +4,7 @@ import type { ValueKind } from './consensus';
 import { FITTED_STRATEGIES, formOutputField, formQuorum, type ConsensusForm } from './consensus-form-state';
 import type { Strategy } from '@/lib/types';
 import { Field } from '@/components/ui/field';
+import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: ConsensusForm;
@@ -91,13 +92,7 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
           />
         </Field>
         <Field label="Output field" required hint="the consensus value’s name in results">
-          <input
-            className="input mono"
-            value={formOutputField(form)}
-            onChange={(e) => set({ outputField: e.target.value })}
-            spellCheck={false}
-            data-testid="consensus-output-field"
-          />
+          <CodeInput value={formOutputField(form)} onChange={(outputField) => set({ outputField })} testId="consensus-output-field" />
         </Field>
       </div>
     </div>

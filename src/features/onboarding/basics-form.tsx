@@ -10,6 +10,7 @@ import { useWizardNav } from './wizard-url';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import { Field } from '@/components/ui/field';
+import { CodeInput } from '@/components/ui/code-input';
 
 /**
  * Name, slug, task, description and tags. Without `model` it creates the model (the viewer
@@ -65,14 +66,7 @@ export function BasicsForm({ model, version }: { model?: ModelDetail; version?: 
           <FieldError show={submitted} message={problems.name} testId="basics-name-error" />
         </Field>
         <Field label="Slug" required hint={`how callers name it: ${slug || '…'}@production`}>
-          <input
-            className="input mono"
-            value={slug}
-            onChange={(e) => setSlugEdited(e.target.value.toLowerCase())}
-            disabled={!!model}
-            spellCheck={false}
-            data-testid="basics-slug"
-          />
+          <CodeInput value={slug} onChange={(v) => setSlugEdited(v.toLowerCase())} disabled={!!model} testId="basics-slug" />
           <FieldError show={submitted || slugEdited !== null} message={problems.slug} testId="basics-slug-error" />
         </Field>
       </div>

@@ -1,5 +1,6 @@
 import { switchExampleMode, type ExampleForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
+import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: ExampleForm;
@@ -37,14 +38,12 @@ export function ExampleInputField({ form, onChange, error, showErrors }: Props) 
         </span>
       </span>
       {form.mode === 'smiles' ? (
-        <input
-          className="input mono"
+        <CodeInput
           value={form.smiles}
-          onChange={(e) => onChange({ ...form, smiles: e.target.value })}
+          onChange={(smiles) => onChange({ ...form, smiles })}
           placeholder="c1ccccc1O"
-          spellCheck={false}
           aria-label="Example SMILES"
-          data-testid="example-smiles"
+          testId="example-smiles"
         />
       ) : (
         <textarea

@@ -9,6 +9,7 @@ import { FieldError } from '@/components/ui/field-error';
 import { HttpCheckResult } from './http-check-result';
 import { Field } from '@/components/ui/field';
 import { BusyLabel } from '@/components/ui/busy-label';
+import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: RuntimeForm;
@@ -28,14 +29,7 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
   return (
     <div className="stack-sm">
       <Field label="URL" required hint="the server’s base URL, as the workers reach it">
-        <input
-          className="input mono"
-          value={form.url}
-          onChange={(e) => set({ url: e.target.value })}
-          placeholder="http://10.0.0.5:8080"
-          spellCheck={false}
-          data-testid="runtime-url"
-        />
+        <CodeInput value={form.url} onChange={(url) => set({ url })} placeholder="http://10.0.0.5:8080" testId="runtime-url" />
         <FieldError show={showErrors || !!form.url} message={errors.url} testId="runtime-url-error" />
       </Field>
       <div className="form-grid">
@@ -52,14 +46,7 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
         </Field>
         {form.protocol === 'oip-v2' && (
           <Field label="Model name" required>
-            <input
-              className="input mono"
-              value={form.model}
-              onChange={(e) => set({ model: e.target.value })}
-              placeholder="my-model"
-              spellCheck={false}
-              data-testid="runtime-model-name"
-            />
+            <CodeInput value={form.model} onChange={(model) => set({ model })} placeholder="my-model" testId="runtime-model-name" />
             <FieldError show={showErrors} message={errors.model} testId="runtime-model-name-error" />
           </Field>
         )}

@@ -1,6 +1,7 @@
 import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
 import { Field } from '@/components/ui/field';
+import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: RuntimeForm;
@@ -17,24 +18,15 @@ export function KubernetesRuntimeFields({ form, set, errors, showErrors }: Props
         a version with this runtime cannot pass its smoke test, so it stays a draft.
       </div>
       <Field label="Image" required>
-        <input
-          className="input mono"
-          value={form.image}
-          onChange={(e) => set({ image: e.target.value })}
-          placeholder="ghcr.io/acme/docking:1.4"
-          spellCheck={false}
-          data-testid="runtime-image"
-        />
+        <CodeInput value={form.image} onChange={(image) => set({ image })} placeholder="ghcr.io/acme/docking:1.4" testId="runtime-image" />
         <FieldError show={showErrors} message={errors.image} testId="runtime-image-error" />
       </Field>
       <Field label="Command" hint="optional; the image’s entrypoint runs otherwise">
-        <input
-          className="input mono"
+        <CodeInput
           value={form.imageCommand}
-          onChange={(e) => set({ imageCommand: e.target.value })}
+          onChange={(imageCommand) => set({ imageCommand })}
           placeholder="python -m model.serve"
-          spellCheck={false}
-          data-testid="runtime-image-command"
+          testId="runtime-image-command"
         />
         <FieldError show={showErrors} message={errors.imageCommand} testId="runtime-image-command-error" />
       </Field>

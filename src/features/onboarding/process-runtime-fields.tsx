@@ -2,6 +2,7 @@ import { parseCommandLine } from './command-line';
 import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 import { FieldError } from '@/components/ui/field-error';
 import { Field } from '@/components/ui/field';
+import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: RuntimeForm;
@@ -15,13 +16,11 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
   return (
     <div className="stack-sm">
       <Field label="Command" required hint="split like a shell would; nothing is expanded">
-        <input
-          className="input mono"
+        <CodeInput
           value={form.commandLine}
-          onChange={(e) => set({ commandLine: e.target.value })}
+          onChange={(commandLine) => set({ commandLine })}
           placeholder="python3 main.py --model weights.pt"
-          spellCheck={false}
-          data-testid="runtime-command"
+          testId="runtime-command"
         />
         {'argv' in parsed && parsed.argv.length > 0 && (
           <div className="argv" data-testid="runtime-argv">
@@ -35,14 +34,7 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
         <FieldError show={showErrors || 'error' in parsed} message={errors.commandLine} testId="runtime-command-error" />
       </Field>
       <Field label="Working directory" hint="absolute path on the worker; the command runs there">
-        <input
-          className="input mono"
-          value={form.cwd}
-          onChange={(e) => set({ cwd: e.target.value })}
-          placeholder="/opt/models/my-model"
-          spellCheck={false}
-          data-testid="runtime-cwd"
-        />
+        <CodeInput value={form.cwd} onChange={(cwd) => set({ cwd })} placeholder="/opt/models/my-model" testId="runtime-cwd" />
         <FieldError show={showErrors || !!form.cwd} message={errors.cwd} testId="runtime-cwd-error" />
       </Field>
       <Field label="Environment" hint="optional, one KEY=value a line">

@@ -47,35 +47,12 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
           </small>
         </Field>
         <div className="form-grid tight">
-          {strategy === 'trimmed-mean' && (
-            <Field label="Trim">
-              <input className="input" inputMode="decimal" value={form.trim} onChange={(e) => set({ trim: e.target.value })} data-testid="consensus-param-trim" />
-              <small className="muted">fraction cut from each end, 0 to 0.5</small>
-            </Field>
-          )}
+          {strategy === 'trimmed-mean' && <ParamField form={form} set={set} name="trim" label="Trim" note="fraction cut from each end, 0 to 0.5" />}
           {chosen?.kind === 'number' && (
-            <Field label="High spread above σ">
-              <input
-                className="input"
-                inputMode="decimal"
-                value={form.highSpread}
-                onChange={(e) => set({ highSpread: e.target.value })}
-                data-testid="consensus-param-highSpread"
-              />
-              <small className="muted">in output units; flags items where members disagree</small>
-            </Field>
+            <ParamField form={form} set={set} name="highSpread" label="High spread above σ" note="in output units; flags items where members disagree" />
           )}
           {chosen?.kind === 'label' && (
-            <Field label="Minimum agreement">
-              <input
-                className="input"
-                inputMode="decimal"
-                value={form.minAgreement}
-                onChange={(e) => set({ minAgreement: e.target.value })}
-                data-testid="consensus-param-minAgreement"
-              />
-              <small className="muted">fraction of members; below it the item is flagged</small>
-            </Field>
+            <ParamField form={form} set={set} name="minAgreement" label="Minimum agreement" note="fraction of members; below it the item is flagged" />
           )}
         </div>
       </div>
@@ -96,5 +73,23 @@ export function ConsensusStrategyFields({ form, set, strategies, strategy, kind 
         </Field>
       </div>
     </div>
+  );
+}
+
+interface ParamProps {
+  form: ConsensusForm;
+  set: (patch: Partial<ConsensusForm>) => void;
+  name: 'trim' | 'highSpread' | 'minAgreement';
+  label: string;
+  note: string;
+}
+
+/** One of the strategy's parameters: a decimal number, with what it means under it. */
+function ParamField({ form, set, name, label, note }: ParamProps) {
+  return (
+    <Field label={label}>
+      <input className="input" inputMode="decimal" value={form[name]} onChange={(e) => set({ [name]: e.target.value })} data-testid={`consensus-param-${name}`} />
+      <small className="muted">{note}</small>
+    </Field>
   );
 }

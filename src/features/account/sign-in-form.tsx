@@ -4,9 +4,9 @@ import { useMutation } from '@tanstack/react-query';
 import { getProviders, signIn, useSession } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
+import { Field } from '@/components/ui/field';
 import { describeError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
-import { Field } from '@/components/ui/field';
 
 type Mode = 'signin' | 'register';
 

@@ -2,9 +2,9 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useTRPC } from '@/lib/trpc';
 import { CopyButton } from '@/components/ui/copy-button';
 import { ErrorBox } from '@/components/ui/error-box';
+import { useTRPC } from '@/lib/trpc';
 
 export function TokenCreateForm() {
   const trpc = useTRPC();

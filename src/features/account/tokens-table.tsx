@@ -2,12 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { formatDate } from '@/lib/format';
-import { useTRPC } from '@/lib/trpc';
-import type { ApiToken } from '@/lib/types';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Table } from '@/components/ui/table';
+import { formatDate } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import type { ApiToken } from '@/lib/types';
 
 export function TokensTable() {
   const trpc = useTRPC();

@@ -4,9 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import { signOut } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { useTRPC } from '@/lib/trpc';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
+import { useTRPC } from '@/lib/trpc';
 
 export function UserPanel() {
   const trpc = useTRPC();

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import type { ModelSummary } from '@/lib/types';
 import { Badge } from '@/components/ui/badge';
+import type { ModelSummary } from '@/lib/types';
 
 export function ModelCard({ model }: { model: ModelSummary }) {
   return (

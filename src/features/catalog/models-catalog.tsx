@@ -3,14 +3,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorBox } from '@/components/ui/error-box';
+import { Pagination } from '@/components/ui/pagination';
 import { useTRPC } from '@/lib/trpc';
 import { useDebounced } from '@/lib/use-debounced';
 import { CatalogFilters, NO_FILTERS, type CatalogFilterValues } from './catalog-filters';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorBox } from '@/components/ui/error-box';
 import { ModelCard } from './model-card';
 import { ModelCardSkeleton } from './model-card-skeleton';
-import { Pagination } from '@/components/ui/pagination';
 
 const PAGE_SIZE = 12;
 

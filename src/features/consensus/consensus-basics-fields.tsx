@@ -1,10 +1,10 @@
 'use client';
 
+import { CodeInput } from '@/components/ui/code-input';
+import { Field } from '@/components/ui/field';
+import { FieldError } from '@/components/ui/field-error';
 import { TagChips, TaskInput } from '@/features/models/model-info-fields';
 import { basicsProblems, formSlug, type ConsensusForm } from './consensus-form-state';
-import { FieldError } from '@/components/ui/field-error';
-import { Field } from '@/components/ui/field';
-import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: ConsensusForm;

@@ -1,8 +1,8 @@
 import Link from 'next/link';
+import { numeric, Table, type TableHead } from '@/components/ui/table';
+import type { ConsensusRuntime } from '@/lib/types';
 import { memberKey } from '@/shared/consensus-member';
 import { slugOfRef } from '@/shared/model-ref';
-import type { ConsensusRuntime } from '@/lib/types';
-import { numeric, Table, type TableHead } from '@/components/ui/table';
 
 const num = (x: number | undefined, fallback: string) => (x === undefined ? <span className="muted">{fallback}</span> : String(x));
 

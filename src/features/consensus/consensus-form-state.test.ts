@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildConsensusRuntime, emptyConsensusForm, emptyMember, formOutputField, formQuorum, membersKind, type ConsensusForm } from './consensus-form-state';
 import type { Strategy } from '@/lib/types';
+import { buildConsensusRuntime, emptyConsensusForm, emptyMember, formOutputField, formQuorum, membersKind, type ConsensusForm } from './consensus-form-state';
 
 const STRATEGIES: Strategy[] = [
   { name: 'mean', kind: 'number', description: '' },

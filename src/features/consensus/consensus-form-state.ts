@@ -1,6 +1,6 @@
-import type { ValueKind } from './consensus';
-import { slugify, slugProblem } from '@/shared/model-ref';
 import type { ConsensusMember, ConsensusRuntime, Strategy } from '@/lib/types';
+import { slugify, slugProblem } from '@/shared/model-ref';
+import type { ValueKind } from './consensus';
 
 /** One row of the members table, as typed. */
 export interface MemberRow {

@@ -2,7 +2,14 @@
 
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { BusyLabel } from '@/components/ui/busy-label';
+import { ErrorBox } from '@/components/ui/error-box';
+import { splitTags } from '@/features/models/model-info-fields';
+import { defaultRef, refOptions } from '@/features/models/model-refs';
+import { useTRPC } from '@/lib/trpc';
+import type { ModelDetail } from '@/lib/types';
 import { outputFieldOptions } from './consensus';
+import { ConsensusBasicsFields } from './consensus-basics-fields';
 import {
   basicsProblems,
   buildConsensusRuntime,
@@ -12,17 +19,10 @@ import {
   membersKind,
   type ConsensusForm as Form,
 } from './consensus-form-state';
-import { defaultRef, refOptions } from '@/features/models/model-refs';
-import { splitTags } from '@/features/models/model-info-fields';
-import { useTRPC } from '@/lib/trpc';
-import type { ModelDetail } from '@/lib/types';
-import { useConsensusPublish } from './use-consensus-publish';
-import { ErrorBox } from '@/components/ui/error-box';
-import { ConsensusBasicsFields } from './consensus-basics-fields';
 import { ConsensusMembersTable } from './consensus-members-table';
 import { ConsensusPublishProgress } from './consensus-publish-progress';
 import { ConsensusStrategyFields } from './consensus-strategy-fields';
-import { BusyLabel } from '@/components/ui/busy-label';
+import { useConsensusPublish } from './use-consensus-publish';
 
 /** Builds a consensus of published models and takes it through create, draft, smoke test and publish. */
 export function ConsensusForm() {

@@ -1,9 +1,9 @@
 'use client';
 
-import { outputFieldOptions } from './consensus';
-import type { MemberRow } from './consensus-form-state';
 import { refOptions } from '@/features/models/model-refs';
 import type { ModelDetail, ModelSummary } from '@/lib/types';
+import { outputFieldOptions } from './consensus';
+import type { MemberRow } from './consensus-form-state';
 
 interface Props {
   index: number;

@@ -1,9 +1,9 @@
 'use client';
 
-import { emptyMember, type MemberRow } from './consensus-form-state';
-import type { ModelDetail, ModelSummary } from '@/lib/types';
-import { ConsensusMemberRow } from './consensus-member-row';
 import { Table, type TableHead } from '@/components/ui/table';
+import type { ModelDetail, ModelSummary } from '@/lib/types';
+import { emptyMember, type MemberRow } from './consensus-form-state';
+import { ConsensusMemberRow } from './consensus-member-row';
 
 interface Props {
   members: MemberRow[];

@@ -1,6 +1,6 @@
-import type { PublishStep } from './use-consensus-publish';
-import type { SmokeTest } from '@/lib/types';
 import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
+import type { SmokeTest } from '@/lib/types';
+import type { PublishStep } from './use-consensus-publish';
 
 const ICONS: Record<PublishStep['state'], string> = { pending: '○', running: '', done: '✓', failed: '✗' };
 

@@ -1,10 +1,10 @@
 'use client';
 
+import { CodeInput } from '@/components/ui/code-input';
+import { Field } from '@/components/ui/field';
+import type { Strategy } from '@/lib/types';
 import type { ValueKind } from './consensus';
 import { FITTED_STRATEGIES, formOutputField, formQuorum, type ConsensusForm } from './consensus-form-state';
-import type { Strategy } from '@/lib/types';
-import { Field } from '@/components/ui/field';
-import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: ConsensusForm;

@@ -2,10 +2,10 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTRPC } from '@/lib/trpc';
-import type { Dataset } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field } from '@/components/ui/field';
+import { useTRPC } from '@/lib/trpc';
+import type { Dataset } from '@/lib/types';
 
 /** A CSV of molecules with a measured value, chosen as a file or pasted, uploaded as a new dataset. */
 export function DatasetUploadPanel({ onUploaded, onCancel }: { onUploaded: (d: Dataset) => void; onCancel: () => void }) {

@@ -2,16 +2,16 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { isActive } from '@/features/jobs/jobs';
-import { useTRPC } from '@/lib/trpc';
-import { useLiveJob } from '@/features/jobs/use-live-job';
 import { ErrorBox } from '@/components/ui/error-box';
+import { PageError } from '@/components/ui/page-error';
+import { PageLoading } from '@/components/ui/page-loading';
+import { isActive } from '@/features/jobs/jobs';
+import { useLiveJob } from '@/features/jobs/use-live-job';
+import { useTRPC } from '@/lib/trpc';
 import { EvaluationSummary } from './evaluation-summary';
 import { FitPanel } from './fit-panel';
 import { MetricsTable } from './metrics-table';
 import { ParityCard } from './parity-card';
-import { PageError } from '@/components/ui/page-error';
-import { PageLoading } from '@/components/ui/page-loading';
 
 export function EvaluationDetailView({ id }: { id: string }) {
   const trpc = useTRPC();

@@ -1,12 +1,12 @@
 'use client';
 
 import Link from 'next/link';
-import { formatDate } from '@/lib/format';
-import { isActive, jobElapsedLabel, jobProgress } from '@/features/jobs/jobs';
-import type { Evaluation, Job } from '@/lib/types';
-import { useNow } from '@/lib/use-now';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { isActive, jobElapsedLabel, jobProgress } from '@/features/jobs/jobs';
+import { formatDate } from '@/lib/format';
+import type { Evaluation, Job } from '@/lib/types';
+import { useNow } from '@/lib/use-now';
 
 /** Members' values answered so far; a consensus job counts its items only once every member has finished. */
 export interface MemberProgress {

@@ -4,15 +4,15 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { formatDate } from '@/lib/format';
-import { isActive } from '@/features/jobs/jobs';
-import { useTRPC } from '@/lib/trpc';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
+import { PageLoading } from '@/components/ui/page-loading';
 import { Pagination } from '@/components/ui/pagination';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { PageLoading } from '@/components/ui/page-loading';
 import { Table } from '@/components/ui/table';
+import { isActive } from '@/features/jobs/jobs';
+import { formatDate } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
 
 const PAGE_SIZE = 20;
 

@@ -1,12 +1,12 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { BusyLabel } from '@/components/ui/busy-label';
+import { ErrorBox } from '@/components/ui/error-box';
 import { canEditModel } from '@/features/models/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { Evaluation } from '@/lib/types';
-import { ErrorBox } from '@/components/ui/error-box';
 import { FitResult } from './fit-result';
-import { BusyLabel } from '@/components/ui/busy-label';
 
 const STRATEGIES = [
   { name: 'inverse-error', label: 'Fit inverse-error', hint: 'weights 1/RMSE² per member' },

@@ -1,7 +1,7 @@
-import { formatMetric } from '@/lib/format';
-import type { EvaluationMetric } from '@/lib/types';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { numeric, Table, type TableHead } from '@/components/ui/table';
+import { formatMetric } from '@/lib/format';
+import type { EvaluationMetric } from '@/lib/types';
 
 const ROLE_TONES: Record<string, BadgeTone> = { consensus: 'purple', model: 'blue', member: 'neutral' };
 

@@ -3,14 +3,14 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { ErrorBox } from '@/components/ui/error-box';
+import { Field } from '@/components/ui/field';
 import { isConsensusRuntime, outputFieldOptions } from '@/features/consensus/consensus';
 import { useTRPC } from '@/lib/trpc';
 import type { Dataset } from '@/lib/types';
-import { ErrorBox } from '@/components/ui/error-box';
-import { DatasetUploadPanel } from './dataset-upload-panel';
 import { memberKey } from '@/shared/consensus-member';
 import { latestRunnable } from '@/shared/version-status';
-import { Field } from '@/components/ui/field';
+import { DatasetUploadPanel } from './dataset-upload-panel';
 
 const datasetLabel = (d: Dataset) => `${d.name} — ${d.rowCount.toLocaleString()} molecules, ${d.valueName}${d.units ? ` (${d.units})` : ''}`;
 

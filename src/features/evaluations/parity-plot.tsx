@@ -1,8 +1,8 @@
 'use client';
 
 import { memo, useMemo } from 'react';
-import { parityAxis, tickLabel } from './parity';
 import type { EvaluationPoint } from '@/lib/types';
+import { parityAxis, tickLabel } from './parity';
 
 /** Colours for members, in order; the consensus (or a single model) is the brand blue. */
 export const MEMBER_COLOURS = ['#e8590c', '#2f9e44', '#ae3ec9', '#1098ad', '#f59f00', '#d6336c'];

@@ -2,12 +2,12 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useTRPC } from '@/lib/trpc';
-import { useLiveJob } from './use-live-job';
-import { JobResultsTable } from './job-results-table';
-import { JobSummary } from './job-summary';
 import { PageError } from '@/components/ui/page-error';
 import { PageLoading } from '@/components/ui/page-loading';
+import { useTRPC } from '@/lib/trpc';
+import { JobResultsTable } from './job-results-table';
+import { JobSummary } from './job-summary';
+import { useLiveJob } from './use-live-job';
 
 export function JobDetailView({ jobId }: { jobId: string }) {
   const trpc = useTRPC();

@@ -1,8 +1,8 @@
-import { formatDuration } from '@/lib/format';
-import type { ResultColumn } from './result-columns';
-import type { JobResult } from '@/lib/types';
 import { MoleculeImage } from '@/features/outputs/molecule-image';
+import { formatDuration } from '@/lib/format';
+import type { JobResult } from '@/lib/types';
 import { ResultCell } from './result-cell';
+import type { ResultColumn } from './result-columns';
 
 function smilesOf(r: JobResult): { canonical: string; submitted: string | null } {
   const canonical = typeof r.input.smiles === 'string' ? r.input.smiles : '';

@@ -2,16 +2,16 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isActive } from './jobs';
-import { columnHead, resultColumns } from './result-columns';
-import { useTRPC } from '@/lib/trpc';
-import type { Job } from '@/lib/types';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
-import { JobResultRow } from './job-result-row';
-import { Pagination } from '@/components/ui/pagination';
 import { PageLoading } from '@/components/ui/page-loading';
+import { Pagination } from '@/components/ui/pagination';
 import { numeric, Table } from '@/components/ui/table';
+import { useTRPC } from '@/lib/trpc';
+import type { Job } from '@/lib/types';
+import { JobResultRow } from './job-result-row';
+import { isActive } from './jobs';
+import { columnHead, resultColumns } from './result-columns';
 
 const PAGE_SIZE = 50;
 type Filter = 'all' | 'succeeded' | 'failed';

@@ -2,14 +2,14 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { formatDate } from '@/lib/format';
-import { isActive, jobElapsedLabel, jobProgress } from './jobs';
-import { useTRPC } from '@/lib/trpc';
-import type { Job } from '@/lib/types';
-import { useNow } from '@/lib/use-now';
 import { ErrorBox } from '@/components/ui/error-box';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { formatDate } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import type { Job } from '@/lib/types';
+import { useNow } from '@/lib/use-now';
+import { isActive, jobElapsedLabel, jobProgress } from './jobs';
 
 /** A consensus job's own counts move only when its members are joined: show each member's progress. */
 function MemberProgress({ members }: { members: Job['members'] }) {

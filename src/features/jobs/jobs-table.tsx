@@ -4,16 +4,16 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { formatDate } from '@/lib/format';
-import { isActive } from './jobs';
-import { useTRPC } from '@/lib/trpc';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
+import { PageLoading } from '@/components/ui/page-loading';
 import { Pagination } from '@/components/ui/pagination';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { PageLoading } from '@/components/ui/page-loading';
 import { numeric, Table, type TableHead } from '@/components/ui/table';
+import { formatDate } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import { isActive } from './jobs';
 
 const PAGE_SIZE = 20;
 

@@ -3,10 +3,10 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
-import { parseSmilesLines } from './smiles-lines';
-import { useTRPC } from '@/lib/trpc';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field } from '@/components/ui/field';
+import { useTRPC } from '@/lib/trpc';
+import { parseSmilesLines } from './smiles-lines';
 
 const EXAMPLE = ['CC(=O)Oc1ccccc1C(=O)O aspirin', 'CN1C=NC2=C1C(=O)N(C(=O)N2C)C caffeine', 'CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen'].join('\n');
 

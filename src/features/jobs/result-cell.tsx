@@ -1,7 +1,7 @@
 import { readConsensusOutput } from '@/features/outputs/consensus-output';
+import { HighSpreadBadge } from '@/features/outputs/high-spread-badge';
 import { formatMetric, formatValue } from '@/lib/format';
 import type { ResultColumn } from './result-columns';
-import { HighSpreadBadge } from '@/features/outputs/high-spread-badge';
 
 /** One output cell of a succeeded result row. */
 export function ResultCell({ column: c, output }: { column: ResultColumn; output: Record<string, unknown> | null }) {

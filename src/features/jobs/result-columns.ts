@@ -1,9 +1,9 @@
+import type { TableHead } from '@/components/ui/table';
 import { isConsensusRuntime } from '@/features/consensus/consensus';
 import { readConsensusOutput } from '@/features/outputs/consensus-output';
-import { memberKey } from '@/shared/consensus-member';
 import { schemaFields } from '@/features/outputs/schema';
-import type { TableHead } from '@/components/ui/table';
 import type { JobResult, ModelVersion } from '@/lib/types';
+import { memberKey } from '@/shared/consensus-member';
 
 /** One output column of the results table. A consensus gets its value, one column per member, σ and a high-spread flag. */
 export type ResultColumn =

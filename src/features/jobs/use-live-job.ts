@@ -2,8 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { isActive } from './jobs';
 import { useTRPC } from '@/lib/trpc';
+import { isActive } from './jobs';
 
 /**
  * A job, polled every second while it runs. `onEnd` runs once when it ends between two polls,

@@ -2,10 +2,10 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { ErrorBox } from '@/components/ui/error-box';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
 import { aliasProblem } from '@/shared/model-ref';
-import { ErrorBox } from '@/components/ui/error-box';
 
 const REMOVE = '';
 

@@ -2,9 +2,9 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ErrorBox } from '@/components/ui/error-box';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion } from '@/lib/types';
-import { ErrorBox } from '@/components/ui/error-box';
 
 /** Deprecates a published version after a second click; callers naming it keep working. */
 export function DeprecateButton({ version }: { version: ModelVersion }) {

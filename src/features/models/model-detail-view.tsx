@@ -2,19 +2,19 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { ErrorBox } from '@/components/ui/error-box';
+import { PageLoading } from '@/components/ui/page-loading';
 import { isConsensusRuntime } from '@/features/consensus/consensus';
-import { aliasesByVersion, canEditModel } from './model-refs';
+import { ConsensusDefinitionCard } from '@/features/consensus/consensus-definition-card';
 import { useTRPC } from '@/lib/trpc';
 import { isRunnable, latestRunnable } from '@/shared/version-status';
 import { AliasEditor } from './alias-editor';
-import { ConsensusDefinitionCard } from '@/features/consensus/consensus-definition-card';
-import { ErrorBox } from '@/components/ui/error-box';
 import { ModelDraftsCard } from './model-drafts-card';
 import { ModelHeader } from './model-header';
+import { aliasesByVersion, canEditModel } from './model-refs';
 import { TryItCard } from './try-it-card';
 import { UsageCard } from './usage-card';
 import { VersionsTable } from './versions-table';
-import { PageLoading } from '@/components/ui/page-loading';
 
 export function ModelDetailView({ slug, publishedVersion }: { slug: string; publishedVersion?: number }) {
   const trpc = useTRPC();

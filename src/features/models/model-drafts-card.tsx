@@ -1,9 +1,9 @@
 import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
+import { wizardHref } from '@/features/onboarding/wizard-url';
 import { formatDate } from '@/lib/format';
 import type { ModelDetail } from '@/lib/types';
 import { isEditable } from '@/shared/version-status';
-import { wizardHref } from '@/features/onboarding/wizard-url';
-import { Badge } from '@/components/ui/badge';
 
 /** The owner's unpublished versions of this model, each resumable in the wizard. */
 export function ModelDraftsCard({ model }: { model: ModelDetail }) {

@@ -1,8 +1,8 @@
 import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
 import { formatDate } from '@/lib/format';
 import type { ModelDetail } from '@/lib/types';
 import { latestRunnable } from '@/shared/version-status';
-import { Badge } from '@/components/ui/badge';
 
 export function ModelHeader({ model: m }: { model: ModelDetail }) {
   const latest = latestRunnable(m.versions);

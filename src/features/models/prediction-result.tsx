@@ -1,11 +1,11 @@
-import { readConsensusOutput } from '@/features/outputs/consensus-output';
-import { formatDuration, formatValue } from '@/lib/format';
-import { schemaFields } from '@/features/outputs/schema';
-import type { Prediction } from '@/lib/types';
-import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
 import { ErrorBox } from '@/components/ui/error-box';
-import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { numeric, Table } from '@/components/ui/table';
+import { readConsensusOutput } from '@/features/outputs/consensus-output';
+import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
+import { MoleculeImage } from '@/features/outputs/molecule-image';
+import { schemaFields } from '@/features/outputs/schema';
+import { formatDuration, formatValue } from '@/lib/format';
+import type { Prediction } from '@/lib/types';
 
 interface Props {
   prediction: Prediction;

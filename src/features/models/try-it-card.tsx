@@ -1,10 +1,10 @@
 'use client';
 
 import { useState } from 'react';
-import { defaultRef, refOptions } from './model-refs';
+import { SchemaTable } from '@/features/outputs/schema-table';
 import type { ModelDetail } from '@/lib/types';
 import { CodeSnippets } from './code-snippets';
-import { SchemaTable } from '@/features/outputs/schema-table';
+import { defaultRef, refOptions } from './model-refs';
 import { TryItForm } from './try-it-form';
 
 /** The try-it form, the schemas and the snippets for one chosen alias or version. */

@@ -2,14 +2,14 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
+import { BusyLabel } from '@/components/ui/busy-label';
+import { ErrorBox } from '@/components/ui/error-box';
+import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { coerceField, schemaFields } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion } from '@/lib/types';
 import { useDebounced } from '@/lib/use-debounced';
-import { ErrorBox } from '@/components/ui/error-box';
-import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { PredictionResult } from './prediction-result';
-import { BusyLabel } from '@/components/ui/busy-label';
 
 function initialValues(version: ModelVersion): Record<string, string> {
   const example = version.example ?? {};

@@ -1,10 +1,10 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { formatDate, formatDuration } from '@/lib/format';
-import { useTRPC } from '@/lib/trpc';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Table } from '@/components/ui/table';
+import { formatDate, formatDuration } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
 
 const DAYS = 30;
 

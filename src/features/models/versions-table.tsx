@@ -1,7 +1,7 @@
-import { formatDate, formatDuration } from '@/lib/format';
-import type { ModelVersion } from '@/lib/types';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Table } from '@/components/ui/table';
+import { formatDate, formatDuration } from '@/lib/format';
+import type { ModelVersion } from '@/lib/types';
 import { DeprecateButton } from './deprecate-button';
 
 const TONES: Record<string, BadgeTone> = { published: 'green', deprecated: 'amber', draft: 'neutral', validated: 'blue' };

@@ -2,15 +2,15 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { slugify, slugProblem } from '@/shared/model-ref';
+import { CodeInput } from '@/components/ui/code-input';
+import { ErrorBox } from '@/components/ui/error-box';
+import { Field } from '@/components/ui/field';
+import { FieldError } from '@/components/ui/field-error';
 import { splitTags, TagChips, TaskInput } from '@/features/models/model-info-fields';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
+import { slugify, slugProblem } from '@/shared/model-ref';
 import { useWizardNav } from './wizard-url';
-import { ErrorBox } from '@/components/ui/error-box';
-import { FieldError } from '@/components/ui/field-error';
-import { Field } from '@/components/ui/field';
-import { CodeInput } from '@/components/ui/code-input';
 
 /**
  * Name, slug, task, description and tags. Without `model` it creates the model (the viewer

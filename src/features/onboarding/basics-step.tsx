@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { canEditModel } from '@/features/models/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
-import { useWizardNav } from './wizard-url';
 import { BasicsForm } from './basics-form';
+import { useWizardNav } from './wizard-url';
 
 /** Step 1: what the model is called and does; a resumed model's owner edits it here. */
 export function BasicsStep({ model, version }: { model: ModelDetail | undefined; version?: number }) {

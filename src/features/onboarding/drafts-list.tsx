@@ -2,12 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { formatDate } from '@/lib/format';
-import { useTRPC } from '@/lib/trpc';
-import { wizardHref } from './wizard-url';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Table } from '@/components/ui/table';
+import { formatDate } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import { wizardHref } from './wizard-url';
 
 interface Draft {
   slug: string;

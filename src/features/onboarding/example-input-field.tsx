@@ -1,6 +1,6 @@
-import { switchExampleMode, type ExampleForm } from './runtime-form';
-import { FieldError } from '@/components/ui/field-error';
 import { CodeInput } from '@/components/ui/code-input';
+import { FieldError } from '@/components/ui/field-error';
+import { switchExampleMode, type ExampleForm } from './runtime-form';
 
 interface Props {
   form: ExampleForm;

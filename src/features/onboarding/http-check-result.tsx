@@ -1,5 +1,5 @@
-import type { HttpCheck } from '@/lib/types';
 import { ErrorBox } from '@/components/ui/error-box';
+import type { HttpCheck } from '@/lib/types';
 
 type Tensor = { name: string; datatype: string; shape: number[] };
 

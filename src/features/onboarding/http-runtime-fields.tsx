@@ -1,15 +1,15 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from './runtime-form';
-import { useTRPC } from '@/lib/trpc';
-import { sameJson } from '@/shared/canonical-json';
-import { ErrorBox } from '@/components/ui/error-box';
-import { FieldError } from '@/components/ui/field-error';
-import { HttpCheckResult } from './http-check-result';
-import { Field } from '@/components/ui/field';
 import { BusyLabel } from '@/components/ui/busy-label';
 import { CodeInput } from '@/components/ui/code-input';
+import { ErrorBox } from '@/components/ui/error-box';
+import { Field } from '@/components/ui/field';
+import { FieldError } from '@/components/ui/field-error';
+import { useTRPC } from '@/lib/trpc';
+import { sameJson } from '@/shared/canonical-json';
+import { HttpCheckResult } from './http-check-result';
+import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from './runtime-form';
 
 interface Props {
   form: RuntimeForm;

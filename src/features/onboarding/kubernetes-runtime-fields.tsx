@@ -1,7 +1,7 @@
-import type { RuntimeErrors, RuntimeForm } from './runtime-form';
-import { FieldError } from '@/components/ui/field-error';
-import { Field } from '@/components/ui/field';
 import { CodeInput } from '@/components/ui/code-input';
+import { Field } from '@/components/ui/field';
+import { FieldError } from '@/components/ui/field-error';
+import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 
 interface Props {
   form: RuntimeForm;

@@ -3,10 +3,10 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
+import { ErrorBox } from '@/components/ui/error-box';
+import { PageLoading } from '@/components/ui/page-loading';
 import { useTRPC } from '@/lib/trpc';
 import { isEditable } from '@/shared/version-status';
-import { firstIncompleteStep, isStepId, stepReachable } from './wizard-steps';
-import { ErrorBox } from '@/components/ui/error-box';
 import { BasicsStep } from './basics-step';
 import { DraftsList } from './drafts-list';
 import { PublishStep } from './publish-step';
@@ -16,7 +16,7 @@ import { RuntimeStep } from './runtime-step';
 import { SchemasStep } from './schemas-step';
 import { SmokeStep } from './smoke-step';
 import { WizardStepper } from './wizard-stepper';
-import { PageLoading } from '@/components/ui/page-loading';
+import { firstIncompleteStep, isStepId, stepReachable } from './wizard-steps';
 
 function Loading({ what }: { what: string }) {
   return <PageLoading testId="wizard-loading">Loading {what}…</PageLoading>;

@@ -1,8 +1,8 @@
+import { CodeInput } from '@/components/ui/code-input';
+import { Field } from '@/components/ui/field';
+import { FieldError } from '@/components/ui/field-error';
 import { parseCommandLine } from './command-line';
 import type { RuntimeErrors, RuntimeForm } from './runtime-form';
-import { FieldError } from '@/components/ui/field-error';
-import { Field } from '@/components/ui/field';
-import { CodeInput } from '@/components/ui/code-input';
 
 interface Props {
   form: RuntimeForm;

@@ -3,11 +3,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { formatDuration } from '@/lib/format';
+import { ErrorBox } from '@/components/ui/error-box';
 import { schemaFields } from '@/features/outputs/schema';
+import { formatDuration } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion } from '@/lib/types';
-import { ErrorBox } from '@/components/ui/error-box';
 import { StepLink } from './step-link';
 
 /** Step 6: make the validated draft the runnable, immutable version v{N}. */

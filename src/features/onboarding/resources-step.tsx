@@ -2,15 +2,15 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { ErrorBox } from '@/components/ui/error-box';
+import { Field } from '@/components/ui/field';
+import { FieldError } from '@/components/ui/field-error';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelVersion, VersionSpec } from '@/lib/types';
+import { sameJson } from '@/shared/canonical-json';
 import { useVersionSaved } from './use-version-saved';
 import { specOf } from './wizard-steps';
 import { useWizardNav } from './wizard-url';
-import { ErrorBox } from '@/components/ui/error-box';
-import { FieldError } from '@/components/ui/field-error';
-import { sameJson } from '@/shared/canonical-json';
-import { Field } from '@/components/ui/field';
 
 type Resources = NonNullable<VersionSpec['resources']>;
 

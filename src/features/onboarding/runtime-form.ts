@@ -1,5 +1,5 @@
-import { formatCommandLine, formatEnvLines, parseCommandLine, parseEnvLines } from './command-line';
 import type { RuntimeSpec } from '@/lib/types';
+import { formatCommandLine, formatEnvLines, parseCommandLine, parseEnvLines } from './command-line';
 
 /** The runtimes a model owner registers here; consensus models are built from other models elsewhere. */
 export type RuntimeKind = 'process' | 'http' | 'kubernetes';

@@ -2,20 +2,20 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { buildExample, buildRuntime, exampleFormFrom, runtimeFormFrom, type RuntimeForm } from './runtime-form';
+import { ErrorBox } from '@/components/ui/error-box';
 import { schemaFields } from '@/features/outputs/schema';
 import { useTRPCClient } from '@/lib/trpc';
 import type { JsonSchema, ModelDetail, ModelVersion, RuntimeSpec, VersionSpec } from '@/lib/types';
-import { useVersionSaved } from './use-version-saved';
-import { specOf } from './wizard-steps';
-import { useWizardNav } from './wizard-url';
-import { ErrorBox } from '@/components/ui/error-box';
+import { sameJson } from '@/shared/canonical-json';
 import { ExampleInputField } from './example-input-field';
 import { HttpRuntimeFields } from './http-runtime-fields';
 import { KubernetesRuntimeFields } from './kubernetes-runtime-fields';
 import { ProcessRuntimeFields } from './process-runtime-fields';
+import { buildExample, buildRuntime, exampleFormFrom, runtimeFormFrom, type RuntimeForm } from './runtime-form';
 import { RuntimeKindPicker } from './runtime-kind-picker';
-import { sameJson } from '@/shared/canonical-json';
+import { useVersionSaved } from './use-version-saved';
+import { specOf } from './wizard-steps';
+import { useWizardNav } from './wizard-url';
 
 const sameFields = (schema: JsonSchema, example: Record<string, unknown>) =>
   JSON.stringify(schemaFields(schema).map((f) => f.name).sort()) === JSON.stringify(Object.keys(example).sort());

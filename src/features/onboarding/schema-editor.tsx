@@ -1,10 +1,10 @@
 'use client';
 
 import { useState } from 'react';
-import { emptyRow, parseRawSchema, rowProblems, rowsFromSchema, schemaFromRows, type SchemaRow } from './schema-rows';
+import { Table, type TableHead } from '@/components/ui/table';
 import type { JsonSchema } from '@/lib/types';
 import { SchemaFieldRow } from './schema-field-row';
-import { Table, type TableHead } from '@/components/ui/table';
+import { emptyRow, parseRawSchema, rowProblems, rowsFromSchema, schemaFromRows, type SchemaRow } from './schema-rows';
 
 const HEAD: TableHead[] = ['Field', 'Type', 'Format', 'Title', 'Description', 'Required', ''];
 

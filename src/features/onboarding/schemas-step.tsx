@@ -2,18 +2,18 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import { BusyLabel } from '@/components/ui/busy-label';
+import { ErrorBox } from '@/components/ui/error-box';
 import { formatDuration } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { JsonSchema, ModelVersion } from '@/lib/types';
+import { sameJson } from '@/shared/canonical-json';
+import { SchemaEditor } from './schema-editor';
+import { SmokeFailure } from './smoke-failure';
 import { useSmokeRun } from './use-smoke-run';
 import { useVersionSaved } from './use-version-saved';
 import { specOf } from './wizard-steps';
 import { useWizardNav } from './wizard-url';
-import { ErrorBox } from '@/components/ui/error-box';
-import { SchemaEditor } from './schema-editor';
-import { SmokeFailure } from './smoke-failure';
-import { sameJson } from '@/shared/canonical-json';
-import { BusyLabel } from '@/components/ui/busy-label';
 
 /**
  * Step 3: run the example once to see what the model answers, propose schemas from that

@@ -1,9 +1,9 @@
-import { readConsensusOutput } from '@/features/outputs/consensus-output';
-import { formatValue } from '@/lib/format';
-import { schemaFields } from '@/features/outputs/schema';
-import type { JsonSchema } from '@/lib/types';
-import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
 import { numeric, Table } from '@/components/ui/table';
+import { readConsensusOutput } from '@/features/outputs/consensus-output';
+import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
+import { schemaFields } from '@/features/outputs/schema';
+import { formatValue } from '@/lib/format';
+import type { JsonSchema } from '@/lib/types';
 
 /** The smoke test's output, field by field against the output schema. */
 export function SmokeOutputTable({ output, schema }: { output: Record<string, unknown>; schema: JsonSchema }) {

@@ -1,16 +1,16 @@
 'use client';
 
-import { formatCommandLine } from './command-line';
+import { BusyLabel } from '@/components/ui/busy-label';
+import { ErrorBox } from '@/components/ui/error-box';
 import { formatDate, formatDuration } from '@/lib/format';
 import type { ModelVersion } from '@/lib/types';
-import { useSmokeRun } from './use-smoke-run';
-import { fixStepsFor } from './wizard-steps';
-import { useWizardNav } from './wizard-url';
-import { ErrorBox } from '@/components/ui/error-box';
+import { formatCommandLine } from './command-line';
 import { SmokeFailure } from './smoke-failure';
 import { SmokeOutputTable } from './smoke-output-table';
 import { StepLink } from './step-link';
-import { BusyLabel } from '@/components/ui/busy-label';
+import { useSmokeRun } from './use-smoke-run';
+import { fixStepsFor } from './wizard-steps';
+import { useWizardNav } from './wizard-url';
 
 function runtimeLabel(v: ModelVersion): string {
   const r = v.runtime;

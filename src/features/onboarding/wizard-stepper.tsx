@@ -1,8 +1,8 @@
 'use client';
 
+import type { ModelDetail, ModelVersion } from '@/lib/types';
 import { stepDone, stepReachable, WIZARD_STEPS, type StepId } from './wizard-steps';
 import { useWizardNav } from './wizard-url';
-import type { ModelDetail, ModelVersion } from '@/lib/types';
 
 interface Props {
   current: StepId;

@@ -1,7 +1,7 @@
-import { formatSpread, readConsensusOutput } from './consensus-output';
-import { formatValue } from '@/lib/format';
-import { HighSpreadBadge } from './high-spread-badge';
 import { numeric, Table } from '@/components/ui/table';
+import { formatValue } from '@/lib/format';
+import { formatSpread, readConsensusOutput } from './consensus-output';
+import { HighSpreadBadge } from './high-spread-badge';
 
 interface Props {
   output: Record<string, unknown>;

@@ -1,5 +1,5 @@
-import { schemaFields } from './schema';
 import { Table } from '@/components/ui/table';
+import { schemaFields } from './schema';
 
 export function SchemaTable({ schema, testId }: { schema: Record<string, unknown>; testId?: string }) {
   const fields = schemaFields(schema);

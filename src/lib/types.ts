@@ -16,7 +16,6 @@ export type RuntimeSpec = ModelVersion['runtime'];
 export type VersionSpec = RouterInputs['versions']['createDraft']['spec'];
 export type SmokeTest = RouterOutputs['versions']['smokeTest']['result'];
 export type HttpCheck = RouterOutputs['models']['checkHttp'];
-export type Viewer = RouterOutputs['me']['get'];
 export type JsonSchema = Record<string, unknown>;
 export type ConsensusRuntime = Extract<RuntimeSpec, { kind: 'consensus' }>;
 export type ConsensusMember = ConsensusRuntime['members'][number];

@@ -3,9 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BusyLabel } from '@/components/ui/busy-label';
 import { ErrorBox } from '@/components/ui/error-box';
-import { canEditModel } from '@/features/models/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { Evaluation } from '@/lib/types';
+import { mayEditModel } from '@/shared/permissions';
 import { FitResult } from './fit-result';
 
 const STRATEGIES = [
@@ -23,7 +23,7 @@ export function FitPanel({ evaluation: e }: { evaluation: Evaluation }) {
     trpc.evaluations.fit.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.get.queryKey({ slug: e.model }) }) }),
   );
   const finished = e.job.status === 'succeeded';
-  const mayEdit = model.data && viewer.data ? canEditModel(model.data, viewer.data) : true;
+  const mayEdit = model.data && viewer.data ? mayEditModel(viewer.data, model.data) : true;
 
   return (
     <section className="card stack-sm" data-testid="fit-panel">

@@ -7,11 +7,12 @@ import { PageLoading } from '@/components/ui/page-loading';
 import { isConsensusRuntime } from '@/features/consensus/consensus';
 import { ConsensusDefinitionCard } from '@/features/consensus/consensus-definition-card';
 import { useTRPC } from '@/lib/trpc';
+import { mayEditModel } from '@/shared/permissions';
 import { isRunnable, latestRunnable } from '@/shared/version-status';
 import { AliasEditor } from './alias-editor';
 import { ModelDraftsCard } from './model-drafts-card';
 import { ModelHeader } from './model-header';
-import { aliasesByVersion, canEditModel } from './model-refs';
+import { aliasesByVersion } from './model-refs';
 import { TryItCard } from './try-it-card';
 import { UsageCard } from './usage-card';
 import { VersionsTable } from './versions-table';
@@ -34,7 +35,7 @@ export function ModelDetailView({ slug, publishedVersion }: { slug: string; publ
   }
 
   const m = model.data;
-  const canEdit = canEditModel(m, viewer.data);
+  const canEdit = mayEditModel(viewer.data, m);
   const runnable = m.versions.filter((v) => isRunnable(v.status));
   const justPublished = publishedVersion !== undefined && m.versions.some((v) => v.version === publishedVersion && v.status === 'published');
   const productionHere = m.aliases.production === publishedVersion;

@@ -1,4 +1,4 @@
-import type { ModelDetail, ModelVersion, Viewer } from '@/lib/types';
+import type { ModelDetail, ModelVersion } from '@/lib/types';
 import { isRunnable, latestRunnable } from '@/shared/version-status';
 
 /** A way to name a runnable version: an alias (`production`) or a number (`3`), the part after `slug@`. */
@@ -35,10 +35,4 @@ export function aliasesByVersion(model: ModelDetail): Map<number, string[]> {
   const map = new Map<number, string[]>();
   for (const [alias, n] of Object.entries(model.aliases)) map.set(n, [...(map.get(n) ?? []), alias]);
   return map;
-}
-
-/** The same rule the server applies: owners change their models, admins change any. */
-export function canEditModel(model: ModelDetail, viewer: Viewer | undefined | null): boolean {
-  if (!viewer) return false;
-  return viewer.role === 'admin' || (!model.builtIn && model.ownerId === viewer.id);
 }

@@ -1,9 +1,9 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { canEditModel } from '@/features/models/model-refs';
 import { useTRPC } from '@/lib/trpc';
 import type { ModelDetail } from '@/lib/types';
+import { mayEditModel } from '@/shared/permissions';
 import { BasicsForm } from './basics-form';
 import { useWizardNav } from './wizard-url';
 
@@ -13,7 +13,7 @@ export function BasicsStep({ model, version }: { model: ModelDetail | undefined;
   const viewer = useQuery(trpc.me.get.queryOptions(undefined, { staleTime: 5 * 60_000 }));
   if (!model) return <BasicsForm />;
   if (viewer.isPending) return null;
-  return canEditModel(model, viewer.data) ? <BasicsForm key={model.slug} model={model} version={version} /> : <BasicsSaved model={model} version={version} />;
+  return mayEditModel(viewer.data, model) ? <BasicsForm key={model.slug} model={model} version={version} /> : <BasicsSaved model={model} version={version} />;
 }
 
 function BasicsSaved({ model, version }: { model: ModelDetail; version?: number }) {

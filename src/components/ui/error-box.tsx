@@ -1,4 +1,5 @@
 import { describeError } from '@/lib/errors';
+import type { ErrorCode } from '@/server/errors';
 
 /** An error as the gateway reports it: the code, and the message that says what to fix. */
 export function ErrorBox({
@@ -8,11 +9,11 @@ export function ErrorBox({
   testId = 'error',
 }: {
   error?: unknown;
-  code?: string;
+  code?: ErrorCode;
   message?: string;
   testId?: string;
 }) {
-  const e = error !== undefined ? describeError(error) : { code: code ?? 'ERROR', message: message ?? '' };
+  const e = error !== undefined ? describeError(error) : { code: code ?? 'INTERNAL', message: message ?? '' };
   return (
     <div className="alert alert-error" role="alert" data-testid={testId}>
       <span className="error-code" data-testid={`${testId}-code`}>

@@ -40,7 +40,7 @@ export function EvaluationDetailView({ id }: { id: string }) {
       </div>
       <EvaluationSummary evaluation={e} job={currentJob} members={members} />
       {currentJob.status === 'failed' && (
-        <ErrorBox code="JOB_FAILED" message="every molecule failed; open the job to see why" testId="evaluation-job-failed" />
+        <ErrorBox code="MODEL_ERROR" message="every molecule failed; open the job to see why" testId="evaluation-job-failed" />
       )}
       <section className="card stack-sm" data-testid="metrics-card">
         <div className="row spread wrap">

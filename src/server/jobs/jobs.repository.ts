@@ -37,7 +37,7 @@ function toResult(r: ResultRow): JobResult {
     input: r.input,
     submitted: r.submitted,
     output: r.output,
-    errorCode: r.error_code,
+    errorCode: r.error_code as JobResult['errorCode'],
     error: r.error,
     durationMs: r.duration_ms,
     attempt: r.attempt,

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 import { getVersionById, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { Viewer } from '../users/viewer';
@@ -14,7 +14,7 @@ export interface Prediction {
   version: number;
   input: Record<string, unknown>;
   output: Record<string, unknown> | null;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   durationMs: number | null;
   /** Set when the version is deprecated. */
   warning: string | null;

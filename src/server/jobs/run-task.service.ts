@@ -2,7 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { checkOutput } from '../chem/inputs';
 import type { Db } from '../db/client';
 import type { TaskItem } from '../db/types';
-import { toAppError } from '../errors';
+import { toAppError, type ErrorCode } from '../errors';
 import { getVersionById } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { TTaskRunPayload } from '../queue/catalog';
@@ -123,7 +123,7 @@ export async function endDeadTask(deps: WorkerDeps, { taskId }: TTaskRunPayload)
 }
 
 /** Fails every item of a task that has no result yet, closes the task and settles its job. */
-export async function failTaskItems(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string, why: { code: string; error: string }): Promise<void> {
+export async function failTaskItems(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string, why: { code: ErrorCode; error: string }): Promise<void> {
   const task = await repo.findTask(deps.db, taskId);
   if (!task) return;
   const job = await repo.findJob(deps.db, task.job_id);

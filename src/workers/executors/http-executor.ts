@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskItem } from '../../server/db/types';
-import { AppError } from '../../server/errors';
+import { AppError, type ErrorCode } from '../../server/errors';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
 import { callModelServer, oipUrl, serverErrorText } from '../../server/models/http-health';
 import type { THttpRuntime } from '../../server/models/models.schema';
@@ -10,7 +10,7 @@ import { effectiveTimeoutMs } from '../limits';
 import { decodeInferResponse, encodeInferRequest, groupByFields, isObject } from './oip';
 
 /** A request's fate that is the same for every item in it. */
-type Reply = { body: unknown; durationMs: number } | { fail: { code: string; error: string }; durationMs: number };
+type Reply = { body: unknown; durationMs: number } | { fail: { code: ErrorCode; error: string }; durationMs: number };
 
 const EXPECTED = {
   json: '{"predictions":[…]} with one entry per instance, in order',

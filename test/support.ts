@@ -11,10 +11,11 @@ import { JobWatcher } from '../src/server/jobs/job-watcher';
 import { TERMINAL_STATUSES, type Job } from '../src/server/jobs/jobs.types';
 import { publishTrustedManifest } from '../src/server/models/builtins.service';
 import { loadManifest } from '../src/server/models/manifest';
+import type { TModelManifest } from '../src/server/models/models.schema';
 import { createBoss } from '../src/server/queue/boss';
 import { registerUser } from '../src/server/users/users.service';
 import type { Viewer } from '../src/server/users/viewer';
-import { startWorker, type WorkerHandle } from '../src/workers/main';
+import { startWorker, type WorkerHandle, type WorkerOptions } from '../src/workers/main';
 import { createTestDatabase, type TestDatabase } from './db';
 
 export const fixtureModelsDir = path.resolve(import.meta.dirname, 'fixtures/models');
@@ -31,7 +32,7 @@ export interface TestGateway {
 }
 
 /** A database of its own, the queue and the watcher, and a worker unless `worker: false`. */
-export async function startTestGateway(o: { worker?: false | { poolSize?: number; batchSize?: number } } = {}): Promise<TestGateway> {
+export async function startTestGateway(o: { worker?: false | Omit<WorkerOptions, 'databaseUrl'> } = {}): Promise<TestGateway> {
   const t = await createTestDatabase();
   const boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
   const watcher = new JobWatcher(t.url);
@@ -64,12 +65,21 @@ export async function waitForJob(deps: Pick<Deps, 'db'>, viewer: Viewer, jobId: 
 }
 
 /** Registers a test model from test/fixtures/models/<name> through the trusted path. */
-export async function registerFixtureModel(db: Db, name: 'echo' | 'crash' | 'hang' | 'garbage') {
+export async function registerFixtureModel(db: Db, name: 'echo' | 'crash' | 'hang' | 'garbage' | 'chatty' | 'slow' | 'bigline', patch: Partial<TModelManifest> = {}) {
   const { manifest, codeDigest } = await loadManifest(path.join(fixtureModelsDir, name));
-  return publishTrustedManifest({ db }, { manifest, builtIn: false, codeDigest });
+  return publishTrustedManifest({ db }, { manifest: { ...manifest, ...patch }, builtIn: false, codeDigest });
 }
 
 let n = 0;
 export async function createUser(db: Db, label = 'user'): Promise<Viewer> {
   return registerUser({ db }, null, { email: `${label}-${Date.now()}-${n++}@example.test`, password: 'correct horse battery' });
+}
+
+/** Polls `condition` until it holds (or throws after `timeoutMs`): waiting for a state, never a fixed sleep. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000, pollMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }

@@ -21,6 +21,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Tasks of one model version running at once on this worker (WORKER_VERSION_CONCURRENCY). */
   versionConcurrency?: number;
+  /** Longest stdout line a model may print (MODEL_MAX_LINE_BYTES, default 16 MiB). */
+  maxLineBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -46,7 +48,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const { db, pool } = createDb(opts.databaseUrl, 10);
   const boss = await startBoss(opts.databaseUrl, log);
   const poolSize = opts.poolSize ?? 2;
-  const executors = createExecutors({ root: projectRoot, poolSize });
+  const executors = createExecutors({ root: projectRoot, poolSize, maxLineBytes: opts.maxLineBytes });
   const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
 
   const polling = { includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_SECONDS / 2 };

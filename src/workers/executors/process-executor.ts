@@ -19,6 +19,8 @@ export interface ProcessExecutorOptions {
   poolSize?: number;
   /** After a crash or hang, how many rounds of re-running the remaining items in fresh processes. */
   maxRerunRounds?: number;
+  /** Longest stdout line a model may print (MODEL_MAX_LINE_BYTES). */
+  maxLineBytes?: number;
 }
 
 /** What a run on one process left: the answers, and the items the process failed under. */
@@ -52,12 +54,15 @@ export class ProcessExecutor implements Executor {
 
   private spawn(version: ModelVersion): ModelProcess {
     if (version.runtime.kind !== 'process') throw new Error(`process executor cannot run a ${version.runtime.kind} runtime`);
-    return new ModelProcess({
-      command: version.runtime.command,
-      cwd: resolveCwd(version.runtime.cwd, this.opts.root),
-      // Only what the program needs and what its manifest declares: never the worker's secrets.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', ...version.runtime.env },
-    });
+    return new ModelProcess(
+      {
+        command: version.runtime.command,
+        cwd: resolveCwd(version.runtime.cwd, this.opts.root),
+        // Only what the program needs and what its manifest declares: never the worker's secrets.
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', ...version.runtime.env },
+      },
+      { maxLineBytes: this.opts.maxLineBytes },
+    );
   }
 
   private acquire(version: ModelVersion, signal?: AbortSignal): Promise<ModelProcess> {

@@ -3,7 +3,7 @@ import { HttpExecutor } from './http-executor';
 import { ProcessExecutor } from './process-executor';
 
 /** Executors by runtime kind; a backend is a file of its own implementing `Executor`. */
-export function createExecutors(opts: { root: string; poolSize: number }): Map<string, Executor> {
-  const executors: Executor[] = [new ProcessExecutor({ root: opts.root, poolSize: opts.poolSize }), new HttpExecutor()];
+export function createExecutors(opts: { root: string; poolSize: number; maxLineBytes?: number }): Map<string, Executor> {
+  const executors: Executor[] = [new ProcessExecutor({ root: opts.root, poolSize: opts.poolSize, maxLineBytes: opts.maxLineBytes }), new HttpExecutor()];
   return new Map(executors.map((e) => [e.kind, e]));
 }

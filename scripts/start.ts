@@ -80,15 +80,20 @@ async function main() {
     databaseUrl = embedded.url('postgres');
     log(`PostgreSQL listening on 127.0.0.1:${embedded.port} (pid ${embedded.pid()})`);
     const db = embedded;
-    db.onUnexpectedExit(function restart(code, signal) {
-      if (stopping) return;
+    db.onUnexpectedExit((code, signal) => {
       log(`PostgreSQL ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; restarting it`);
-      setTimeout(() => {
-        db.start().then(
-          () => log(`PostgreSQL is back (pid ${db.pid()})`),
-          (e) => log(`PostgreSQL did not restart: ${(e as Error)?.message ?? e}; trying again`),
-        );
-      }, 1000);
+      const restart = (delay: number) =>
+        setTimeout(() => {
+          if (stopping) return;
+          db.start().then(
+            () => log(`PostgreSQL is back (pid ${db.pid()})`),
+            (e) => {
+              log(`PostgreSQL did not restart (${(e as Error)?.message ?? 'it exited at once'}); trying again`);
+              restart(Math.min(delay * 2, 15_000));
+            },
+          );
+        }, delay);
+      if (!stopping) restart(500);
     });
   }
   await prepareWithRetry(databaseUrl);

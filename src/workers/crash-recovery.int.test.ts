@@ -5,7 +5,10 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
+import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaller } from '../server/api/root';
+import { JobWatcher } from '../server/jobs/job-watcher';
 import { until } from '../../test/support';
 import { createDb, type Db } from '../server/db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/db/embedded';
@@ -119,5 +122,26 @@ describe('crash recovery', () => {
     // Anything that failed says why (every attempt of its task was interrupted).
     const reasons = await db.selectFrom('results').select(['error_code', 'error']).where('job_id', '=', job.id).where('status', '=', 'failed').execute();
     for (const r of reasons) expect(r.error).toMatch(/attempt/);
+  });
+
+  it('answers 503 UNAVAILABLE, not 500, while the database is down', async () => {
+    const watcher = new JobWatcher(url);
+    const caller = createCaller({ db, boss, watcher, viewer: user });
+    await server.stop();
+    try {
+      for (const call of [
+        () => caller.models.predict({ model: 'rdkit-descriptors', input: { smiles: 'CCO' } }),
+        () => caller.jobs.create({ model: 'rdkit-descriptors', inputs: [{ smiles: 'CCO' }] }),
+        () => caller.models.list({}),
+      ]) {
+        const e = await call().then(() => undefined, (err: unknown) => err);
+        expect(e).toBeInstanceOf(TRPCError);
+        expect((e as TRPCError).code).toBe('SERVICE_UNAVAILABLE');
+        expect((e as TRPCError).message).toMatch(/database is unavailable/);
+      }
+    } finally {
+      await server.start();
+      await watcher.close();
+    }
   });
 });

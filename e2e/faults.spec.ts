@@ -20,7 +20,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  product = await startProduct(Number(process.env.E2E_FAULTS_PORT ?? 3170));
+  product = await startProduct(Number(process.env.E2E_FAULTS_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 70));
 });
 
 test.afterAll(async () => {

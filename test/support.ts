@@ -12,10 +12,11 @@ import { TERMINAL_STATUSES, type Job } from '../src/server/jobs/jobs.types';
 import { withFolderBundle } from '../src/server/bundles/model-folder';
 import { publishTrustedManifest } from '../src/server/models/builtins.service';
 import { loadManifest } from '../src/server/models/manifest';
+import type { TModelManifest } from '../src/server/models/models.schema';
 import { createBoss } from '../src/server/queue/boss';
 import { registerUser } from '../src/server/users/users.service';
 import type { Viewer } from '../src/server/users/viewer';
-import { startWorker, type WorkerHandle } from '../src/workers/main';
+import { startWorker, type WorkerHandle, type WorkerOptions } from '../src/workers/main';
 import { createTestDatabase, type TestDatabase } from './db';
 
 export const fixtureModelsDir = path.resolve(import.meta.dirname, 'fixtures/models');
@@ -32,7 +33,7 @@ export interface TestGateway {
 }
 
 /** A database of its own, the queue and the watcher, and a worker unless `worker: false`. */
-export async function startTestGateway(o: { worker?: false | { poolSize?: number; batchSize?: number } } = {}): Promise<TestGateway> {
+export async function startTestGateway(o: { worker?: false | Omit<WorkerOptions, 'databaseUrl'> } = {}): Promise<TestGateway> {
   const t = await createTestDatabase();
   const boss = await createBoss({ connectionString: t.url, role: 'web' }).start();
   const watcher = new JobWatcher(t.url);
@@ -64,20 +65,29 @@ export async function waitForJob(deps: Pick<Deps, 'db'>, viewer: Viewer, jobId: 
   }
 }
 
-export type FixtureModel = 'echo' | 'crash' | 'hang' | 'garbage';
+export type FixtureModel = 'echo' | 'crash' | 'hang' | 'garbage' | 'chatty' | 'slow' | 'bigline';
 
 /** A fixture's manifest with its folder stored as a bundle (a user's model: it runs sandboxed). */
-export async function fixtureManifest(db: Db, name: FixtureModel) {
+export async function fixtureManifest(db: Db, name: FixtureModel, patch: Partial<TModelManifest> = {}) {
   const dir = path.join(fixtureModelsDir, name);
-  return withFolderBundle(db, dir, (await loadManifest(dir)).manifest);
+  return withFolderBundle(db, dir, { ...(await loadManifest(dir)).manifest, ...patch });
 }
 
 /** Registers a test model from test/fixtures/models/<name> through the trusted path, as a bundle. */
-export async function registerFixtureModel(db: Db, name: FixtureModel) {
-  return publishTrustedManifest({ db }, { manifest: await fixtureManifest(db, name), builtIn: false });
+export async function registerFixtureModel(db: Db, name: FixtureModel, patch: Partial<TModelManifest> = {}) {
+  return publishTrustedManifest({ db }, { manifest: await fixtureManifest(db, name, patch), builtIn: false });
 }
 
 let n = 0;
 export async function createUser(db: Db, label = 'user'): Promise<Viewer> {
   return registerUser({ db }, null, { email: `${label}-${Date.now()}-${n++}@example.test`, password: 'correct horse battery' });
+}
+
+/** Polls `condition` until it holds (or throws after `timeoutMs`): waiting for a state, never a fixed sleep. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000, pollMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }

@@ -1,4 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
+import type { ErrorCode } from '@/server/errors';
 
 interface ErrorData {
   appCode?: string;
@@ -10,10 +11,11 @@ function dataOf(err: unknown): ErrorData | undefined {
 }
 
 /** The gateway's error code (INVALID_INPUT, NOT_FOUND, …) and the message that says what to fix. */
-export function describeError(err: unknown): { code: string; message: string } {
+export function describeError(err: unknown): { code: ErrorCode; message: string } {
   const data = dataOf(err);
   const message = err instanceof Error ? err.message : String(err);
-  return { code: data?.appCode ?? (err instanceof TRPCClientError ? 'INTERNAL' : 'NETWORK'), message };
+  // No code means no answer from the gateway (offline, restarting): it is unavailable.
+  return { code: (data?.appCode as ErrorCode | undefined) ?? 'UNAVAILABLE', message };
 }
 
 export function errorStatus(err: unknown): number | undefined {

@@ -15,6 +15,11 @@ export interface GatewayClientOptions {
   /** An API token from the settings page (`mgw_…`). */
   token: string;
   fetch?: typeof fetch;
+  /**
+   * Retries of calls that are safe to repeat (reads, and submissions and predictions, which carry
+   * an idempotency key) when the gateway cannot be reached or answers UNAVAILABLE. Default 8.
+   */
+  retries?: number;
 }
 
 /** The error every SDK call throws: `code` is the gateway's error code (INVALID_INPUT, NOT_FOUND, …). */
@@ -29,12 +34,23 @@ export class GatewayError extends Error {
   }
 }
 
-function wrap(e: unknown): never {
+function toGatewayError(e: unknown): unknown {
   if (e instanceof TRPCClientError) {
     const data = e.data as { appCode?: string; httpStatus?: number } | undefined;
-    throw new GatewayError(data?.appCode ?? 'INTERNAL', e.message, data?.httpStatus);
+    // No answer at all (refused, reset, a proxy's error page): the gateway is unavailable.
+    if (!data?.appCode) return new GatewayError('UNAVAILABLE', `the gateway could not be reached or did not answer: ${e.message}`, data?.httpStatus);
+    return new GatewayError(data.appCode, e.message, data.httpStatus);
   }
-  throw e;
+  return e;
+}
+
+function wrap(e: unknown): never {
+  throw toGatewayError(e);
+}
+
+/** A fresh idempotency key: repeating a call with it can never create a second job. */
+function newKey(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -54,6 +70,19 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     ],
   });
   const call = <T>(p: Promise<T>) => p.catch(wrap);
+  /** Calls `fn` again with backoff while the gateway is unavailable; `fn` must be safe to repeat. */
+  const retrying = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const attempts = (opts.retries ?? 8) + 1;
+    for (let attempt = 1, delay = 200; ; attempt++, delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await fn();
+      } catch (e) {
+        const err = toGatewayError(e);
+        if (!(err instanceof GatewayError) || err.code !== 'UNAVAILABLE' || attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
+      }
+    }
+  };
 
   /** POST /api/bundles with the bytes (or a packed folder, or an archive file). */
   async function uploadBundle(source: Uint8Array | string): Promise<UploadedBundle> {
@@ -81,11 +110,19 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     models: {
       list: (input: GatewayInputs['models']['list'] = {}) => call(trpc.models.list.query(input)),
       get: (slug: string) => call(trpc.models.get.query({ slug })),
-      predict: (model: string, input: Record<string, unknown>) => call(trpc.models.predict.mutate({ model, input })),
+      /** One molecule, answered when the model has run. Retried with the same idempotency key while the gateway is unavailable. */
+      predict: (model: string, input: Record<string, unknown>, o: { idempotencyKey?: string } = {}) => {
+        const idempotencyKey = o.idempotencyKey ?? newKey();
+        return retrying(() => trpc.models.predict.mutate({ model, input, idempotencyKey }));
+      },
     },
     jobs: {
-      submit: (input: GatewayInputs['jobs']['create']) => call(trpc.jobs.create.mutate(input)),
-      get: (jobId: string) => call(trpc.jobs.get.query({ jobId })),
+      /** Creates a job; retried with the same idempotency key while the gateway is unavailable, so it is created once. */
+      submit: (input: GatewayInputs['jobs']['create']) => {
+        const withKey = { ...input, idempotencyKey: input.idempotencyKey ?? newKey() };
+        return retrying(() => trpc.jobs.create.mutate(withKey));
+      },
+      get: (jobId: string) => retrying(() => trpc.jobs.get.query({ jobId })),
       list: (input: GatewayInputs['jobs']['list'] = {}) => call(trpc.jobs.list.query(input)),
       results: (input: GatewayInputs['jobs']['results']) => call(trpc.jobs.results.query(input)),
       cancel: (jobId: string) => call(trpc.jobs.cancel.mutate({ jobId })),
@@ -94,7 +131,7 @@ export function createGatewayClient(opts: GatewayClientOptions) {
         const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
         let interval = 100;
         for (;;) {
-          const job = await call(trpc.jobs.get.query({ jobId }));
+          const job = await retrying(() => trpc.jobs.get.query({ jobId }));
           o.onProgress?.(job);
           if (TERMINAL.has(job.status)) return job;
           if (Date.now() > deadline) throw new GatewayError('TIMEOUT', `job ${jobId} still ${job.status} after waiting`);
@@ -105,7 +142,7 @@ export function createGatewayClient(opts: GatewayClientOptions) {
       /** Every result of a job, page by page. */
       async *allResults(jobId: string, pageSize = 500): AsyncGenerator<JobResult> {
         for (let offset = 0; ; offset += pageSize) {
-          const page = await call(trpc.jobs.results.query({ jobId, limit: pageSize, offset }));
+          const page = await retrying(() => trpc.jobs.results.query({ jobId, limit: pageSize, offset }));
           yield* page.items;
           if (offset + page.items.length >= page.total || page.items.length === 0) return;
         }

@@ -1,14 +1,16 @@
 import type { JobResult, JobWithMetadata } from 'pg-boss';
-import { aggregateConsensus } from '../server/consensus/aggregate.service';
-import { runTask, type Attempt, type Verdict, type WorkerDeps } from '../server/jobs/run-task.service';
+import { aggregateConsensus, endDeadAggregation } from '../server/consensus/aggregate.service';
+import { endDeadTask, runTask, type Attempt, type Verdict, type WorkerDeps } from '../server/jobs/run-task.service';
 import { queueCatalog, type QueueName, type QueuePayload } from '../server/queue/catalog';
 
 type Handler<Q extends QueueName> = (deps: WorkerDeps, payload: QueuePayload<Q>, attempt: Attempt) => Promise<Verdict>;
 
 /** What each consumed queue runs: a service, with the payload type its catalog entry gives. */
-export const handlers: { [Q in 'task.run' | 'consensus.aggregate']: Handler<Q> } = {
+export const handlers: { [Q in QueueName]: Handler<Q> } = {
   'task.run': runTask,
+  'task.dead': endDeadTask,
   'consensus.aggregate': aggregateConsensus,
+  'consensus.dead': endDeadAggregation,
 };
 
 /**

@@ -1,50 +1,72 @@
+import type { JobWithMetadata, PgBoss, WorkOptions } from 'pg-boss';
 import { createDb } from '../server/db/client';
+import type { WorkerDeps } from '../server/jobs/run-task.service';
 import { projectRoot } from '../server/models/manifest';
 import { createBoss, ensureQueues } from '../server/queue/boss';
+import { HEARTBEAT_SECONDS, type QueueName } from '../server/queue/catalog';
 import { createExecutors } from './executors/registry';
 import { bindHandler } from './handlers';
-import type { WorkerDeps } from '../server/jobs/run-task.service';
 
 export interface WorkerHandle {
   stop: () => Promise<void>;
 }
 
-/** Starts consuming `task.run`; resolves once the worker is listening. */
-export async function startWorker(opts: {
+export interface WorkerOptions {
   databaseUrl: string;
+  /** Warm processes per model version (MODEL_POOL_SIZE). */
   poolSize?: number;
+  /** Tasks one fetch loop takes at once (WORKER_BATCH_SIZE). */
   batchSize?: number;
+  /** Independent fetch loops (WORKER_CONCURRENCY): a loop held by a slow model leaves the others free. */
+  concurrency?: number;
+  /** Tasks of one model version running at once on this worker (WORKER_VERSION_CONCURRENCY). */
+  versionConcurrency?: number;
+  /** Longest stdout line a model may print (MODEL_MAX_LINE_BYTES, default 16 MiB). */
+  maxLineBytes?: number;
   log?: (line: string) => void;
-}): Promise<WorkerHandle> {
+}
+
+/** Starts pg-boss, retrying while the database cannot be reached yet (it may still be starting). */
+async function startBoss(url: string, log: (line: string) => void): Promise<PgBoss> {
+  for (let attempt = 1, delay = 500; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
+    const boss = createBoss({ connectionString: url, role: 'worker' });
+    try {
+      await boss.start();
+      await ensureQueues(boss);
+      return boss;
+    } catch (e) {
+      await boss.stop({ graceful: false, close: true }).catch(() => {});
+      if (attempt === 1 || attempt % 10 === 0) log(`cannot reach the database yet (${(e as Error).message}); retrying`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/** Starts consuming the task, aggregation and dead-letter queues; resolves once the worker is listening. */
+export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const log = opts.log ?? ((l: string) => console.log(`[worker] ${l}`));
   const { db, pool } = createDb(opts.databaseUrl, 10);
-  const boss = createBoss({ connectionString: opts.databaseUrl, role: 'worker' });
-  await boss.start();
-  await ensureQueues(boss);
-  const executors = createExecutors({ root: projectRoot, poolSize: opts.poolSize ?? 2, db, log });
+  const boss = await startBoss(opts.databaseUrl, log);
+  const poolSize = opts.poolSize ?? 2;
+  const executors = createExecutors({ root: projectRoot, poolSize, maxLineBytes: opts.maxLineBytes, db, log });
   const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
-  const runTask = bindHandler(deps, 'task.run');
-  const aggregate = bindHandler(deps, 'consensus.aggregate');
 
-  await boss.work(
-    'task.run',
-    {
-      batchSize: opts.batchSize ?? 4,
-      includeMetadata: true,
-      perJobResults: true,
-      burstWhenBatchFull: true,
-      pollingIntervalSeconds: 2,
-      // With NOTIFY on, an idle worker would otherwise poll only every 30 s.
-      notifyPollingIntervalSeconds: 2,
-    },
-    async (jobs) => Promise.all(jobs.map(runTask)),
-  );
-  await boss.work(
-    'consensus.aggregate',
-    { batchSize: 2, includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
-    async (jobs) => Promise.all(jobs.map(aggregate)),
-  );
-  log('listening on task.run and consensus.aggregate');
+  const polling = { includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_SECONDS / 2 };
+  const consume = async (queue: QueueName, options: WorkOptions) => {
+    const handle = bindHandler(deps, queue);
+    await boss.work(queue, { ...polling, ...options }, async (jobs) => Promise.all((jobs as JobWithMetadata<unknown>[]).map(handle)));
+  };
+  await consume('task.run', {
+    batchSize: opts.batchSize ?? 2,
+    burstWhenBatchFull: true,
+    localConcurrency: opts.concurrency ?? 6,
+    // Tasks are grouped by version at enqueue: a hanging model holds at most this many slots.
+    localGroupConcurrency: opts.versionConcurrency ?? poolSize,
+  });
+  await consume('consensus.aggregate', { batchSize: 1, localConcurrency: 2 });
+  await consume('task.dead', { batchSize: 4 });
+  await consume('consensus.dead', { batchSize: 4 });
+  log('listening on task.run, consensus.aggregate and their dead letters');
 
   return {
     async stop() {
@@ -56,6 +78,8 @@ export async function startWorker(opts: {
   };
 }
 
+const numberFromEnv = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
+
 async function main() {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -64,8 +88,10 @@ async function main() {
   }
   const worker = await startWorker({
     databaseUrl,
-    poolSize: Number(process.env.MODEL_POOL_SIZE ?? 2),
-    batchSize: Number(process.env.WORKER_BATCH_SIZE ?? 4),
+    poolSize: numberFromEnv('MODEL_POOL_SIZE'),
+    batchSize: numberFromEnv('WORKER_BATCH_SIZE'),
+    concurrency: numberFromEnv('WORKER_CONCURRENCY'),
+    versionConcurrency: numberFromEnv('WORKER_VERSION_CONCURRENCY'),
   });
   let stopping = false;
   const stop = async () => {

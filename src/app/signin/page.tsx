@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { SignInForm } from '@/components/sign-in-form';
-import { safeCallbackUrl } from '@/lib/safe-callback';
+import { safeCallbackUrl } from '@/features/account/safe-callback';
+import { SignInForm } from '@/features/account/sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 

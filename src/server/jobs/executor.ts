@@ -10,6 +10,12 @@ import type { ModelVersion } from '../models/models.types';
  */
 export interface Executor {
   readonly kind: string;
-  run(version: ModelVersion, items: TaskItem[]): Promise<RunOutcome[]>;
+  /** Items left without an outcome when `signal` aborts (the job was cancelled) are simply not reported. */
+  run(version: ModelVersion, items: TaskItem[], options?: RunOptions): Promise<RunOutcome[]>;
   close(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Aborted when the task's job is cancelled: stop at once, start nothing more. */
+  signal?: AbortSignal;
 }

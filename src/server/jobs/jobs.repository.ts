@@ -37,7 +37,7 @@ function toResult(r: ResultRow): JobResult {
     input: r.input,
     submitted: r.submitted,
     output: r.output,
-    errorCode: r.error_code,
+    errorCode: r.error_code as JobResult['errorCode'],
     error: r.error,
     durationMs: r.duration_ms,
     attempt: r.attempt,
@@ -63,8 +63,9 @@ export async function insertJob(
     tasksTotal: number;
     label?: string;
     parent?: { jobId: string; key: string };
+    idempotency?: { key: string; hash: string };
   },
-): Promise<Job> {
+): Promise<Job | undefined> {
   const finished = j.tasksTotal === 0;
   const row = await db
     .insertInto('jobs')
@@ -77,13 +78,23 @@ export async function insertJob(
       label: j.label ?? null,
       parent_job_id: j.parent?.jobId ?? null,
       member_key: j.parent?.key ?? null,
+      idempotency_key: j.idempotency?.key ?? null,
+      request_hash: j.idempotency?.hash ?? null,
       // A job whose every item was refused at submission is over before it starts.
       status: finished ? 'failed' : 'queued',
       finished_at: finished ? new Date() : null,
     })
+    // A concurrent request with the same idempotency key committed first: nothing is written.
+    .onConflict((oc) => oc.columns(['owner_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return toJob({ ...row, slug: version.slug, version: version.version, version_status: version.status });
+    .executeTakeFirst();
+  return row && toJob({ ...row, slug: version.slug, version: version.version, version_status: version.status });
+}
+
+/** The job an owner submitted with an idempotency key, with the hash of that request. */
+export async function findJobByIdempotencyKey(db: DbOrTx, ownerId: string, key: string): Promise<{ job: Job; requestHash: string | null } | undefined> {
+  const row = await jobQuery(db).select('j.request_hash').where('j.owner_id', '=', ownerId).where('j.idempotency_key', '=', key).executeTakeFirst();
+  return row && { job: toJob(row), requestHash: row.request_hash };
 }
 
 export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[][]): Promise<string[]> {
@@ -213,6 +224,20 @@ export async function existingResultIndexes(db: DbOrTx, jobId: string, indexes: 
     .where('item_index', 'in', indexes)
     .execute();
   return new Set(rows.map((r) => r.item_index));
+}
+
+/** Keeps why an attempt failed, for the message its items get if every attempt fails. */
+export async function recordTaskError(db: DbOrTx, taskId: string, error: string): Promise<void> {
+  await db.updateTable('tasks').set({ error: error.slice(0, 2000) }).where('id', '=', taskId).execute();
+}
+
+export async function findTask(db: DbOrTx, taskId: string) {
+  return db.selectFrom('tasks').select(['id', 'job_id', 'items', 'attempts', 'status', 'error']).where('id', '=', taskId).executeTakeFirst();
+}
+
+export async function jobStatus(db: DbOrTx, jobId: string): Promise<Job['status'] | undefined> {
+  const row = await db.selectFrom('jobs').select('status').where('id', '=', jobId).executeTakeFirst();
+  return row?.status;
 }
 
 /** Closes a task once; true only for the call that closed it. */

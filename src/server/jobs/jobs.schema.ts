@@ -4,6 +4,13 @@ import { ZModelRef } from '../models/models.schema';
 /** Most items one request may carry; larger screens are split by the caller (the SDK does it). */
 export const MAX_ITEMS_PER_JOB = 100_000;
 
+/** A key the client picks per request: a retry with the same key returns the first job instead of a second. */
+export const ZIdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'idempotencyKey: up to 255 printable ASCII characters without spaces, e.g. a UUID');
+
 export const ZSubmitJobInput = z.object({
   model: ZModelRef,
   inputs: z
@@ -11,6 +18,7 @@ export const ZSubmitJobInput = z.object({
     .min(1, 'a job needs at least one input')
     .max(MAX_ITEMS_PER_JOB, `a job takes at most ${MAX_ITEMS_PER_JOB} inputs; split larger screens into several jobs`),
   label: z.string().max(200).optional(),
+  idempotencyKey: ZIdempotencyKey.optional(),
 });
 export type TSubmitJobInput = z.infer<typeof ZSubmitJobInput>;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import type { DbOrTx } from '../db/client';
 import type { NewResult, TaskItem } from '../db/types';
@@ -9,7 +10,7 @@ import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
-import { sameJson } from '../../shared/canonical-json';
+import { canonicalJson, sameJson } from '../../shared/canonical-json';
 import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
 import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
@@ -17,13 +18,37 @@ import type { Job } from './jobs.types';
 import { resultRow } from './result-row';
 
 type DbDeps = Pick<Deps, 'db'>;
+
+/** Queue priority of one-item jobs (predictions, smoke tests): ahead of screens. */
+const PREDICTION_PRIORITY = 10;
 type QueueDeps = Pick<Deps, 'db' | 'boss'>;
 
 /** Validates and canonicalises every input, then creates the job (see `createJob`). */
 export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput): Promise<Job> {
+  const idempotency = input.idempotencyKey ? { key: input.idempotencyKey, hash: requestHash(input) } : undefined;
+  const replay = idempotency && (await replayOf(deps, viewer, idempotency));
+  if (replay) return replay;
   const version = await resolveModelRef(deps.db, input.model);
   const prepared = await prepareInputs(version.inputSchema, input.inputs);
-  return createJob(deps, viewer, version, prepared, { label: input.label });
+  return createJob(deps, viewer, version, prepared, { label: input.label, idempotency });
+}
+
+/** What a request asked for, so a retry under the same key can be told from a different request. */
+export function requestHash(request: { model: string; inputs?: unknown; input?: unknown; label?: string }): string {
+  const { model, inputs, input, label } = request;
+  return createHash('sha256').update(canonicalJson({ model, inputs, input, label })).digest('hex');
+}
+
+/** The job a key already made, or undefined; CONFLICT when the key was used for another request. */
+export async function replayOf(deps: Pick<Deps, 'db'>, viewer: Viewer, idem: { key: string; hash: string }): Promise<Job | undefined> {
+  const found = await repo.findJobByIdempotencyKey(deps.db, viewer.id, idem.key);
+  if (!found) return undefined;
+  if (found.requestHash !== idem.hash) {
+    throw new AppError('CONFLICT', `the idempotency key "${idem.key}" was already used for a different request (job ${found.job.id}); use a new key for a new request`, {
+      jobId: found.job.id,
+    });
+  }
+  return found.job;
 }
 
 /**
@@ -36,10 +61,19 @@ export async function createJob(
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem[],
-  o: { label?: string } = {},
+  o: { label?: string; idempotency?: { key: string; hash: string } } = {},
 ): Promise<Job> {
-  return db.transaction().execute((tx) => insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, depth: 0 }));
+  try {
+    return await db.transaction().execute((tx) => insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0 }));
+  } catch (e) {
+    // Another request with the same key won the race: its job is the answer to this one too.
+    const replay = e instanceof KeyAlreadyUsed && o.idempotency ? await replayOf({ db }, viewer, o.idempotency) : undefined;
+    if (replay) return replay;
+    throw e;
+  }
 }
+
+class KeyAlreadyUsed extends Error {}
 
 async function insertJobTree(
   tx: DbOrTx,
@@ -47,7 +81,7 @@ async function insertJobTree(
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem[],
-  o: { label?: string; parent?: { jobId: string; key: string }; depth: number },
+  o: { label?: string; parent?: { jobId: string; key: string }; idempotency?: { key: string; hash: string }; depth: number },
 ): Promise<Job> {
   const valid: TaskItem[] = [];
   const refused: PreparedItem[] = [];
@@ -68,7 +102,9 @@ async function insertJobTree(
     tasksTotal: isConsensus ? (valid.length ? 1 : 0) : batches.length,
     label: o.label,
     parent: o.parent,
+    idempotency: o.idempotency,
   });
+  if (!job) throw new KeyAlreadyUsed();
   if (refused.length) {
     const rows: NewResult[] = refused.map((p) =>
       resultRow(job.id, { index: p.index, input: p.submitted }, { index: p.index, code: p.error!.code, error: p.error!.message }, { versionDigest: version.digest }),
@@ -93,7 +129,12 @@ async function insertJobTree(
     if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);
   } else {
     const taskIds = await repo.insertTasks(tx, job.id, batches);
-    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id })), tx);
+    // Tasks of one version form a group (a worker runs only a few of a group at once, so one slow
+    // model cannot take every slot); single predictions go before screens.
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id })), tx, {
+      group: version.id,
+      priority: prepared.length === 1 ? PREDICTION_PRIORITY : 0,
+    });
   }
   // A member job's parent checks its members itself once it has created all of them.
   if (valid.length === 0) await onJobSettled(tx, boss, job.id, null);

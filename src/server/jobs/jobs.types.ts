@@ -1,4 +1,5 @@
 import type { JobStatus } from '../db/types';
+import type { ErrorCode } from '../errors';
 
 export interface Job {
   id: string;
@@ -29,7 +30,7 @@ export interface JobResult {
   input: Record<string, unknown>;
   submitted: Record<string, unknown> | null;
   output: Record<string, unknown> | null;
-  errorCode: string | null;
+  errorCode: ErrorCode | null;
   error: string | null;
   durationMs: number | null;
   attempt: number;
@@ -38,7 +39,7 @@ export interface JobResult {
 /** What the worker reports for one item (`durationMs` is missing when nothing ran). */
 export type ItemOutcome =
   | { index: number; output: Record<string, unknown>; durationMs?: number }
-  | { index: number; error: string; code: string; durationMs?: number };
+  | { index: number; error: string; code: ErrorCode; durationMs?: number };
 
 /** What an executor reports for one item it ran: always timed. */
 export type RunOutcome = ItemOutcome & { durationMs: number };

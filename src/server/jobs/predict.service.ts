@@ -1,11 +1,11 @@
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
-import { AppError } from '../errors';
-import { resolveModelRef } from '../models/models.service';
+import { AppError, type ErrorCode } from '../errors';
+import { getVersionById, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { Viewer } from '../users/viewer';
 import * as repo from './jobs.repository';
-import { createJob } from './jobs.service';
+import { createJob, replayOf, requestHash } from './jobs.service';
 import { TERMINAL_STATUSES, type Job, type JobResult } from './jobs.types';
 
 export interface Prediction {
@@ -14,7 +14,7 @@ export interface Prediction {
   version: number;
   input: Record<string, unknown>;
   output: Record<string, unknown> | null;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   durationMs: number | null;
   /** Set when the version is deprecated. */
   warning: string | null;
@@ -35,9 +35,9 @@ export async function runOne(
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem,
-  o: { waitMs: number; label?: string },
+  o: { waitMs: number; label?: string; idempotency?: { key: string; hash: string } },
 ): Promise<{ job: Job; done: boolean; result?: JobResult }> {
-  const job = await createJob(deps, viewer, version, [prepared], { label: o.label });
+  const job = await createJob(deps, viewer, version, [prepared], { label: o.label, idempotency: o.idempotency });
   const done = await deps.watcher.waitFor(
     job.id,
     async () => { const now = await repo.findJob(deps.db, job.id); return !now || TERMINAL_STATUSES.includes(now.status); },
@@ -51,13 +51,16 @@ export async function runOne(
  * One input, answered synchronously: a one-item job through the same queue and worker as any
  * screen (so it is permission-checked and counted alike), awaited here.
  */
-export async function predictOne(deps: Deps, viewer: Viewer, req: { model: string; input: Record<string, unknown> }): Promise<Prediction> {
-  const version = await resolveModelRef(deps.db, req.model);
+export async function predictOne(deps: Deps, viewer: Viewer, req: { model: string; input: Record<string, unknown>; idempotencyKey?: string }): Promise<Prediction> {
+  const idempotency = req.idempotencyKey ? { key: req.idempotencyKey, hash: requestHash(req) } : undefined;
+  // A retry of a prediction already made waits for (or reads) the first one's job.
+  const replay = idempotency && (await replayOf(deps, viewer, idempotency));
+  const version = replay ? await getVersionById(deps.db, replay.modelVersionId) : await resolveModelRef(deps.db, req.model);
   const [prepared] = await prepareInputs(version.inputSchema, [req.input]);
   if (prepared.error) throw new AppError('INVALID_INPUT', singleItemMessage(prepared));
 
   const waitMs = version.timeoutMs + 30_000;
-  const { job, done, result } = await runOne(deps, viewer, version, prepared, { waitMs });
+  const { job, done, result } = await runOne(deps, viewer, version, prepared, { waitMs, idempotency });
   if (!done) {
     throw new AppError('TIMEOUT', `no answer within ${Math.round(waitMs / 1000)} s; the job ${job.id} continues, read it from the jobs list`, {
       jobId: job.id,

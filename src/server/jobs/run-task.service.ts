@@ -2,7 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { checkOutput } from '../chem/inputs';
 import type { Db } from '../db/client';
 import type { TaskItem } from '../db/types';
-import { toAppError } from '../errors';
+import { toAppError, type ErrorCode } from '../errors';
 import { getVersionById } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { TTaskRunPayload } from '../queue/catalog';
@@ -44,7 +44,8 @@ export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: s
 /**
  * Runs one task: claims it, runs the items that have no result yet through the executor of the
  * version's runtime, checks outputs against the output schema and records them. Model failures
- * are item results; only trouble of our own (database, executor) asks the queue for a retry.
+ * are item results; only trouble of our own (database, executor) asks the queue for a retry, and
+ * on the last attempt even that fails the remaining items with the reason, so every job ends.
  */
 export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
   try {
@@ -62,24 +63,29 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
 
     let outcomes: ItemOutcome[];
     const executor = deps.executors.get(version.runtime.kind);
-    if (!executor) {
-      outcomes = remaining.map((i) => ({ index: i.index, code: 'UNAVAILABLE', error: `no executor for runtime "${version.runtime.kind}" on this worker` }));
-    } else {
-      try {
-        outcomes = await executor.run(version, remaining);
-      } catch (e) {
-        // Transient trouble is retried by the queue; anything else, or the last attempt, fails
-        // the items with the reason, so the job still ends.
-        const err = toAppError(e);
-        if (err.transient && !attempt.last) throw err;
-        outcomes = remaining.map((i) => ({ index: i.index, code: err.code, error: err.message }));
+    const cancellation = watchCancellation(deps, task.jobId);
+    try {
+      if (!executor) {
+        outcomes = remaining.map((i) => ({ index: i.index, code: 'UNAVAILABLE', error: `no executor for runtime "${version.runtime.kind}" on this worker` }));
+      } else {
+        try {
+          outcomes = await executor.run(version, remaining, { signal: cancellation.signal });
+        } catch (e) {
+          // Transient trouble is retried by the queue; anything else, or the last attempt, fails
+          // the items with the reason, so the job still ends.
+          const err = toAppError(e);
+          if (err.transient && !attempt.last) throw err;
+          outcomes = remaining.map((i) => ({ index: i.index, code: err.code, error: err.message }));
+        }
       }
+    } finally {
+      cancellation.stop();
     }
-    outcomes = outcomes.map((o) => {
-      if (!('output' in o)) return o;
-      const problem = checkOutput(version.outputSchema, o.output);
-      return problem ? { index: o.index, code: 'MODEL_PROTOCOL', error: `the model's output does not match its output schema: ${problem}`, durationMs: o.durationMs } : o;
-    });
+    if (cancellation.signal.aborted) {
+      await repo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
+      return { status: 'completed', output: { skipped: 'job cancelled while running' } };
+    }
+    outcomes = outcomes.map((o) => checkedOutput(version, o));
     await recordTaskOutcomes(deps, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
@@ -89,9 +95,74 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
   } catch (e) {
     const err = toAppError(e);
     deps.log(`task ${taskId} attempt ${attempt.number} failed (${err.code}): ${err.message}`);
+    await repo.recordTaskError(deps.db, taskId, `${err.code}: ${err.message}`).catch(() => {});
+    if (attempt.last || !err.transient) {
+      // No attempt is coming after this one: the items end now, with the reason.
+      const ended = await failTaskItems(deps, taskId, { code: err.code, error: `the task failed on its last attempt: ${err.message}` }).then(
+        () => true,
+        () => false,
+      );
+      if (ended) return { status: 'completed', output: { code: err.code, error: err.message, itemsFailed: true } };
+    }
     // A bad request cannot get better by retrying; our own trouble can.
     return { status: err.transient ? 'failed' : 'deadletter', output: { code: err.code, error: err.message } };
   }
+}
+
+/**
+ * A task the queue gave up on (its attempts all failed, or every worker running it died): its
+ * items without a result fail with the last reason known, so its job ends.
+ */
+export async function endDeadTask(deps: WorkerDeps, { taskId }: TTaskRunPayload): Promise<Verdict> {
+  const task = await repo.findTask(deps.db, taskId);
+  if (!task || task.status === 'done' || task.status === 'failed') return { status: 'completed', output: { skipped: 'task already closed' } };
+  const why = task.error ?? 'the worker running it stopped each time (killed, or out of memory)';
+  await failTaskItems(deps, taskId, { code: 'UNAVAILABLE', error: `the task could not finish after ${task.attempts} attempts: ${why}` });
+  deps.log(`task ${taskId} given up after ${task.attempts} attempts: ${why}`);
+  return { status: 'completed', output: { failed: true } };
+}
+
+/** Fails every item of a task that has no result yet, closes the task and settles its job. */
+export async function failTaskItems(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string, why: { code: ErrorCode; error: string }): Promise<void> {
+  const task = await repo.findTask(deps.db, taskId);
+  if (!task) return;
+  const job = await repo.findJob(deps.db, task.job_id);
+  if (!job) return;
+  const done = await repo.existingResultIndexes(deps.db, task.job_id, task.items.map((i) => i.index));
+  const outcomes = task.items.filter((i) => !done.has(i.index)).map((i) => ({ index: i.index, ...why }));
+  const digest = (await getVersionById(deps.db, job.modelVersionId)).digest;
+  await recordTaskOutcomes(deps, { id: task.id, jobId: task.job_id, attempt: task.attempts }, outcomes, {
+    executor: 'none',
+    versionDigest: digest,
+    items: new Map(task.items.map((i) => [i.index, i])),
+  });
+}
+
+/** An output that does not fit the version's output schema is the model's protocol error. */
+function checkedOutput(version: ModelVersion, o: ItemOutcome): ItemOutcome {
+  if (!('output' in o)) return o;
+  let problem: string | null;
+  try {
+    problem = checkOutput(version.outputSchema, o.output);
+  } catch (e) {
+    return { index: o.index, code: 'MODEL_PROTOCOL', error: `the version's output schema cannot be used to check outputs: ${(e as Error).message}`, durationMs: o.durationMs };
+  }
+  return problem ? { index: o.index, code: 'MODEL_PROTOCOL', error: `the model's output does not match its output schema: ${problem}`, durationMs: o.durationMs } : o;
+}
+
+const CANCEL_POLL_MS = 1000;
+
+/** Aborts while the task's job gets cancelled, checking its status every second. */
+function watchCancellation(deps: Pick<WorkerDeps, 'db'>, jobId: string): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  const timer = setInterval(() => {
+    repo.jobStatus(deps.db, jobId).then(
+      (status) => status === 'cancelled' && controller.abort(),
+      () => {}, // the database is briefly away: check again next time
+    );
+  }, CANCEL_POLL_MS);
+  timer.unref();
+  return { signal: controller.signal, stop: () => clearInterval(timer) };
 }
 
 /**

@@ -53,8 +53,10 @@ export async function callModelServer(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: string },
   timeoutMs: number,
+  cancel?: AbortSignal,
 ): Promise<ServerCall> {
   const controller = new AbortController();
+  cancel?.addEventListener('abort', () => controller.abort(), { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

@@ -147,4 +147,6 @@ export const ZModelRef = z.string().min(2).max(200);
 export const ZPredictInput = z.object({
   model: ZModelRef,
   input: z.record(z.string(), z.unknown()),
+  /** A retry with the same key returns the first prediction's job instead of running again. */
+  idempotencyKey: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'idempotencyKey: up to 255 printable ASCII characters without spaces').optional(),
 });

@@ -17,6 +17,9 @@ export function createBoss({ connectionString, role, max }: BossOptions): PgBoss
     useListenNotify: role === 'worker',
     supervise: role !== 'web',
     schedule: false,
+    // Heartbeat and expiry checks: a dead worker's tasks are failed (and retried) within seconds.
+    superviseIntervalSeconds: 5,
+    monitorIntervalSeconds: 5,
     migrate: role === 'setup',
     application_name: `gateway-${role}`,
   });
@@ -46,16 +49,24 @@ export function kyselyAdapter(db: DbOrTx): IDatabase {
   };
 }
 
+/** How queued jobs of one enqueue are ordered and grouped: `group` caps how many run at once per worker. */
+export interface EnqueueOptions {
+  priority?: number;
+  group?: string;
+}
+
 /** Bulk insert of typed payloads, in the caller's transaction. */
 export async function enqueueMany<Q extends QueueName>(
   boss: PgBoss,
   queue: Q,
   payloads: QueuePayload<Q>[],
   tx: DbOrTx,
+  o: EnqueueOptions = {},
 ): Promise<void> {
   const schema = queueCatalog[queue].schema;
+  const extra = { ...(o.priority ? { priority: o.priority } : {}), ...(o.group ? { group: { id: o.group } } : {}) };
   for (let i = 0; i < payloads.length; i += 1000) {
-    const chunk = payloads.slice(i, i + 1000).map((data) => ({ data: schema.parse(data) }));
+    const chunk = payloads.slice(i, i + 1000).map((data) => ({ data: schema.parse(data), ...extra }));
     await boss.insert(queue, chunk, { db: kyselyAdapter(tx) });
   }
 }

@@ -14,30 +14,53 @@ export interface QueueDefinition<S extends z.ZodType> {
 }
 
 /**
+ * A worker that stops (killed, out of memory, its machine gone) stops renewing the heartbeat of
+ * the jobs it holds; pg-boss's monitor then fails them, and they are retried elsewhere. 10 s is
+ * pg-boss's least heartbeat; the monitor runs every few seconds (see createBoss).
+ */
+export const HEARTBEAT_SECONDS = 10;
+
+/**
  * Every queue the gateway uses: name → payload schema and policy. Payloads are parsed when
  * they are handled, since a job can outlive the code that queued it.
  */
 export const queueCatalog = {
-  // Dead letters must exist before the queue that points at them.
+  // Dead letters must exist before the queue that points at them. Their consumers end the
+  // work that could not be done, with the reason, so every job ends.
   'task.dead': {
     schema: ZTaskRunPayload,
-    options: { retentionSeconds: 14 * 24 * 3600 },
+    options: { notify: true, retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, retentionSeconds: 14 * 24 * 3600 },
   },
   'task.run': {
     schema: ZTaskRunPayload,
     options: {
       notify: true,
-      retryLimit: 2,
+      retryLimit: 3,
       retryDelay: 2,
       retryBackoff: true,
-      // A task holds at most batch_size items, each bounded by the version's timeout.
-      expireInSeconds: 30 * 60,
+      retryDelayMax: 60,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      // Death is caught by the heartbeat; the expiry only bounds a task that is alive but never
+      // ends (each item is bounded by the version's capped timeout).
+      expireInSeconds: 24 * 3600,
       deadLetter: 'task.dead',
     },
   },
+  'consensus.dead': {
+    schema: ZAggregatePayload,
+    options: { notify: true, retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, retentionSeconds: 14 * 24 * 3600 },
+  },
   'consensus.aggregate': {
     schema: ZAggregatePayload,
-    options: { notify: true, retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 30 * 60 },
+    options: {
+      notify: true,
+      retryLimit: 3,
+      retryDelay: 2,
+      retryBackoff: true,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      expireInSeconds: 6 * 3600,
+      deadLetter: 'consensus.dead',
+    },
   },
 } satisfies Record<string, QueueDefinition<z.ZodType>>;
 

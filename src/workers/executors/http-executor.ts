@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskItem } from '../../server/db/types';
-import { AppError } from '../../server/errors';
+import { AppError, type ErrorCode } from '../../server/errors';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
 import { callModelServer, oipUrl, serverErrorText } from '../../server/models/http-health';
 import type { THttpRuntime } from '../../server/models/models.schema';
 import type { ModelVersion } from '../../server/models/models.types';
-import type { Executor } from '../../server/jobs/executor';
+import type { Executor, RunOptions } from '../../server/jobs/executor';
+import { effectiveTimeoutMs } from '../limits';
 import { decodeInferResponse, encodeInferRequest, groupByFields, isObject } from './oip';
 
 /** A request's fate that is the same for every item in it. */
-type Reply = { body: unknown; durationMs: number } | { fail: { code: string; error: string }; durationMs: number };
+type Reply = { body: unknown; durationMs: number } | { fail: { code: ErrorCode; error: string }; durationMs: number };
 
 const EXPECTED = {
   json: '{"predictions":[…]} with one entry per instance, in order',
@@ -34,20 +35,26 @@ function refusalHint(status: number, runtime: THttpRuntime): string {
 export class HttpExecutor implements Executor {
   readonly kind = 'http';
 
-  async run(version: ModelVersion, items: TaskItem[]): Promise<RunOutcome[]> {
+  async run(version: ModelVersion, items: TaskItem[], o: RunOptions = {}): Promise<RunOutcome[]> {
+    const outcomes = await this.runAll(version, items, o.signal);
+    // A cancelled job's answers are not written: it is over.
+    return o.signal?.aborted ? [] : outcomes;
+  }
+
+  private async runAll(version: ModelVersion, items: TaskItem[], signal?: AbortSignal): Promise<RunOutcome[]> {
     const runtime = version.runtime;
     if (runtime.kind !== 'http') throw new Error(`http executor cannot run a ${runtime.kind} runtime`);
     if (items.length === 0) return [];
-    if (runtime.protocol === 'json') return this.runJson(version, runtime, items);
+    if (runtime.protocol === 'json') return this.runJson(version, runtime, items, signal);
     if (!runtime.model) {
       throw new AppError('INVALID_INPUT', `${version.slug}@${version.version}: runtime.model is required for protocol "oip-v2"; set it to the name the server serves the model under`);
     }
-    const groups = await Promise.all(groupByFields(items).map((group) => this.runOip(version, runtime, group)));
+    const groups = await Promise.all(groupByFields(items).map((group) => this.runOip(version, runtime, group, signal)));
     return groups.flat();
   }
 
-  private async runJson(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[]): Promise<RunOutcome[]> {
-    const reply = await this.post(runtime, runtime.url, { instances: items.map((i) => i.input) }, version.timeoutMs);
+  private async runJson(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[], signal?: AbortSignal): Promise<RunOutcome[]> {
+    const reply = await this.post(runtime, runtime.url, { instances: items.map((i) => i.input) }, effectiveTimeoutMs(version.timeoutMs), signal);
     if ('fail' in reply) return items.map((i) => ({ index: i.index, ...reply.fail, durationMs: reply.durationMs }));
     const { durationMs } = reply;
     const predictions = isObject(reply.body) ? reply.body.predictions : undefined;
@@ -70,12 +77,12 @@ export class HttpExecutor implements Executor {
     });
   }
 
-  private async runOip(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[]): Promise<RunOutcome[]> {
+  private async runOip(version: ModelVersion, runtime: THttpRuntime, items: TaskItem[], signal?: AbortSignal): Promise<RunOutcome[]> {
     const url = oipUrl(runtime, `models/${encodeURIComponent(runtime.model!)}/infer`);
     // The id lets the server's logs be matched to a gateway task.
     const id = `${version.slug}@${version.version}:${items[0].index}-${items[items.length - 1].index}:${randomUUID().slice(0, 8)}`;
     const request = encodeInferRequest(id, items.map((i) => i.input), version.inputSchema);
-    const reply = await this.post(runtime, url, request, version.timeoutMs);
+    const reply = await this.post(runtime, url, request, effectiveTimeoutMs(version.timeoutMs), signal);
     if ('fail' in reply) return items.map((i) => ({ index: i.index, ...reply.fail, durationMs: reply.durationMs }));
     const decoded = decodeInferResponse(reply.body, items.length);
     if ('problem' in decoded) return this.protocolFailure(runtime, url, items, decoded.problem, reply.durationMs);
@@ -88,9 +95,9 @@ export class HttpExecutor implements Executor {
   }
 
   /** POSTs JSON; throws what the queue should retry or stop on, returns what fails the items. */
-  private async post(runtime: THttpRuntime, url: string, body: unknown, timeoutMs: number): Promise<Reply> {
+  private async post(runtime: THttpRuntime, url: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<Reply> {
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...runtime.headers };
-    const call = await callModelServer(url, { method: 'POST', headers, body: JSON.stringify(body) }, timeoutMs);
+    const call = await callModelServer(url, { method: 'POST', headers, body: JSON.stringify(body) }, timeoutMs, signal);
     const { durationMs } = call;
     if ('failure' in call) {
       if (call.failure.kind === 'network') throw new AppError('UNAVAILABLE', call.failure.message, { url });

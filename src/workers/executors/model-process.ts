@@ -1,51 +1,73 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
 
 export interface ProcessSpec {
   /** The full argv, sandbox wrapper included. */
   command: string[];
   cwd: string;
   /** The process's whole environment: nothing of the worker's is inherited. */
-  env: Record<string, string>;
+  env?: Record<string, string>;
   /** How messages name the program (the model's own command, not the sandbox's wrapper). */
   label?: string;
 }
 
 type Line = { id: string; output?: Record<string, unknown>; error?: string };
 
-interface Pending {
-  resolve: (line: Line) => void;
-  startedAt: number;
-}
-
 /** Why a process stopped answering, kept for the items it left behind. */
 export interface Failure {
-  code: 'MODEL_CRASHED' | 'MODEL_TIMEOUT' | 'MODEL_PROTOCOL';
+  code: 'MODEL_CRASHED' | 'MODEL_TIMEOUT' | 'MODEL_PROTOCOL' | 'CANCELLED';
   message: string;
 }
 
+interface Pending {
+  resolve: (answer: { line: Line } | { failure: Failure }) => void;
+  sentAt: number;
+  timeoutMs: number;
+}
+
+export interface ModelProcessOptions {
+  /** Longest stdout line accepted; a longer one is a protocol error and the process is killed. */
+  maxLineBytes?: number;
+}
+
 const STDERR_KEEP = 4000;
+const DEFAULT_MAX_LINE_BYTES = Number(process.env.MODEL_MAX_LINE_BYTES ?? 16 * 1024 * 1024);
 
 /**
  * One long-lived model program speaking JSON Lines. Items are written to stdin and matched to
  * answers by id; the process stays warm between tasks.
+ *
+ * Deadlines: the oldest unanswered item must be answered within its `timeoutMs`, counted from
+ * when the model could start on it — when it was sent, or when the item before it was answered,
+ * whichever is later. Only answers count as activity: a model that prints progress but never
+ * answers is still killed. A killed process fails every item still pending with the reason.
  */
 export class ModelProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<string, Pending>();
+  private readonly maxLineBytes: number;
   private stderrTail = '';
   private garbage: string[] = [];
   private exited: { code: number | null; signal: string | null; error?: string } | undefined;
   private readonly exitWaiters: (() => void)[] = [];
+  private killReason: Failure | undefined;
   private nextId = 0;
-  lastActivity = Date.now();
+  private lastAnswerAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** When the last answer came (or the process started): the pool retires processes idle too long. */
+  lastUsedAt = Date.now();
 
-  constructor(readonly spec: ProcessSpec) {
+  constructor(
+    readonly spec: ProcessSpec,
+    opts: ModelProcessOptions = {},
+  ) {
+    this.maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const [cmd, ...args] = spec.command;
     this.child = spawn(cmd, args, {
       cwd: spec.cwd,
-      env: { ...spec.env } as NodeJS.ProcessEnv,
+      env: (spec.env ?? {}) as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group, so killing a model also kills what it started (xtb, vina, …).
       detached: true,
@@ -54,13 +76,9 @@ export class ModelProcess {
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_KEEP);
     });
-    readline.createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
+    this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
     this.child.on('error', (err) => this.onExit(null, null, err.message));
     this.child.on('exit', (code, signal) => this.onExit(code, signal));
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
   }
 
   get alive(): boolean {
@@ -71,12 +89,44 @@ export class ModelProcess {
     return this.pending.size > 0;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   stderr(): string {
     return this.stderrTail.trim();
   }
 
+  /** Splits stdout into lines itself, so a line without end cannot grow without bound. */
+  private onStdout(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) break;
+      const piece = chunk.subarray(start, nl);
+      const line = this.partialBytes ? Buffer.concat([...this.partial, piece]).toString('utf8') : piece.toString('utf8');
+      this.partial = [];
+      this.partialBytes = 0;
+      this.onLine(line);
+      start = nl + 1;
+      if (this.exited || this.killReason) return;
+    }
+    const rest = chunk.subarray(start);
+    if (!rest.length) return;
+    this.partialBytes += rest.length;
+    if (this.partialBytes > this.maxLineBytes) {
+      this.partial = [];
+      this.partialBytes = 0;
+      this.killFor({
+        code: 'MODEL_PROTOCOL',
+        message: `the model printed a line longer than ${this.maxLineBytes} bytes without a newline, so its process was killed; answer each item on one line of JSON (MODEL_MAX_LINE_BYTES)`,
+      });
+      return;
+    }
+    this.partial.push(Buffer.from(rest));
+  }
+
   private onLine(raw: string): void {
-    this.lastActivity = Date.now();
     const text = raw.trim();
     if (!text) return;
     let line: Line | undefined;
@@ -92,12 +142,21 @@ export class ModelProcess {
       return;
     }
     this.pending.delete(line.id);
-    waiter.resolve(line);
+    this.lastAnswerAt = Date.now();
+    this.lastUsedAt = this.lastAnswerAt;
+    waiter.resolve({ line });
+    if (this.pending.size === 0) this.stopWatchdog();
   }
 
   private onExit(code: number | null, signal: string | null, error?: string): void {
     if (this.exited) return;
     this.exited = { code, signal, error };
+    this.stopWatchdog();
+    const failure = this.describeExit();
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.resolve({ failure });
+    }
     this.exitWaiters.splice(0).forEach((w) => w());
   }
 
@@ -117,40 +176,54 @@ export class ModelProcess {
   }
 
   /**
-   * Sends one item and resolves with its answer, or with a failure when the process exits or
-   * goes silent for `silenceMs` (then it is killed: a hung model never holds a worker).
+   * Sends one item and resolves with its answer, or with a failure when the process exits, is
+   * cancelled, or misses the item's deadline (then it is killed: a hung model never holds a worker).
    */
-  async request(input: Record<string, unknown>, silenceMs: number): Promise<{ line: Line } | { failure: Failure }> {
-    if (this.exited) return { failure: this.describeExit() };
+  request(input: Record<string, unknown>, timeoutMs: number): Promise<{ line: Line } | { failure: Failure }> {
+    if (this.exited) return Promise.resolve({ failure: this.describeExit() });
     const id = String(this.nextId++);
-    const answer = new Promise<Line>((resolve) => this.pending.set(id, { resolve, startedAt: Date.now() }));
+    const answer = new Promise<{ line: Line } | { failure: Failure }>((resolve) => {
+      this.pending.set(id, { resolve, sentAt: Date.now(), timeoutMs });
+    });
     this.child.stdin.write(`${JSON.stringify({ id, input })}\n`);
-    const exit = new Promise<'exit'>((resolve) => (this.exited ? resolve('exit') : this.exitWaiters.push(() => resolve('exit'))));
-    for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const waitMs = Math.max(10, this.lastActivity + silenceMs - Date.now());
-      const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), waitMs)));
-      const winner = await Promise.race([answer, exit, tick]);
-      clearTimeout(timer);
-      if (typeof winner === 'object') return { line: winner };
-      if (winner === 'tick' && Date.now() - this.lastActivity < silenceMs) continue; // busy on other items
-      this.pending.delete(id);
-      if (winner === 'tick') this.killFor(this.silenceFailure(silenceMs));
-      return { failure: this.describeExit() };
-    }
+    this.startWatchdog();
+    return answer;
   }
 
-  private silenceFailure(silenceMs: number): Failure {
+  private startWatchdog(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => this.checkDeadline(), 100);
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+  }
+
+  /** The oldest unanswered item's clock starts when it was sent or when the previous answer came. */
+  private checkDeadline(): void {
+    let head: Pending | undefined;
+    for (const p of this.pending.values()) if (!head || p.sentAt < head.sentAt) head = p;
+    if (!head) return this.stopWatchdog();
+    const startedAt = Math.max(head.sentAt, this.lastAnswerAt);
+    if (Date.now() - startedAt > head.timeoutMs) this.killFor(this.silenceFailure(head.timeoutMs));
+  }
+
+  private silenceFailure(timeoutMs: number): Failure {
     const stderr = this.stderr() ? `; its stderr ends with: ${this.stderr().slice(-300)}` : '';
     return {
       code: this.garbage.length ? 'MODEL_PROTOCOL' : 'MODEL_TIMEOUT',
-      message: `the model gave no answer within ${silenceMs} ms, so its process was killed${this.garbageNote()}${stderr}`,
+      message: `the model gave no answer within ${timeoutMs} ms, so its process was killed${this.garbageNote()}${stderr}`,
     };
   }
 
-  private killReason: Failure | undefined;
+  /** Stops the process because its job was cancelled; its pending items fail as CANCELLED. */
+  cancel(): void {
+    this.killFor({ code: 'CANCELLED', message: 'the job was cancelled, so its model process was stopped' });
+  }
 
-  /** Kills the process; its pending and later items fail with `reason`. */
+  /** Kills the process; its pending items fail with `reason` (the sandbox's watchdog uses it too). */
   killFor(reason: Failure): void {
     this.killReason ??= reason;
     this.kill();

@@ -1,14 +1,15 @@
 import type { TaskItem } from '../../server/db/types';
+import type { Executor, RunOptions } from '../../server/jobs/executor';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
 import type { ModelVersion } from '../../server/models/models.types';
-import type { Executor } from '../../server/jobs/executor';
+import { effectiveTimeoutMs } from '../limits';
 import type { Launcher } from '../sandbox/launcher';
 import type { ModelProcess, Failure } from './model-process';
 
 interface Pool {
   idle: ModelProcess[];
   size: number;
-  waiters: ((p: ModelProcess) => void)[];
+  waiters: { resolve: (p: ModelProcess) => void; reject: (e: Error) => void }[];
   live: number;
 }
 
@@ -17,9 +18,21 @@ export interface ProcessExecutorOptions {
   root: string;
   /** Warm processes per model version. */
   poolSize?: number;
+  /** After a crash or hang, how many rounds of re-running the remaining items in fresh processes. */
+  maxRerunRounds?: number;
+  /** Longest stdout line a model may print (MODEL_MAX_LINE_BYTES). */
+  maxLineBytes?: number;
   /** Starts processes in the sandbox (or, for trusted models where it is off, directly). */
   launcher: Launcher;
 }
+
+/** What a run on one process left: the answers, and the items the process failed under. */
+interface Attempted {
+  outcomes: RunOutcome[];
+  broken: { item: TaskItem; failure: Failure }[];
+}
+
+class Cancelled extends Error {}
 
 /**
  * Runs models as local child processes speaking JSON Lines, keeping a warm pool per version
@@ -42,11 +55,12 @@ export class ProcessExecutor implements Executor {
     return pool;
   }
 
+  /** In the sandbox, with only the manifest's environment (see src/workers/sandbox/launcher.ts). */
   private spawn(version: ModelVersion): ModelProcess {
-    return this.opts.launcher.spawn(version);
+    return this.opts.launcher.spawn(version, { maxLineBytes: this.opts.maxLineBytes });
   }
 
-  private async acquire(version: ModelVersion): Promise<ModelProcess> {
+  private async acquire(version: ModelVersion, signal?: AbortSignal): Promise<ModelProcess> {
     // Unpacks the bundle and decides how it may run here; refuses with the reason otherwise.
     await this.opts.launcher.prepare(version);
     const pool = this.pool(version);
@@ -60,39 +74,48 @@ export class ProcessExecutor implements Executor {
       pool.live++;
       return this.spawn(version);
     }
-    return new Promise((resolve) => pool.waiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      pool.waiters.push(waiter);
+      signal?.addEventListener('abort', () => {
+        const at = pool.waiters.indexOf(waiter);
+        if (at >= 0) pool.waiters.splice(at, 1);
+        reject(new Cancelled());
+      }, { once: true });
+    });
   }
 
   private release(version: ModelVersion, p: ModelProcess): void {
     const pool = this.pool(version);
+    const waiter = pool.waiters.shift();
     if (!this.opts.launcher.usable(version, p)) {
       void p.stop();
       // Replace the dead process lazily: a waiter gets a fresh one.
-      const waiter = pool.waiters.shift();
-      if (waiter) waiter(this.spawn(version));
+      if (waiter) waiter.resolve(this.spawn(version));
       else pool.live--;
       return;
     }
-    const waiter = pool.waiters.shift();
-    if (waiter) waiter(p);
+    if (waiter) waiter.resolve(p);
     else pool.idle.push(p);
   }
 
   /** Sends items to one warm process, all at once (the program may answer in any order). */
-  private async runOn(version: ModelVersion, items: TaskItem[]): Promise<{ outcomes: RunOutcome[]; broken: TaskItem[]; failures: Map<number, Failure> }> {
-    const proc = await this.acquire(version);
+  private async runOn(version: ModelVersion, items: TaskItem[], signal?: AbortSignal): Promise<Attempted> {
+    const proc = await this.acquire(version, signal);
     const outcomes: RunOutcome[] = [];
-    const broken: TaskItem[] = [];
-    const failures = new Map<number, Failure>();
+    const broken: Attempted['broken'] = [];
+    const onAbort = () => proc.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timeoutMs = effectiveTimeoutMs(version.timeoutMs);
     try {
+      if (signal?.aborted) proc.cancel();
       await Promise.all(
         items.map(async (item) => {
           const started = performance.now();
-          const answer = await proc.request(item.input, version.timeoutMs);
+          const answer = await proc.request(item.input, timeoutMs);
           const durationMs = performance.now() - started;
           if ('failure' in answer) {
-            broken.push(item);
-            failures.set(item.index, answer.failure);
+            broken.push({ item, failure: answer.failure });
           } else if (answer.line.error !== undefined || !answer.line.output || typeof answer.line.output !== 'object') {
             const error = answer.line.error !== undefined ? String(answer.line.error) : 'the model answered without an "output" object';
             outcomes.push({ index: item.index, error, code: answer.line.error !== undefined ? 'MODEL_ERROR' : 'MODEL_PROTOCOL', durationMs });
@@ -102,28 +125,60 @@ export class ProcessExecutor implements Executor {
         }),
       );
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       this.release(version, proc);
     }
-    return { outcomes, broken, failures };
+    broken.sort((a, b) => a.item.index - b.item.index);
+    return { outcomes, broken };
   }
 
-  async run(version: ModelVersion, items: TaskItem[]): Promise<RunOutcome[]> {
-    const first = await this.runOn(version, items);
-    const outcomes = first.outcomes;
-    if (first.broken.length === 1 || (first.broken.length > 0 && items.length === 1)) {
-      const [item] = first.broken;
-      const f = first.failures.get(item.index)!;
-      outcomes.push({ index: item.index, error: f.message, code: f.code, durationMs: 0 });
-    } else if (first.broken.length > 1) {
-      // A crash or hang took several items down with it: run each alone in a fresh process,
-      // so only the item that really breaks the model fails.
-      for (const item of first.broken) {
-        const alone = await this.runOn(version, [item]);
-        outcomes.push(...alone.outcomes);
-        for (const b of alone.broken) {
-          const f = alone.failures.get(b.index)!;
-          outcomes.push({ index: b.index, error: f.message, code: f.code, durationMs: 0 });
-        }
+  /**
+   * Runs a task's items on one process. When a crash or a hang takes several items down, the
+   * first of them (usually the one that broke the model) is re-run alone and the rest together,
+   * each in a fresh process, for a bounded number of rounds; what is left then fails with the
+   * reason. A cancelled job's process is killed at once, and nothing more is started for it.
+   */
+  async run(version: ModelVersion, items: TaskItem[], o: RunOptions = {}): Promise<RunOutcome[]> {
+    const fail = ({ item, failure }: Attempted['broken'][number], note = ''): RunOutcome => ({
+      index: item.index,
+      code: failure.code,
+      error: failure.message + note,
+      durationMs: 0,
+    });
+    const outcomes: RunOutcome[] = [];
+    const rounds = this.opts.maxRerunRounds ?? 3;
+    let attempt: Attempted;
+    try {
+      attempt = await this.runOn(version, items, o.signal);
+    } catch (e) {
+      if (e instanceof Cancelled) return [];
+      throw e;
+    }
+    outcomes.push(...attempt.outcomes);
+    let broken = attempt.broken;
+    for (let round = 0; broken.length > 0; round++) {
+      const cancelledNow = o.signal?.aborted || broken.every((b) => b.failure.code === 'CANCELLED');
+      if (cancelledNow) return outcomes; // the job is over; nothing is written for the rest
+      if (broken.length === 1 || items.length === 1) {
+        outcomes.push(...broken.map((b) => fail(b)));
+        break;
+      }
+      if (round >= rounds) {
+        const note = `; ${broken.length} items were still pending when the model failed, and they were not re-run again after ${rounds} rounds`;
+        outcomes.push(...broken.map((b) => fail(b, note)));
+        break;
+      }
+      const [head, ...rest] = broken;
+      try {
+        const alone = await this.runOn(version, [head.item], o.signal);
+        outcomes.push(...alone.outcomes, ...alone.broken.filter((b) => b.failure.code !== 'CANCELLED').map((b) => fail(b)));
+        if (o.signal?.aborted) return outcomes;
+        const together = await this.runOn(version, rest.map((b) => b.item), o.signal);
+        outcomes.push(...together.outcomes);
+        broken = together.broken;
+      } catch (e) {
+        if (e instanceof Cancelled) return outcomes;
+        throw e;
       }
     }
     return outcomes;

@@ -13,10 +13,10 @@ export function bundleCacheDir(root: string): string {
 }
 
 /** Executors by runtime kind; a backend is a file of its own implementing `Executor`. */
-export function createExecutors(opts: { root: string; poolSize: number; db: Db; log?: (line: string) => void }): Map<string, Executor> {
+export function createExecutors(opts: { root: string; poolSize: number; maxLineBytes?: number; db: Db; log?: (line: string) => void }): Map<string, Executor> {
   const store = bundleStore(opts.db);
   const bundles = new BundleCache({ dir: bundleCacheDir(opts.root), fetch: (digest) => store.get(digest) });
   const launcher = new Launcher({ root: opts.root, db: opts.db, bundles, config: sandboxConfig(opts.root), log: opts.log });
-  const executors: Executor[] = [new ProcessExecutor({ root: opts.root, poolSize: opts.poolSize, launcher }), new HttpExecutor()];
+  const executors: Executor[] = [new ProcessExecutor({ root: opts.root, poolSize: opts.poolSize, maxLineBytes: opts.maxLineBytes, launcher }), new HttpExecutor()];
   return new Map(executors.map((e) => [e.kind, e]));
 }

@@ -8,7 +8,7 @@ import type { TProcessRuntime } from '../../server/models/models.schema';
 import type { ModelVersion } from '../../server/models/models.types';
 import { findNetworkAllowed, isBuiltInVersion } from '../../server/models/versions.repository';
 import type { BundleCache } from '../bundles/bundle-cache';
-import { ModelProcess, resolveCwd } from '../executors/model-process';
+import { ModelProcess, resolveCwd, type ModelProcessOptions } from '../executors/model-process';
 import { SANDBOX_BASE_ENV, SANDBOX_BUNDLE, sandboxArgv } from './bwrap';
 import { probeSandbox, type SandboxStatus } from './probe';
 import type { SandboxConfig, SandboxLimits } from './sandbox-config';
@@ -179,19 +179,19 @@ export class Launcher {
   }
 
   /** Starts one process of a prepared version (synchronous: the pool calls it while replacing a dead one). */
-  spawn(version: ModelVersion): ModelProcess {
+  spawn(version: ModelVersion, options: ModelProcessOptions = {}): ModelProcess {
     const key = this.current.get(`${version.id}:${version.digest}`);
     const plan = key ? this.ready.get(key) : undefined;
     if (!plan) throw new AppError('INTERNAL', `${version.slug}@${version.version} was not prepared before its process started`);
     const label = plan.command.join(' ');
     if (!plan.sandboxed) {
-      const p = new ModelProcess({ command: plan.command, cwd: plan.hostCwd, env: plan.env, label });
+      const p = new ModelProcess({ command: plan.command, cwd: plan.hostCwd, env: plan.env, label }, options);
       this.launched.set(p, { plan, retiring: false });
       return p;
     }
     const uid = this.asRoot ? this.uids.take() : undefined;
     const argv = sandboxArgv(this.o.config, { uid, bundleDir: plan.bundleDir, hostDir: plan.hostDir, cwd: plan.cwd, command: plan.command, network: plan.network, limits: plan.limits });
-    const p = new ModelProcess({ command: argv, cwd: plan.hostCwd, env: plan.env, label });
+    const p = new ModelProcess({ command: argv, cwd: plan.hostCwd, env: plan.env, label }, options);
     const state: Launched = { plan, retiring: false };
     this.launched.set(p, state);
     const release = () => uid !== undefined && this.uids.give(uid);

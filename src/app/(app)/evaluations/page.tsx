@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { EvaluationsTable } from '@/components/evaluations/evaluations-table';
+import { EvaluationsTable } from '@/features/evaluations/evaluations-table';
 
 export const metadata: Metadata = { title: 'Evaluations' };
 

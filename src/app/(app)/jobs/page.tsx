@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { JobsTable } from '@/components/jobs-table';
+import { JobsTable } from '@/features/jobs/jobs-table';
 
 export const metadata: Metadata = { title: 'Jobs' };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ModelsCatalog } from '@/components/models-catalog';
+import { ModelsCatalog } from '@/features/catalog/models-catalog';
 
 export const metadata: Metadata = { title: 'Models' };
 

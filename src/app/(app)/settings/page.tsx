@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import { TokenCreateForm } from '@/components/token-create-form';
-import { TokensTable } from '@/components/tokens-table';
-import { UserPanel } from '@/components/user-panel';
+import { TokenCreateForm } from '@/features/account/token-create-form';
+import { TokensTable } from '@/features/account/tokens-table';
+import { UserPanel } from '@/features/account/user-panel';
 
 export const metadata: Metadata = { title: 'Settings' };
 

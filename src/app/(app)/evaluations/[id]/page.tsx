@@ -1,4 +1,4 @@
-import { EvaluationDetailView } from '@/components/evaluations/evaluation-detail-view';
+import { EvaluationDetailView } from '@/features/evaluations/evaluation-detail-view';
 
 export default async function EvaluationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

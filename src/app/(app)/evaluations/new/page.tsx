@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { NewEvaluationForm } from '@/components/evaluations/new-evaluation-form';
+import { NewEvaluationForm } from '@/features/evaluations/new-evaluation-form';
 
 export const metadata: Metadata = { title: 'New evaluation' };
 

@@ -1,4 +1,4 @@
-import { JobDetailView } from '@/components/job-detail-view';
+import { JobDetailView } from '@/features/jobs/job-detail-view';
 
 export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { NewJobForm } from '@/components/new-job-form';
+import { NewJobForm } from '@/features/jobs/new-job-form';
 
 export const metadata: Metadata = { title: 'New job' };
 

@@ -1,4 +1,4 @@
-import { ModelDetailView } from '@/components/model-detail-view';
+import { ModelDetailView } from '@/features/models/model-detail-view';
 
 export default async function ModelPage({
   params,

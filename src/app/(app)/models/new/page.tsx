@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { OnboardingWizard } from '@/components/wizard/onboarding-wizard';
+import { OnboardingWizard } from '@/features/onboarding/onboarding-wizard';
 
 export const metadata: Metadata = { title: 'Register a model' };
 

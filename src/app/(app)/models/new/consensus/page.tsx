@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ConsensusForm } from '@/components/consensus/consensus-form';
+import { ConsensusForm } from '@/features/consensus/consensus-form';
 
 export const metadata: Metadata = { title: 'Build a consensus' };
 

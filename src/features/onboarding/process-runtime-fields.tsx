@@ -1,0 +1,54 @@
+import { CodeInput } from '@/components/ui/code-input';
+import { Field } from '@/components/ui/field';
+import { FieldError } from '@/components/ui/field-error';
+import { parseCommandLine } from './command-line';
+import type { RuntimeErrors, RuntimeForm } from './runtime-form';
+
+interface Props {
+  form: RuntimeForm;
+  set: (patch: Partial<RuntimeForm>) => void;
+  errors: RuntimeErrors;
+  showErrors: boolean;
+}
+
+export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
+  const parsed = parseCommandLine(form.commandLine);
+  return (
+    <div className="stack-sm">
+      <Field label="Command" required hint="split like a shell would; nothing is expanded">
+        <CodeInput
+          value={form.commandLine}
+          onChange={(commandLine) => set({ commandLine })}
+          placeholder="python3 main.py --model weights.pt"
+          testId="runtime-command"
+        />
+        {'argv' in parsed && parsed.argv.length > 0 && (
+          <div className="argv" data-testid="runtime-argv">
+            {parsed.argv.map((a, i) => (
+              <code key={i} className="argv-item">
+                {a}
+              </code>
+            ))}
+          </div>
+        )}
+        <FieldError show={showErrors || 'error' in parsed} message={errors.commandLine} testId="runtime-command-error" />
+      </Field>
+      <Field label="Working directory" hint="absolute path on the worker; the command runs there">
+        <CodeInput value={form.cwd} onChange={(cwd) => set({ cwd })} placeholder="/opt/models/my-model" testId="runtime-cwd" />
+        <FieldError show={showErrors || !!form.cwd} message={errors.cwd} testId="runtime-cwd-error" />
+      </Field>
+      <Field label="Environment" hint="optional, one KEY=value a line">
+        <textarea
+          className="input mono textarea"
+          rows={3}
+          value={form.envText}
+          onChange={(e) => set({ envText: e.target.value })}
+          placeholder={'OMP_NUM_THREADS=1\nMODEL_WEIGHTS=/data/weights.pt'}
+          spellCheck={false}
+          data-testid="runtime-env"
+        />
+        <FieldError show={showErrors} message={errors.envText} testId="runtime-env-error" />
+      </Field>
+    </div>
+  );
+}

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { tarGz } from '../test/archives';
 import { registerAndSignIn, uniqueEmail } from './support';
 
 // Typed errors at the HTTP boundary: the status, the gateway's code and a message that says what to fix.
@@ -33,4 +34,26 @@ test('the API answers bad requests with typed errors and writes nothing', async 
 
   const list = await api.get(`/api/trpc/jobs.list?input=${encodeURIComponent(JSON.stringify({}))}`);
   expect((await list.json()).result.data.total).toBe(0);
+});
+
+// Bundle uploads: a raw body, signed in by cookie or token; refusals are typed JSON.
+test('bundle uploads answer typed errors: unauthenticated, hostile, not an archive', async ({ page, playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL });
+  const unauth = await anonymous.post('/api/bundles', { headers: { 'content-type': 'application/octet-stream' }, data: Buffer.from('x') });
+  expect(unauth.status()).toBe(401);
+  expect(await unauth.json()).toMatchObject({ appCode: 'UNAUTHORIZED' });
+  await anonymous.dispose();
+
+  await registerAndSignIn(page, uniqueEmail('bundle-errors'));
+  const post = (data: Buffer) => page.request.post('/api/bundles', { headers: { 'content-type': 'application/octet-stream' }, data });
+  const hostile = await post(await tarGz([{ name: '../../outside.txt', content: 'x' }]));
+  expect(hostile.status()).toBe(400);
+  expect(await hostile.json()).toMatchObject({ appCode: 'INVALID_INPUT', details: { entry: '../../outside.txt' }, error: expect.stringMatching(/leaves the bundle/) });
+  const garbage = await post(Buffer.from('not an archive at all'));
+  expect(garbage.status()).toBe(400);
+  expect((await garbage.json()).appCode).toBe('INVALID_INPUT');
+
+  const good = await post(await tarGz([{ name: 'main.py', content: 'print(1)\n' }]));
+  expect(good.status()).toBe(201);
+  expect(await good.json()).toMatchObject({ digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), files: 1 });
 });

@@ -1,15 +1,26 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { mkdtempSync, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { packBundle } from '../src/server/bundles/pack';
 import { startHttpModelServer, type HttpModelServer } from '../test/fixtures/http-model-server';
 import { ModelDetailPage } from './pages/model-detail.page';
 import { WizardPage } from './pages/wizard.page';
 import { registerAndSignIn, uniqueEmail } from './support';
 
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const HEAVY_ATOMS = path.resolve(import.meta.dirname, 'fixtures', 'models', 'heavy-atoms');
 const suffix = () => randomBytes(3).toString('hex');
+
+/** The fixture folder as a model owner would pack it: its program and, when given, a model.json. */
+async function heavyAtomsTarGz(manifest?: Record<string, unknown>): Promise<{ name: string; buffer: Buffer }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heavy-atoms-'));
+  await fs.cp(HEAVY_ATOMS, dir, { recursive: true });
+  if (manifest) await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(manifest, null, 2));
+  const buffer = await packBundle([{ dir }]);
+  await fs.rm(dir, { recursive: true, force: true });
+  return { name: 'heavy-atoms.tar.gz', buffer };
+}
 
 test.describe('onboarding a model through the wizard', () => {
   let server: HttpModelServer;
@@ -37,7 +48,13 @@ test.describe('onboarding a model through the wizard', () => {
     });
     expect(slug).toBe(name.toLowerCase().replace(/ /g, '-'));
 
-    await wizard.processRuntime({ command: `${PYTHON} main.py`, cwd: HEAVY_ATOMS, smiles: 'c1ccccc1O' });
+    // The folder as a .tar.gz with a model.json: the command and example come from it.
+    const file = await heavyAtomsTarGz({ runtime: { kind: 'process', command: ['python3', 'main.py'] }, example: { smiles: 'c1ccccc1O' } });
+    await wizard.bundleRuntime({ file, save: false });
+    await expect(page.getByTestId('runtime-bundle-manifest')).toBeVisible();
+    await expect(page.getByTestId('runtime-command')).toHaveValue('python3 main.py');
+    await expect(page.getByTestId('example-smiles')).toHaveValue('c1ccccc1O');
+    await wizard.saveRuntime();
     await expect(await wizard.runExample()).toContainText('"heavyAtoms": 7');
     await wizard.proposeSchemas();
     await expect(wizard.schemaRow('input', 'smiles').getByTestId('schema-field-format')).toHaveValue('smiles');
@@ -101,7 +118,7 @@ test.describe('onboarding a model through the wizard', () => {
     const wizard = new WizardPage(page);
     await wizard.goto();
     const slug = await wizard.basics({ name: `Broken ${suffix()}`, task: 'property/heavy-atoms' });
-    await wizard.processRuntime({ command: `${PYTHON} does-not-exist.py`, cwd: HEAVY_ATOMS, smiles: 'CCO' });
+    await wizard.bundleRuntime({ file: await heavyAtomsTarGz(), command: 'python3 does-not-exist.py', smiles: 'CCO' });
 
     await wizard.openStep('smoke');
     await wizard.runSmokeTest();

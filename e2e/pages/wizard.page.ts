@@ -48,6 +48,19 @@ export class WizardPage {
     await this.saveRuntime();
   }
 
+  /**
+   * Uploads the model folder as an archive and waits for the gateway's answer; the command and
+   * example are typed only when given (a model.json inside the bundle fills them in).
+   */
+  async bundleRuntime(r: { file: { name: string; buffer: Buffer }; command?: string; smiles?: string; save?: boolean }) {
+    await this.page.getByTestId('runtime-kind-bundle').click();
+    await this.page.getByTestId('runtime-bundle-file').setInputFiles({ name: r.file.name, mimeType: 'application/gzip', buffer: r.file.buffer });
+    await expect(this.page.getByTestId('runtime-bundle-summary')).toBeVisible();
+    if (r.command) await this.page.getByTestId('runtime-command').fill(r.command);
+    if (r.smiles) await this.page.getByTestId('example-smiles').fill(r.smiles);
+    if (r.save !== false) await this.saveRuntime();
+  }
+
   /** Chooses a served model, checks it answers, and returns the check's result box. */
   async httpRuntime(r: { url: string; protocol: 'oip-v2' | 'json'; model?: string }): Promise<Locator> {
     await this.page.getByTestId('runtime-kind-http').click();

@@ -5,10 +5,7 @@ import type { Job } from '../server/jobs/jobs.types';
 import { publishTrustedManifest } from '../server/models/builtins.service';
 import { registerManifest } from '../server/models/register.service';
 import type { Viewer } from '../server/users/viewer';
-import { createUser, registerFixtureModel, startTestGateway, until, waitForJob, type TestGateway } from '../../test/support';
-import { loadManifest } from '../server/models/manifest';
-import path from 'node:path';
-import { fixtureModelsDir } from '../../test/support';
+import { createUser, fixtureManifest, registerFixtureModel, startTestGateway, until, waitForJob, type TestGateway } from '../../test/support';
 
 // Faults inside one worker: models that hang, chatter, flood or are cancelled fail their own
 // items only, while other versions keep being served. Outcomes are asserted, never durations.
@@ -104,7 +101,8 @@ describe('deadlines that hold', () => {
 
 describe('every job ends', () => {
   it('a version whose output schema cannot be compiled gets a verdict, and its job ends', async () => {
-    const { manifest } = await loadManifest(path.join(fixtureModelsDir, 'echo'));
+    // The fixture as a bundle (with the shared models/_lib it imports), as a user uploads it.
+    const manifest = await fixtureManifest(gw.db, 'echo');
     const broken = { ...manifest, slug: 'broken-output-schema', outputSchema: { type: 'no-such-type' } };
     // Through the users' path: refused at registration, or a failed smoke test — a verdict either way.
     const verdict = await registerManifest(gw.deps, user, { manifest: broken, publish: true }).then(

@@ -9,9 +9,11 @@ interface Props {
   set: (patch: Partial<RuntimeForm>) => void;
   errors: RuntimeErrors;
   showErrors: boolean;
+  /** The command runs inside an uploaded bundle rather than on the worker host. */
+  inBundle?: boolean;
 }
 
-export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
+export function ProcessRuntimeFields({ form, set, errors, showErrors, inBundle = false }: Props) {
   const parsed = parseCommandLine(form.commandLine);
   return (
     <div className="stack-sm">
@@ -33,8 +35,11 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors }: Props) {
         )}
         <FieldError show={showErrors || 'error' in parsed} message={errors.commandLine} testId="runtime-command-error" />
       </Field>
-      <Field label="Working directory" hint="absolute path on the worker; the command runs there">
-        <CodeInput value={form.cwd} onChange={(cwd) => set({ cwd })} placeholder="/opt/models/my-model" testId="runtime-cwd" />
+      <Field
+        label="Working directory"
+        hint={inBundle ? 'a folder inside the bundle; empty for its root' : 'absolute path on the worker; the command runs there'}
+      >
+        <CodeInput value={form.cwd} onChange={(cwd) => set({ cwd })} placeholder={inBundle ? 'src' : '/opt/models/my-model'} testId="runtime-cwd" />
         <FieldError show={showErrors || !!form.cwd} message={errors.cwd} testId="runtime-cwd-error" />
       </Field>
       <Field label="Environment" hint="optional, one KEY=value a line">

@@ -1,9 +1,14 @@
 import type { RuntimeSpec } from '@/lib/types';
 import { formatCommandLine, formatEnvLines, parseCommandLine, parseEnvLines } from './command-line';
 
-/** The runtimes a model owner registers here; consensus models are built from other models elsewhere. */
-export type RuntimeKind = 'process' | 'http' | 'kubernetes';
+/**
+ * The runtimes a model owner registers here (consensus models are built from other models
+ * elsewhere): an uploaded bundle run in the sandbox, a command on the worker host (admins), a
+ * served model, an image.
+ */
+export type RuntimeKind = 'bundle' | 'process' | 'http' | 'kubernetes';
 type HttpRuntime = Extract<RuntimeSpec, { kind: 'http' }>;
+type ProcessRuntime = Extract<RuntimeSpec, { kind: 'process' }>;
 
 /** The runtime step's fields, as typed; built into a runtime spec on save. */
 export interface RuntimeForm {
@@ -16,14 +21,17 @@ export interface RuntimeForm {
   model: string;
   image: string;
   imageCommand: string;
+  /** The uploaded bundle's digest (`sha256:…`). */
+  bundle: string;
   /** Set on an earlier save outside the wizard (the SDK, a manifest); carried over unchanged. */
   headers?: Record<string, string>;
   imageEnv?: Record<string, string>;
+  sandbox?: Pick<ProcessRuntime, 'network' | 'limits'>;
 }
 
 export function runtimeFormFrom(r: RuntimeSpec | undefined): RuntimeForm {
   const form: RuntimeForm = {
-    kind: r?.kind === 'http' || r?.kind === 'kubernetes' ? r.kind : 'process',
+    kind: r?.kind === 'http' || r?.kind === 'kubernetes' ? r.kind : r?.kind === 'process' && !r.bundle ? 'process' : 'bundle',
     commandLine: '',
     cwd: '',
     envText: '',
@@ -32,14 +40,18 @@ export function runtimeFormFrom(r: RuntimeSpec | undefined): RuntimeForm {
     model: '',
     image: '',
     imageCommand: '',
+    bundle: '',
   };
-  if (r?.kind === 'process') return { ...form, commandLine: formatCommandLine(r.command), cwd: r.cwd ?? '', envText: formatEnvLines(r.env) };
+  if (r?.kind === 'process') {
+    const sandbox = r.network !== undefined || r.limits ? { network: r.network, limits: r.limits } : undefined;
+    return { ...form, commandLine: formatCommandLine(r.command), cwd: r.cwd ?? '', envText: formatEnvLines(r.env), bundle: r.bundle ?? '', sandbox };
+  }
   if (r?.kind === 'http') return { ...form, url: r.url, protocol: r.protocol, model: r.model ?? '', headers: r.headers };
   if (r?.kind === 'kubernetes') return { ...form, image: r.image, imageCommand: formatCommandLine(r.command ?? []), imageEnv: r.env };
   return form;
 }
 
-export type RuntimeErrors = Partial<Record<'commandLine' | 'cwd' | 'envText' | 'url' | 'model' | 'image' | 'imageCommand', string>>;
+export type RuntimeErrors = Partial<Record<'bundle' | 'commandLine' | 'cwd' | 'envText' | 'url' | 'model' | 'image' | 'imageCommand', string>>;
 
 function isHttpUrl(s: string): boolean {
   try {
@@ -63,17 +75,27 @@ export function httpRuntimeOf(f: RuntimeForm): HttpRuntime {
 /** The runtime spec the form describes, or a message per field that needs fixing. */
 export function buildRuntime(f: RuntimeForm): { runtime: RuntimeSpec } | { errors: RuntimeErrors } {
   const errors: RuntimeErrors = {};
-  if (f.kind === 'process') {
+  if (f.kind === 'process' || f.kind === 'bundle') {
+    const inBundle = f.kind === 'bundle';
+    if (inBundle && !/^sha256:[0-9a-f]{64}$/.test(f.bundle)) errors.bundle = 'upload the model folder as a .tar.gz or .zip';
     const cmd = parseCommandLine(f.commandLine);
     if ('error' in cmd) errors.commandLine = cmd.error;
     else if (cmd.argv.length === 0) errors.commandLine = 'type the command that starts the model, e.g. python3 main.py';
-    const cwd = f.cwd.trim();
-    if (cwd && !cwd.startsWith('/')) errors.cwd = 'give an absolute path on the worker, starting with /';
+    const cwd = f.cwd.trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+    if (inBundle && (cwd.startsWith('/') || cwd.split('/').includes('..'))) errors.cwd = 'a folder inside the bundle, relative to its root, e.g. src';
+    if (!inBundle && cwd && !cwd.startsWith('/')) errors.cwd = 'give an absolute path on the worker, starting with /';
     const env = parseEnvLines(f.envText);
     if ('error' in env) errors.envText = env.error;
     if (Object.keys(errors).length || 'error' in cmd || 'error' in env) return { errors };
     return {
-      runtime: { kind: 'process', command: cmd.argv, ...(cwd ? { cwd } : {}), ...(Object.keys(env.env).length ? { env: env.env } : {}) },
+      runtime: {
+        kind: 'process',
+        command: cmd.argv,
+        ...(inBundle ? { bundle: f.bundle } : {}),
+        ...(cwd && cwd !== '.' ? { cwd } : {}),
+        ...(Object.keys(env.env).length ? { env: env.env } : {}),
+        ...(inBundle ? f.sandbox : {}),
+      },
     };
   }
   if (f.kind === 'http') {

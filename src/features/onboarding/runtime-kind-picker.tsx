@@ -1,7 +1,8 @@
 import type { RuntimeKind } from './runtime-form';
 
 const KINDS: { kind: RuntimeKind; title: string; blurb: string }[] = [
-  { kind: 'process', title: 'Command on the worker', blurb: 'A program that speaks JSON Lines on stdin/stdout, kept warm by the worker.' },
+  { kind: 'bundle', title: 'Upload a bundle', blurb: 'Your model folder as .tar.gz or .zip: a program speaking JSON Lines, run sandboxed and kept warm by the worker.' },
+  { kind: 'process', title: 'Command on the worker (admins)', blurb: 'A program already installed on the worker host, outside any bundle. Only administrators may register one.' },
   { kind: 'http', title: 'Served model (URL)', blurb: 'A model already served over the Open Inference Protocol v2 or plain JSON.' },
   { kind: 'kubernetes', title: 'Container image (Kubernetes)', blurb: 'An image run as a Kubernetes Job per task, with GPU limits.' },
 ];

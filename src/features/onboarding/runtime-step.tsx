@@ -7,6 +7,7 @@ import { schemaFields } from '@/features/outputs/schema';
 import { useTRPCClient } from '@/lib/trpc';
 import type { JsonSchema, ModelDetail, ModelVersion, RuntimeSpec, VersionSpec } from '@/lib/types';
 import { sameJson } from '@/shared/canonical-json';
+import { BundleRuntimeFields } from './bundle-runtime-fields';
 import { ExampleInputField } from './example-input-field';
 import { HttpRuntimeFields } from './http-runtime-fields';
 import { KubernetesRuntimeFields } from './kubernetes-runtime-fields';
@@ -19,6 +20,19 @@ import { useWizardNav } from './wizard-url';
 
 const sameFields = (schema: JsonSchema, example: Record<string, unknown>) =>
   JSON.stringify(schemaFields(schema).map((f) => f.name).sort()) === JSON.stringify(Object.keys(example).sort());
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0;
+
+/** What an uploaded bundle's model.json gives beyond its runtime: schemas, resources, batch size, timeout. */
+function specFromManifest(m: Record<string, unknown>): Partial<VersionSpec> {
+  const out: Partial<VersionSpec> = {};
+  if (isObject(m.inputSchema)) out.inputSchema = m.inputSchema as JsonSchema;
+  if (isObject(m.outputSchema)) out.outputSchema = m.outputSchema as JsonSchema;
+  if (isObject(m.resources)) out.resources = m.resources as VersionSpec['resources'];
+  if (typeof m.batchSize === 'number') out.batchSize = m.batchSize;
+  if (typeof m.timeoutMs === 'number') out.timeoutMs = m.timeoutMs;
+  return out;
+}
 
 /**
  * Step 2: how the model runs, and one example input. Saving creates the draft version (or
@@ -34,6 +48,7 @@ export function RuntimeStep({ model, version }: { model: ModelDetail; version: M
   const [form, setForm] = useState(() => runtimeFormFrom(base?.runtime));
   const [example, setExample] = useState(() => exampleFormFrom(base?.example));
   const [showErrors, setShowErrors] = useState(false);
+  const [fromManifest, setFromManifest] = useState<Partial<VersionSpec>>({});
   const set = (patch: Partial<RuntimeForm>) => setForm((f) => ({ ...f, ...patch }));
 
   const built = buildRuntime(form);
@@ -47,13 +62,13 @@ export function RuntimeStep({ model, version }: { model: ModelDetail; version: M
         return version; // unchanged: keep the draft (and a passed smoke test) as it is
       }
       const inputSchema =
-        base && sameFields(base.inputSchema, input)
-          ? base.inputSchema
-          : (await client.models.inferSchemas.mutate({ input, output: {} })).inputSchema;
-      if (version) return client.versions.update.mutate({ versionId: version.id, spec: { ...specOf(version), runtime, example: input, inputSchema } });
+        fromManifest.inputSchema ??
+        (base && sameFields(base.inputSchema, input) ? base.inputSchema : (await client.models.inferSchemas.mutate({ input, output: {} })).inputSchema);
+      const given = { ...fromManifest, runtime, example: input, inputSchema };
+      if (version) return client.versions.update.mutate({ versionId: version.id, spec: { ...specOf(version), ...given } });
       const spec: VersionSpec = base
-        ? { ...specOf(base), runtime, example: input, inputSchema }
-        : { runtime, inputSchema, outputSchema: { type: 'object' }, resources: {}, batchSize: 50, timeoutMs: 60_000, example: input };
+        ? { ...specOf(base), ...given }
+        : { outputSchema: { type: 'object' }, resources: {}, batchSize: 50, timeoutMs: 60_000, ...given };
       return client.versions.createDraft.mutate({ slug: model.slug, spec });
     },
     onSuccess: async (v) => {
@@ -93,6 +108,15 @@ export function RuntimeStep({ model, version }: { model: ModelDetail; version: M
         </p>
       </div>
       <RuntimeKindPicker value={form.kind} onChange={(kind) => set({ kind })} />
+      {form.kind === 'bundle' && (
+        <BundleRuntimeFields
+          {...fieldProps}
+          onManifest={(m) => {
+            setFromManifest(specFromManifest(m));
+            if (isObject(m.example)) setExample(exampleFormFrom(m.example));
+          }}
+        />
+      )}
       {form.kind === 'process' && <ProcessRuntimeFields {...fieldProps} />}
       {form.kind === 'http' && <HttpRuntimeFields {...fieldProps} />}
       {form.kind === 'kubernetes' && <KubernetesRuntimeFields {...fieldProps} />}

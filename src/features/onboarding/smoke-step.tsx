@@ -14,7 +14,10 @@ import { useWizardNav } from './wizard-url';
 
 function runtimeLabel(v: ModelVersion): string {
   const r = v.runtime;
-  if (r.kind === 'process') return `${formatCommandLine(r.command)}${r.cwd ? ` (in ${r.cwd})` : ''}`;
+  if (r.kind === 'process') {
+    const where = r.bundle ? `bundle ${r.bundle.slice(0, 19)}…${r.cwd ? `/${r.cwd}` : ''}` : r.cwd;
+    return `${formatCommandLine(r.command)}${where ? ` (in ${where})` : ''}`;
+  }
   if (r.kind === 'http') return `${r.url} (${r.protocol}${r.model ? `, ${r.model}` : ''})`;
   if (r.kind === 'kubernetes') return r.image;
   return `consensus of ${r.members.map((m) => m.ref).join(', ')}`;

@@ -1,0 +1,32 @@
+import type { ErrorCode } from '@/server/errors';
+
+/** What `POST /api/bundles` answers: the digest to run, and the bundle's own model.json (its runtime pointing at the bundle). */
+export interface UploadedBundle {
+  digest: string;
+  sizeBytes: number;
+  files: number;
+  manifest?: Record<string, unknown>;
+  manifestError?: string;
+}
+
+export class BundleUploadError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Uploads a model folder's archive with the session cookie; refusals keep the gateway's code and message. */
+export async function uploadBundle(file: Blob): Promise<UploadedBundle> {
+  let res: Response;
+  try {
+    res = await fetch('/api/bundles', { method: 'POST', body: file, credentials: 'same-origin', headers: { 'content-type': 'application/octet-stream' } });
+  } catch (e) {
+    throw new BundleUploadError('UNAVAILABLE', `the upload did not reach the gateway: ${(e as Error).message}`);
+  }
+  const body = (await res.json().catch(() => ({}))) as Partial<UploadedBundle> & { error?: string; appCode?: ErrorCode };
+  if (!res.ok) throw new BundleUploadError(body.appCode ?? 'INTERNAL', body.error ?? `the upload answered HTTP ${res.status}`);
+  return body as UploadedBundle;
+}

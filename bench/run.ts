@@ -2,7 +2,7 @@
  * `npm run bench`: the gateway measured side by side with what it wraps, in one run.
  *  1. one molecule, warm: SDK predict (submit → result) vs the same model process called directly
  *     vs a bare pg-boss send → handler round trip; then the same while a hanging model holds
- *     worker slots
+ *     worker slots; then warm predict through the process executor, sandboxed against unsandboxed
  *  2. a 10,000-molecule job through the gateway vs the same model program fed the same molecules
  *  3. 10,000 concurrent job submissions from SDK clients: accepted, failed, accept latency, and
  *     the mean submit → finished latency including the queue
@@ -18,7 +18,15 @@ import { PgBoss } from 'pg-boss';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { startModelProcess, readManifest } from '../models/_lib/test-harness';
 import { createGatewayClient } from '../src/sdk';
-import { createDb } from '../src/server/db/client';
+import { packModelFolder } from '../src/server/bundles/model-folder';
+import { bundleStore } from '../src/server/bundles/bundles.service';
+import { createDb, type Db } from '../src/server/db/client';
+import { resolveModelRef } from '../src/server/models/models.service';
+import { BundleCache } from '../src/workers/bundles/bundle-cache';
+import { bundleCacheDir } from '../src/workers/executors/registry';
+import { ProcessExecutor } from '../src/workers/executors/process-executor';
+import { Launcher } from '../src/workers/sandbox/launcher';
+import { sandboxConfig } from '../src/workers/sandbox/sandbox-config';
 import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded';
 import { createApiToken, registerUser } from '../src/server/users/users.service';
 import { benchMolecules } from './molecules';
@@ -31,6 +39,40 @@ const BIG_JOB = Number(process.env.BENCH_JOB_SIZE ?? 10_000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10_000);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const log = (line: string) => console.log(`[bench] ${line}`);
+// Which parts run (all by default): 1, 1b, sandbox, 2, 3; e.g. BENCH_PARTS=sandbox for the sandbox's line alone.
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,1b,sandbox,2,3').split(',').map((p) => p.trim()));
+
+/**
+ * Warm single-molecule predictions through the worker's own process executor, the same built-in
+ * version twice in one run: sandboxed (bubblewrap, as every model runs) and unsandboxed (what
+ * GATEWAY_SANDBOX=off allows for trusted models). Calls alternate between the two, so drift in
+ * the machine's load falls on both alike; queue and HTTP are left out, so the difference is the
+ * sandbox's own.
+ */
+async function sandboxedVsUnsandboxed(db: Db, smiles: string[]) {
+  const version = await resolveModelRef(db, MODEL);
+  const store = bundleStore(db);
+  const bundles = new BundleCache({ dir: bundleCacheDir(root), fetch: (d) => store.get(d) });
+  const executor = (mode: 'on' | 'off') =>
+    new ProcessExecutor({ root, poolSize: 1, launcher: new Launcher({ root, db, bundles, config: sandboxConfig(root, { ...process.env, GATEWAY_SANDBOX: mode }), log }) });
+  const on = executor('on');
+  const off = executor('off');
+  const call = async (e: ProcessExecutor, s: string, i: number) => {
+    const t = performance.now();
+    const [o] = await e.run(version, [{ index: i, input: { smiles: s } }]);
+    if (!o || !('output' in o)) throw new Error(`the ${e === on ? 'sandboxed' : 'unsandboxed'} executor failed: ${JSON.stringify(o)}`);
+    return performance.now() - t;
+  };
+  for (let i = 0; i < 10; i++) await Promise.all([call(on, smiles[i]!, i), call(off, smiles[i]!, i)]); // warm both pools
+  const sandboxed: number[] = [];
+  const unsandboxed: number[] = [];
+  for (let i = 0; i < smiles.length; i++) {
+    sandboxed.push(await call(on, smiles[i]!, i));
+    unsandboxed.push(await call(off, smiles[i]!, i));
+  }
+  await Promise.all([on.close(), off.close()]);
+  return { sandboxed: summarize(sandboxed), unsandboxed: summarize(unsandboxed) };
+}
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -121,125 +163,151 @@ async function main() {
     const molecules = benchMolecules(root, Math.max(BIG_JOB, WARM_CALLS));
 
     // 1. One molecule, warm.
-    log(`1) ${WARM_CALLS} sequential single-molecule predictions (${MODEL})`);
-    for (let i = 0; i < 10; i++) await client.models.predict(MODEL, { smiles: molecules[i] }); // warm the pool
-    const gatewayLat: number[] = [];
-    for (let i = 0; i < WARM_CALLS; i++) {
-      const s = performance.now();
-      const p = await client.models.predict(MODEL, { smiles: molecules[i] });
-      gatewayLat.push(performance.now() - s);
-      if (p.error) throw new Error(`prediction failed: ${p.error.message}`);
+    if (PARTS.has('1')) {
+      log(`1) ${WARM_CALLS} sequential single-molecule predictions (${MODEL})`);
+      for (let i = 0; i < 10; i++) await client.models.predict(MODEL, { smiles: molecules[i] }); // warm the pool
+      const gatewayLat: number[] = [];
+      for (let i = 0; i < WARM_CALLS; i++) {
+        const s = performance.now();
+        const p = await client.models.predict(MODEL, { smiles: molecules[i] });
+        gatewayLat.push(performance.now() - s);
+        if (p.error) throw new Error(`prediction failed: ${p.error.message}`);
+      }
+      const directOne = await direct(path.join(root, 'models', MODEL), molecules.slice(0, WARM_CALLS), true);
+      const rawLat = await rawPgBoss(databaseUrl, WARM_CALLS);
+      const g1 = summarize(gatewayLat), d1 = summarize(directOne.latencies), r1 = summarize(rawLat);
+      results.single = { gateway: g1, direct: d1, rawPgBoss: r1 };
+      console.table({
+        'gateway SDK predict': { p50: ms(g1.p50), p99: ms(g1.p99), mean: ms(g1.mean) },
+        'model process, direct': { p50: ms(d1.p50), p99: ms(d1.p99), mean: ms(d1.mean) },
+        'bare pg-boss send→handler': { p50: ms(r1.p50), p99: ms(r1.p99), mean: ms(r1.mean) },
+      });
     }
-    const directOne = await direct(path.join(root, 'models', MODEL), molecules.slice(0, WARM_CALLS), true);
-    const rawLat = await rawPgBoss(databaseUrl, WARM_CALLS);
-    const g1 = summarize(gatewayLat), d1 = summarize(directOne.latencies), r1 = summarize(rawLat);
-    results.single = { gateway: g1, direct: d1, rawPgBoss: r1 };
-    console.table({
-      'gateway SDK predict': { p50: ms(g1.p50), p99: ms(g1.p99), mean: ms(g1.mean) },
-      'model process, direct': { p50: ms(d1.p50), p99: ms(d1.p99), mean: ms(d1.mean) },
-      'bare pg-boss send→handler': { p50: ms(r1.p50), p99: ms(r1.p99), mean: ms(r1.mean) },
-    });
 
     // 1b. The same predictions while a hanging model holds worker slots (isolation between versions).
-    log(`1b) ${WARM_CALLS} sequential predictions while a hanging model occupies the worker`);
-    const hang = await client.registerFromManifest(path.join(root, 'test/fixtures/models/hang'), { aliases: [] });
-    if (hang.outcome === 'draft') throw new Error(`the hang fixture did not register: ${JSON.stringify(hang.smokeTest)}`);
-    const hung = await client.jobs.submit({ model: 'test-hang', inputs: Array.from({ length: 40 }, (_, i) => ({ smiles: `N${'C'.repeat(i)}` })), label: 'hanging' });
-    await until(async () => (await client.jobs.get(hung.id)).status === 'running', 'the hanging job runs');
-    const busyLat: number[] = [];
-    for (let i = 0; i < WARM_CALLS; i++) {
-      const s = performance.now();
-      const p = await client.models.predict(MODEL, { smiles: molecules[i] });
-      busyLat.push(performance.now() - s);
-      if (p.error) throw new Error(`prediction failed during the hang: ${p.error.message}`);
+    if (PARTS.has('1b')) {
+      log(`1b) ${WARM_CALLS} sequential predictions while a hanging model occupies the worker`);
+      // The fixture with the shared models/_lib it imports, uploaded as a bundle as a user would.
+      const hangDir = path.join(root, 'test/fixtures/models/hang');
+      const packed = await packModelFolder(hangDir);
+      const uploaded = await client.uploadBundle(packed.bytes);
+      const hangManifest = JSON.parse(await fs.readFile(path.join(hangDir, 'model.json'), 'utf8'));
+      hangManifest.runtime = { ...hangManifest.runtime, bundle: uploaded.digest, cwd: packed.cwd };
+      const hang = await client.registerFromManifest(hangManifest, { aliases: [] });
+      if (hang.outcome === 'draft') throw new Error(`the hang fixture did not register: ${JSON.stringify(hang.smokeTest)}`);
+      const hung = await client.jobs.submit({ model: 'test-hang', inputs: Array.from({ length: 40 }, (_, i) => ({ smiles: `N${'C'.repeat(i)}` })), label: 'hanging' });
+      await until(async () => (await client.jobs.get(hung.id)).status === 'running', 'the hanging job runs');
+      const busyLat: number[] = [];
+      for (let i = 0; i < WARM_CALLS; i++) {
+        const s = performance.now();
+        const p = await client.models.predict(MODEL, { smiles: molecules[i] });
+        busyLat.push(performance.now() - s);
+        if (p.error) throw new Error(`prediction failed during the hang: ${p.error.message}`);
+      }
+      const stillHanging = (await client.jobs.get(hung.id)).status === 'running';
+      await client.jobs.cancel(hung.id).catch(() => {});
+      const b1 = summarize(busyLat);
+      results.singleWhileHanging = { gateway: b1, hangingJobStillRunning: stillHanging };
+      const idle = results.single as { gateway?: ReturnType<typeof summarize> } | undefined;
+      console.table({
+        ...(idle?.gateway ? { 'SDK predict, idle worker': { p50: ms(idle.gateway.p50), p99: ms(idle.gateway.p99), mean: ms(idle.gateway.mean) } } : {}),
+        'SDK predict, a hanging model holding slots': { p50: ms(b1.p50), p99: ms(b1.p99), mean: ms(b1.mean) },
+      });
+      log(`the hanging job was ${stillHanging ? 'still running' : 'no longer running'} when the last prediction answered`);
     }
-    const stillHanging = (await client.jobs.get(hung.id)).status === 'running';
-    await client.jobs.cancel(hung.id).catch(() => {});
-    const b1 = summarize(busyLat);
-    results.singleWhileHanging = { gateway: b1, hangingJobStillRunning: stillHanging };
-    console.table({
-      'SDK predict, idle worker': { p50: ms(g1.p50), p99: ms(g1.p99), mean: ms(g1.mean) },
-      'SDK predict, a hanging model holding slots': { p50: ms(b1.p50), p99: ms(b1.p99), mean: ms(b1.mean) },
-    });
-    log(`the hanging job was ${stillHanging ? 'still running' : 'no longer running'} when the last prediction answered`);
+
+    // 1c. The sandbox's own cost on the warm path.
+    if (PARTS.has('sandbox')) {
+      log(`1c) ${WARM_CALLS} warm predictions each, sandboxed and unsandboxed (${MODEL}, the process executor called directly, calls alternating)`);
+      const sb = await sandboxedVsUnsandboxed(db, molecules.slice(0, WARM_CALLS));
+      results.sandbox = { how: 'ProcessExecutor.run on one warm process, the same built-in version, GATEWAY_SANDBOX on vs off, calls alternating', ...sb };
+      console.table({
+        'process executor, sandboxed (bubblewrap)': { p50: ms(sb.sandboxed.p50), p99: ms(sb.sandboxed.p99), mean: ms(sb.sandboxed.mean) },
+        'process executor, unsandboxed (GATEWAY_SANDBOX=off)': { p50: ms(sb.unsandboxed.p50), p99: ms(sb.unsandboxed.p99), mean: ms(sb.unsandboxed.mean) },
+      });
+    }
 
     // 2. A big job vs the same program fed directly.
-    log(`2) a ${BIG_JOB}-molecule job through the gateway vs the model program fed directly`);
-    const inputs = molecules.slice(0, BIG_JOB).map((smiles) => ({ smiles }));
-    const t0 = performance.now();
-    const job = await client.jobs.submit({ model: MODEL, inputs, label: 'bench' });
-    const accepted = performance.now() - t0;
-    const finished = await client.jobs.wait(job.id, { timeoutMs: 30 * 60_000, intervalMs: 250 });
-    const gatewayWall = performance.now() - t0;
-    const directBig = await direct(path.join(root, 'models', MODEL), molecules.slice(0, BIG_JOB), false);
-    results.bigJob = {
-      items: BIG_JOB,
-      gatewayWallMs: gatewayWall,
-      gatewayAcceptMs: accepted,
-      directWallMs: directBig.wall,
-      ratio: gatewayWall / directBig.wall,
-      done: finished.itemsDone,
-      failed: finished.itemsFailed,
-    };
-    console.table({
-      gateway: { wall: ms(gatewayWall), 'submit accepted': ms(accepted), done: finished.itemsDone, failed: finished.itemsFailed },
-      'direct (1 process)': { wall: ms(directBig.wall), 'submit accepted': '-', done: BIG_JOB, failed: 0 },
-    });
-    log(`ratio gateway/direct: ${(gatewayWall / directBig.wall).toFixed(2)}×`);
+    if (PARTS.has('2')) {
+      log(`2) a ${BIG_JOB}-molecule job through the gateway vs the model program fed directly`);
+      const inputs = molecules.slice(0, BIG_JOB).map((smiles) => ({ smiles }));
+      const t0 = performance.now();
+      const job = await client.jobs.submit({ model: MODEL, inputs, label: 'bench' });
+      const accepted = performance.now() - t0;
+      const finished = await client.jobs.wait(job.id, { timeoutMs: 30 * 60_000, intervalMs: 250 });
+      const gatewayWall = performance.now() - t0;
+      const directBig = await direct(path.join(root, 'models', MODEL), molecules.slice(0, BIG_JOB), false);
+      results.bigJob = {
+        items: BIG_JOB,
+        gatewayWallMs: gatewayWall,
+        gatewayAcceptMs: accepted,
+        directWallMs: directBig.wall,
+        ratio: gatewayWall / directBig.wall,
+        done: finished.itemsDone,
+        failed: finished.itemsFailed,
+      };
+      console.table({
+        gateway: { wall: ms(gatewayWall), 'submit accepted': ms(accepted), done: finished.itemsDone, failed: finished.itemsFailed },
+        'direct (1 process)': { wall: ms(directBig.wall), 'submit accepted': '-', done: BIG_JOB, failed: 0 },
+      });
+      log(`ratio gateway/direct: ${(gatewayWall / directBig.wall).toFixed(2)}×`);
+    }
 
     // 3. Many concurrent submissions, each from its own SDK client.
-    log(`3) ${CONCURRENT} concurrent job submissions from SDK clients (over at most ${SOCKETS} sockets)`);
-    const clients = Array.from({ length: CONCURRENT }, () => createGatewayClient({ url, token }));
-    const acceptLat: number[] = [];
-    const errors = new Map<string, number>();
-    const ids: string[] = [];
-    const tc = performance.now();
-    await Promise.all(
-      clients.map(async (c, i) => {
-        const s = performance.now();
-        try {
-          const j = await c.jobs.submit({ model: MODEL, inputs: [{ smiles: molecules[i % molecules.length] }], label: 'concurrent' });
-          acceptLat.push(performance.now() - s);
-          ids.push(j.id);
-        } catch (e) {
-          const key = (e as { code?: string }).code ?? (e as Error).message.slice(0, 80);
-          errors.set(key, (errors.get(key) ?? 0) + 1);
-        }
-      }),
-    );
-    const submitWall = performance.now() - tc;
-    // Wait for all of them to be settled by the worker, then read the queue-inclusive latency.
-    const deadline = Date.now() + 30 * 60_000;
-    let open = Infinity;
-    while (open > 0 && Date.now() < deadline) {
-      const r = await sql<{ n: number }>`select count(*)::int as n from jobs where label = 'concurrent' and status in ('queued','running')`.execute(db);
-      open = r.rows[0].n;
-      if (open > 0) await new Promise((r) => setTimeout(r, 1000));
-    }
-    const lat = await sql<{ mean: number; p50: number; p99: number; span: number }>`
+    if (PARTS.has('3')) {
+      log(`3) ${CONCURRENT} concurrent job submissions from SDK clients (over at most ${SOCKETS} sockets)`);
+      const clients = Array.from({ length: CONCURRENT }, () => createGatewayClient({ url, token }));
+      const acceptLat: number[] = [];
+      const errors = new Map<string, number>();
+      const ids: string[] = [];
+      const tc = performance.now();
+      await Promise.all(
+        clients.map(async (c, i) => {
+          const s = performance.now();
+          try {
+            const j = await c.jobs.submit({ model: MODEL, inputs: [{ smiles: molecules[i % molecules.length] }], label: 'concurrent' });
+            acceptLat.push(performance.now() - s);
+            ids.push(j.id);
+          } catch (e) {
+            const key = (e as { code?: string }).code ?? (e as Error).message.slice(0, 80);
+            errors.set(key, (errors.get(key) ?? 0) + 1);
+          }
+        }),
+      );
+      const submitWall = performance.now() - tc;
+      // Wait for all of them to be settled by the worker, then read the queue-inclusive latency.
+      const deadline = Date.now() + 30 * 60_000;
+      let open = Infinity;
+      while (open > 0 && Date.now() < deadline) {
+        const r = await sql<{ n: number }>`select count(*)::int as n from jobs where label = 'concurrent' and status in ('queued','running')`.execute(db);
+        open = r.rows[0].n;
+        if (open > 0) await new Promise((r) => setTimeout(r, 1000));
+      }
+      const lat = await sql<{ mean: number; p50: number; p99: number; span: number }>`
       select avg(extract(epoch from finished_at - created_at) * 1000) as mean,
              percentile_cont(0.5) within group (order by extract(epoch from finished_at - created_at) * 1000) as p50,
              percentile_cont(0.99) within group (order by extract(epoch from finished_at - created_at) * 1000) as p99,
              extract(epoch from max(finished_at) - min(created_at)) * 1000 as span
       from jobs where label = 'concurrent' and status = 'succeeded'`.execute(db);
-    const a = summarize(acceptLat);
-    const q = lat.rows[0];
-    results.concurrent = {
-      clients: CONCURRENT,
-      accepted: acceptLat.length,
-      failed: CONCURRENT - acceptLat.length,
-      errors: Object.fromEntries(errors),
-      submitWallMs: submitWall,
-      accept: a,
-      submitToFinished: { mean: Number(q.mean), p50: Number(q.p50), p99: Number(q.p99) },
-      allSettledMs: Number(q.span),
-    };
-    console.table({
-      'accept (HTTP round trip)': { accepted: acceptLat.length, failed: CONCURRENT - acceptLat.length, p50: ms(a.p50), p99: ms(a.p99), mean: ms(a.mean) },
-      'submit → finished (incl. queue)': { accepted: '', failed: '', p50: ms(Number(q.p50)), p99: ms(Number(q.p99)), mean: ms(Number(q.mean)) },
-    });
-    if (errors.size) log(`errors: ${JSON.stringify(Object.fromEntries(errors))}`);
-    log(`all ${CONCURRENT} submissions accepted in ${ms(submitWall)}; the last finished ${ms(Number(q.span))} after the first was created`);
+      const a = summarize(acceptLat);
+      const q = lat.rows[0];
+      results.concurrent = {
+        clients: CONCURRENT,
+        accepted: acceptLat.length,
+        failed: CONCURRENT - acceptLat.length,
+        errors: Object.fromEntries(errors),
+        submitWallMs: submitWall,
+        accept: a,
+        submitToFinished: { mean: Number(q.mean), p50: Number(q.p50), p99: Number(q.p99) },
+        allSettledMs: Number(q.span),
+      };
+      console.table({
+        'accept (HTTP round trip)': { accepted: acceptLat.length, failed: CONCURRENT - acceptLat.length, p50: ms(a.p50), p99: ms(a.p99), mean: ms(a.mean) },
+        'submit → finished (incl. queue)': { accepted: '', failed: '', p50: ms(Number(q.p50)), p99: ms(Number(q.p99)), mean: ms(Number(q.mean)) },
+      });
+      if (errors.size) log(`errors: ${JSON.stringify(Object.fromEntries(errors))}`);
+      log(`all ${CONCURRENT} submissions accepted in ${ms(submitWall)}; the last finished ${ms(Number(q.span))} after the first was created`);
+    }
     await db.destroy();
   } finally {
     app.kill('SIGTERM');

@@ -21,7 +21,9 @@ beforeAll(async () => {
   await registerFixtureModel(gw.db, 'slow', { timeoutMs: 4000 });
   await registerFixtureModel(gw.db, 'bigline', { timeoutMs: 20_000 });
   await registerFixtureModel(gw.db, 'hang', { slug: 'test-hang-long', timeoutMs: 600_000 });
-  await registerFixtureModel(gw.db, 'slow', { slug: 'test-slow-idle', timeoutMs: 1000 });
+  // 3 s: a fresh process's start-up counts against its first item, and in the sandbox every
+  // process compiles its TypeScript afresh (its /tmp, where tsx caches, is its own).
+  await registerFixtureModel(gw.db, 'slow', { slug: 'test-slow-idle', timeoutMs: 3000 });
   // Warm the echo model, so its process is up before the faults start.
   await predictOne(gw.deps, user, { model: 'test-echo', input: { smiles: 'C' } });
 });
@@ -89,8 +91,8 @@ describe('deadlines that hold', () => {
   it('a warm process idle for longer than its timeout still gets the whole timeout for the next items', async () => {
     await predictOne(gw.deps, user, { model: 'test-slow-idle', input: { smiles: 'C' } });
     const warmAt = Date.now();
-    // The state under test is the process having been idle longer than its 1 s timeout.
-    await until(() => Date.now() - warmAt > 1500, 'the warm process has been idle past its timeout', 10_000, 100);
+    // The state under test is the process having been idle longer than its 3 s timeout.
+    await until(() => Date.now() - warmAt > 3500, 'the warm process has been idle past its timeout', 10_000, 100);
     const answers = await Promise.all(
       Array.from({ length: 16 }, (_, i) => predictOne(gw.deps, user, { model: 'test-slow-idle', input: { smiles: 'C'.repeat(i + 1) } })),
     );

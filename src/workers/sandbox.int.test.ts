@@ -7,7 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, registerFixtureModel, startTestGateway, waitForJob, type TestGateway } from '../../test/support';
-import { uploadBundle } from '../server/bundles/bundles.service';
+import { bundleStore, uploadBundle } from '../server/bundles/bundles.service';
+import { resolveModelRef } from '../server/models/models.service';
+import { BundleCache } from './bundles/bundle-cache';
+import { bundleCacheDir } from './executors/registry';
+import { Launcher } from './sandbox/launcher';
+import { sandboxConfig } from './sandbox/sandbox-config';
 import { packBundle } from '../server/bundles/pack';
 import * as jobs from '../server/jobs/jobs.service';
 import { projectRoot } from '../server/models/manifest';
@@ -164,6 +169,8 @@ describe('the sandbox', () => {
     expect(r.env).toMatchObject({ PATH: '/usr/bin:/bin', HOME: '/tmp', OMP_NUM_THREADS: '1' });
     expect(r.env.DATABASE_URL).toBeUndefined();
     expect(r.uid).not.toBe(0);
+    // As root, the worker gives each sandbox a uid of its own from the configured range.
+    if (process.getuid?.() === 0) expect(r.uid).toBeGreaterThanOrEqual(810_000);
 
     // Its own pid namespace: pid 1 is the sandbox's init (with the clean environment), the worker is not there.
     expect(r.proc1Environ.ok ? r.proc1Environ.value : '').not.toMatch(/sentinel|DATABASE_URL|NEXTAUTH/);
@@ -211,5 +218,24 @@ describe('the sandbox', () => {
     await setNetworkAllowed(gw.deps, admin, { versionId: registered.version.id, allowed: false });
     const withdrawn = await runOne(manifest.slug, { probe: { ...probe, dbPort: 2 } });
     expect((withdrawn.output!.report as { interfaces: string[] }).interfaces).toEqual(['lo']);
+  });
+
+  it('refuses what may not run on a worker: user bundles under GATEWAY_SANDBOX=off, every model when bubblewrap is missing', async () => {
+    const bundles = new BundleCache({ dir: bundleCacheDir(projectRoot), fetch: (d) => bundleStore(gw.db).get(d) });
+    const launcher = (env: Record<string, string>) => new Launcher({ root: projectRoot, db: gw.db, bundles, config: sandboxConfig(projectRoot, { ...process.env, ...env }) });
+    const users = await resolveModelRef(gw.db, 'test-echo');
+    const builtIn = await resolveModelRef(gw.db, 'rdkit-descriptors');
+
+    const off = launcher({ GATEWAY_SANDBOX: 'off' });
+    await expect(off.prepare(users)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/GATEWAY_SANDBOX=off, so it runs only trusted models.*needs the sandbox/) });
+    await expect(off.prepare(builtIn)).resolves.toBeUndefined();
+
+    const missing = launcher({ GATEWAY_SANDBOX_BWRAP: '/nonexistent/bwrap' });
+    expect(await missing.status).toMatchObject({ ok: false, reason: expect.stringMatching(/bwrap is not installed/), fix: expect.stringMatching(/apt-get install -y bubblewrap/) });
+    await expect(missing.prepare(users)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/cannot sandbox model processes: bwrap is not installed.*Models uploaded as bundles never run without it/),
+    });
+    await expect(missing.prepare(builtIn)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/an admin may set GATEWAY_SANDBOX=off/) });
   });
 });

@@ -48,7 +48,7 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors, inBundle =
           rows={3}
           value={form.envText}
           onChange={(e) => set({ envText: e.target.value })}
-          placeholder={'OMP_NUM_THREADS=1\nMODEL_WEIGHTS=/data/weights.pt'}
+          placeholder={inBundle ? 'MODEL_WEIGHTS=/bundle/weights.pt\nMODEL_DEVICE=cpu' : 'OMP_NUM_THREADS=1\nMODEL_WEIGHTS=/data/weights.pt'}
           spellCheck={false}
           data-testid="runtime-env"
         />

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { defineConsensus } from '../consensus/consensus.service';
+import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
 import { loadManifest, onPath, projectRoot } from './manifest';
 import type { TModelManifest } from './models.schema';
 import * as repo from './models.repository';
@@ -19,7 +20,8 @@ export async function publishTrustedManifest(
   { db }: Pick<Deps, 'db'>,
   { manifest, builtIn, codeDigest }: { manifest: TModelManifest; builtIn: boolean; codeDigest?: string },
 ): Promise<{ model: ModelSummary; version: ModelVersion; created: boolean }> {
-  const digest = versionDigest(manifest, codeDigest);
+  const spec = { ...specOf(manifest), runtime: sealRuntimeSecrets(manifest.runtime) };
+  const digest = versionDigest(spec, codeDigest);
   const info = { slug: manifest.slug, name: manifest.name, task: manifest.task, description: manifest.description, tags: manifest.tags };
   const existingModel = await repo.findModelBySlug(db, manifest.slug);
   const modelId = builtIn
@@ -30,12 +32,12 @@ export async function publishTrustedManifest(
   let version: ModelVersion;
   let created = false;
   if (!existing) {
-    version = await repo.insertVersion(db, manifest.slug, { modelId, version: manifest.version, status: 'published', ...specOf(manifest), digest, createdBy: null });
+    version = await repo.insertVersion(db, manifest.slug, { modelId, version: manifest.version, status: 'published', ...spec, digest, createdBy: null });
     created = true;
   } else if (existing.digest === digest) {
     version = existing;
   } else if (builtIn) {
-    version = await repo.replaceBuiltInVersion(db, manifest.slug, existing.id, { ...specOf(manifest), digest });
+    version = await repo.replaceBuiltInVersion(db, manifest.slug, existing.id, { ...spec, digest });
   } else {
     throw new AppError(
       'CONFLICT',

@@ -3,6 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpModelServer, type HttpModelServer } from '../../../test/fixtures/http-model-server';
 import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
+import type { Viewer } from '../users/viewer';
+import { checkHttp } from './http-check.service';
 import { checkHttpModel, type HttpModelCheck } from './http-health';
 
 let server: HttpModelServer;
@@ -119,11 +121,16 @@ describe('checkHttpModel', () => {
     expect(server.requests.length).toBe(before); // the redirect's target saw nothing
   });
 
-  it('refuses a URL outside GATEWAY_OUTBOUND_HOSTS without connecting', async () => {
+  it('refuses a URL outside GATEWAY_OUTBOUND_HOSTS without connecting, at the check and at the onboarding procedure', async () => {
     vi.stubEnv('GATEWAY_OUTBOUND_HOSTS', 'models.example.com');
     const runtime = { kind: 'http' as const, url: server.url, protocol: 'oip-v2' as const, model: 'smiles-length' };
     const check = await checkHttpModel(runtime, 2000);
     expect(check).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringMatching(/the host 127\.0\.0\.1:\d+ is not in GATEWAY_OUTBOUND_HOSTS/) });
+    const viewer: Viewer = { id: '00000000-0000-0000-0000-000000000001', email: 'm@example.test', role: 'user' };
+    await expect(checkHttp({ db: undefined as never }, viewer, { runtime, timeoutMs: 2000 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/runtime\.url: the host 127\.0\.0\.1:\d+ is not in GATEWAY_OUTBOUND_HOSTS/),
+    });
     for (const url of ['ftp://127.0.0.1/', 'http://x@127.0.0.1/']) {
       expect(await checkHttpModel({ ...runtime, url }, 2000)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     }

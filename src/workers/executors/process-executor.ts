@@ -2,6 +2,7 @@ import type { TaskItem } from '../../server/db/types';
 import type { Executor, RunOptions } from '../../server/jobs/executor';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
 import type { ModelVersion } from '../../server/models/models.types';
+import { openSecrets } from '../../server/secrets/runtime-secrets';
 import { effectiveTimeoutMs } from '../limits';
 import { ModelProcess, resolveCwd, type Failure } from './model-process';
 
@@ -59,7 +60,7 @@ export class ProcessExecutor implements Executor {
         command: version.runtime.command,
         cwd: resolveCwd(version.runtime.cwd, this.opts.root),
         // Only what the program needs and what its manifest declares: never the worker's secrets.
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', ...version.runtime.env },
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', ...openSecrets(version.runtime.env) },
       },
       { maxLineBytes: this.opts.maxLineBytes },
     );

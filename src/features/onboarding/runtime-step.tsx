@@ -54,7 +54,8 @@ export function RuntimeStep({ model, version }: { model: ModelDetail; version: M
       const spec: VersionSpec = base
         ? { ...specOf(base), runtime, example: input, inputSchema }
         : { runtime, inputSchema, outputSchema: { type: 'object' }, resources: {}, batchSize: 50, timeoutMs: 60_000, example: input };
-      return client.versions.createDraft.mutate({ slug: model.slug, spec });
+      // Masked secrets of the copied version keep their stored values.
+      return client.versions.createDraft.mutate({ slug: model.slug, spec, ...(base ? { secretsFrom: base.id } : {}) });
     },
     onSuccess: async (v) => {
       await saved(v);
@@ -94,7 +95,7 @@ export function RuntimeStep({ model, version }: { model: ModelDetail; version: M
       </div>
       <RuntimeKindPicker value={form.kind} onChange={(kind) => set({ kind })} />
       {form.kind === 'process' && <ProcessRuntimeFields {...fieldProps} />}
-      {form.kind === 'http' && <HttpRuntimeFields {...fieldProps} />}
+      {form.kind === 'http' && <HttpRuntimeFields {...fieldProps} secretsFrom={base?.id} />}
       {form.kind === 'kubernetes' && <KubernetesRuntimeFields {...fieldProps} />}
       <ExampleInputField form={example} onChange={setExample} error={exampleError} showErrors={showErrors} />
       {save.isError && <ErrorBox error={save.error} testId="runtime-error" />}

@@ -55,6 +55,8 @@ export default defineConfig({
       GATEWAY_SKIP_BUILD: process.env.GATEWAY_SKIP_BUILD ?? '0',
       // The e2e database is thrown away when the server stops.
       GATEWAY_REMOVE_DATA_ON_EXIT: '1',
+      // onboarding.spec.ts registers a model served by a loopback fixture.
+      GATEWAY_OUTBOUND_HOSTS: '127.0.0.1,localhost',
     },
   },
 });

@@ -83,14 +83,15 @@ test.describe('onboarding a model through the wizard', () => {
     await expect(model.usage).toBeVisible();
   });
 
-  test('an owner registers a model served over HTTP by its URL', async ({ page }) => {
+  test('an owner registers a model served over HTTP by its URL, with a credential nobody is shown', async ({ page }) => {
     test.setTimeout(240_000);
     await registerAndSignIn(page, uniqueEmail('onboard-http'));
     const wizard = new WizardPage(page);
     await wizard.goto();
     const slug = await wizard.basics({ name: `SMILES length ${suffix()}`, task: 'property/length' });
+    const token = `e2e-token-${suffix()}`;
 
-    const ready = await wizard.httpRuntime({ url: server.url, protocol: 'oip-v2', model: 'smiles-length' });
+    const ready = await wizard.httpRuntime({ url: server.url, protocol: 'oip-v2', model: 'smiles-length', headers: `authorization: Bearer ${token}` });
     await expect(ready).toContainText('Ready');
     await expect(page.getByTestId('runtime-check-metadata')).toContainText('smiles-length');
     await wizard.exampleSmiles('CCO');
@@ -110,6 +111,16 @@ test.describe('onboarding a model through the wizard', () => {
     await expect(model.publishedBanner).toBeVisible();
     await model.predict('c1ccccc1');
     await expect(model.value('length')).toHaveText('8', { timeout: 60_000 });
+    // The worker sent the credential; the owner's own pages never show it again.
+    expect(server.requests.some((r) => r.path.endsWith('/infer') && r.headers.authorization === `Bearer ${token}`)).toBe(true);
+    await expect(page.locator('body')).not.toContainText(token);
+    // A new version starts as a copy of v1: its credential shows as the mask, which keeps it.
+    await page.goto(`/models/new?slug=${slug}&step=runtime`);
+    await expect(page.getByTestId('runtime-headers')).toHaveValue('authorization: ••••••');
+    server.requests.splice(0);
+    await page.getByTestId('runtime-check').click();
+    await expect(page.getByTestId('runtime-check-ok')).toContainText('Ready');
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${token}`);
   });
 
   test('a draft with a wrong command shows the model’s stderr and cannot be published', async ({ page }) => {

@@ -10,6 +10,8 @@ import { existsSync, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/server/db/embedded';
 import { isDatabaseOutage } from '../src/server/errors';
+import { parseOutboundHosts } from '../src/server/outbound/outbound-hosts';
+import { secretKeys } from '../src/server/secrets/secret-key';
 import { prepareDatabase } from '../src/server/setup';
 import { ensureBubblewrap } from './ensure-bubblewrap';
 import { Supervisor } from './supervisor';
@@ -47,13 +49,14 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-async function secret(): Promise<string> {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const file = path.join(dataDir, 'nextauth-secret');
-  const existing = await fs.readFile(file, 'utf8').catch(() => null);
+/** A secret of this installation: from the environment, else generated once into $DATA_DIR/<file>. */
+async function installationSecret(name: 'NEXTAUTH_SECRET' | 'GATEWAY_SECRET_KEY', file: string, encoding: 'base64url' | 'base64'): Promise<string> {
+  if (process.env[name]) return process.env[name];
+  const at = path.join(dataDir, file);
+  const existing = await fs.readFile(at, 'utf8').catch(() => null);
   if (existing) return existing.trim();
-  const value = randomBytes(32).toString('base64url');
-  await fs.writeFile(file, value, { mode: 0o600 });
+  const value = randomBytes(32).toString(encoding);
+  await fs.writeFile(at, value, { mode: 0o600 });
   return value;
 }
 
@@ -72,6 +75,10 @@ async function prepareWithRetry(url: string): Promise<void> {
 
 async function main() {
   await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+  // Model credentials are sealed under this key; seeding (below), the web and the worker use it.
+  process.env.GATEWAY_SECRET_KEY = await installationSecret('GATEWAY_SECRET_KEY', 'secret-key', 'base64');
+  secretKeys(); // a malformed key stops here, saying how to set it
+  parseOutboundHosts(process.env.GATEWAY_OUTBOUND_HOSTS); // and so does a malformed allow-list
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   let stopping = false;
@@ -106,7 +113,7 @@ async function main() {
     ...process.env,
     DATABASE_URL: databaseUrl,
     NEXTAUTH_URL: url,
-    NEXTAUTH_SECRET: await secret(),
+    NEXTAUTH_SECRET: await installationSecret('NEXTAUTH_SECRET', 'nextauth-secret', 'base64url'),
     NEXT_TELEMETRY_DISABLED: '1',
   };
   const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');

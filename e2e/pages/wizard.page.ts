@@ -62,11 +62,12 @@ export class WizardPage {
   }
 
   /** Chooses a served model, checks it answers, and returns the check's result box. */
-  async httpRuntime(r: { url: string; protocol: 'oip-v2' | 'json'; model?: string }): Promise<Locator> {
+  async httpRuntime(r: { url: string; protocol: 'oip-v2' | 'json'; model?: string; headers?: string }): Promise<Locator> {
     await this.page.getByTestId('runtime-kind-http').click();
     await this.page.getByTestId('runtime-url').fill(r.url);
     await this.page.getByTestId('runtime-protocol').selectOption(r.protocol);
     if (r.model) await this.page.getByTestId('runtime-model-name').fill(r.model);
+    if (r.headers) await this.page.getByTestId('runtime-headers').fill(r.headers);
     await this.page.getByTestId('runtime-check').click();
     return this.page.getByTestId('runtime-check-ok');
   }

@@ -3,8 +3,9 @@ import { migrateToLatest } from './db/migrate';
 import { seedReferenceDatasets } from './evaluations/evaluations.service';
 import { seedBuiltInModels } from './models/builtins.service';
 import { createBoss, ensureQueues } from './queue/boss';
+import { sealStoredSecrets } from './secrets/seal-stored-secrets.service';
 
-/** Brings a database up to date: our migrations, pg-boss's schema and queues, built-in models. */
+/** Brings a database up to date: our migrations, pg-boss's schema and queues, sealed secrets, built-in models. */
 export async function prepareDatabase(url: string, log: (line: string) => void = () => {}): Promise<void> {
   const { db } = createDb(url, 2);
   try {
@@ -17,6 +18,7 @@ export async function prepareDatabase(url: string, log: (line: string) => void =
     } finally {
       await boss.stop({ graceful: false, close: true });
     }
+    await sealStoredSecrets({ db }, log);
     const seeded = await seedBuiltInModels({ db }, (l) => log(`model ${l}`));
     log(`built-in models: ${seeded.join(', ')}`);
     await seedReferenceDatasets({ db }, log);

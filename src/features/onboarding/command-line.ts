@@ -61,3 +61,28 @@ export function formatEnvLines(env: Record<string, string> | undefined): string 
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
 }
+
+const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*:[ \t]*(.*)$/;
+
+/**
+ * `Name: value` lines (blank lines ignored) into HTTP headers. A message names the line, never
+ * its content: a header line usually holds a credential.
+ */
+export function parseHeaderLines(text: string): { headers: Record<string, string> } | { error: string } {
+  const headers: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    const m = HEADER_LINE.exec(line);
+    if (!m) return { error: `line ${i + 1}: write Name: value, e.g. authorization: Bearer <token>` };
+    headers[m[1]] = m[2].trim();
+  }
+  return { headers };
+}
+
+export function formatHeaderLines(headers: Record<string, string> | undefined): string {
+  return Object.entries(headers ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
+}

@@ -8,6 +8,7 @@ import { Field } from '@/components/ui/field';
 import { FieldError } from '@/components/ui/field-error';
 import { useTRPC } from '@/lib/trpc';
 import { sameJson } from '@/shared/canonical-json';
+import { SECRET_MASK } from '@/shared/secrets';
 import { HttpCheckResult } from './http-check-result';
 import { httpRuntimeOf, type RuntimeErrors, type RuntimeForm } from './runtime-form';
 
@@ -16,15 +17,17 @@ interface Props {
   set: (patch: Partial<RuntimeForm>) => void;
   errors: RuntimeErrors;
   showErrors: boolean;
+  /** The version whose stored headers masked values stand for (the draft, or the version it copies). */
+  secretsFrom?: string;
 }
 
-export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
+export function HttpRuntimeFields({ form, set, errors, showErrors, secretsFrom }: Props) {
   const trpc = useTRPC();
   const check = useMutation(trpc.models.checkHttp.mutationOptions());
   const runtime = httpRuntimeOf(form);
   // A result answers for the URL it checked; after an edit it no longer applies.
   const current = check.variables && sameJson(check.variables.runtime, runtime);
-  const canCheck = !errors.url && !errors.model;
+  const canCheck = !errors.url && !errors.model && !errors.headersText;
 
   return (
     <div className="stack-sm">
@@ -51,12 +54,25 @@ export function HttpRuntimeFields({ form, set, errors, showErrors }: Props) {
           </Field>
         )}
       </div>
+      <Field label="Headers" hint={`optional, one Name: value a line, e.g. authorization: Bearer <token>; stored encrypted, shown to nobody (${SECRET_MASK} keeps a stored value)`}>
+        <textarea
+          className="input mono textarea"
+          rows={2}
+          value={form.headersText}
+          onChange={(e) => set({ headersText: e.target.value })}
+          placeholder="authorization: Bearer <token>"
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="runtime-headers"
+        />
+        <FieldError show={showErrors || !!form.headersText} message={errors.headersText} testId="runtime-headers-error" />
+      </Field>
       <div className="row wrap">
         <button
           type="button"
           className="btn btn-secondary"
           disabled={!canCheck || check.isPending}
-          onClick={() => check.mutate({ runtime })}
+          onClick={() => check.mutate({ runtime, ...(secretsFrom ? { versionId: secretsFrom } : {}) })}
           data-testid="runtime-check"
         >
           {check.isPending ? <BusyLabel>Checking…</BusyLabel> : 'Check'}

@@ -1,6 +1,7 @@
 import { CodeInput } from '@/components/ui/code-input';
 import { Field } from '@/components/ui/field';
 import { FieldError } from '@/components/ui/field-error';
+import { SECRET_MASK } from '@/shared/secrets';
 import { parseCommandLine } from './command-line';
 import type { RuntimeErrors, RuntimeForm } from './runtime-form';
 
@@ -42,7 +43,7 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors, inBundle =
         <CodeInput value={form.cwd} onChange={(cwd) => set({ cwd })} placeholder={inBundle ? 'src' : '/opt/models/my-model'} testId="runtime-cwd" />
         <FieldError show={showErrors || !!form.cwd} message={errors.cwd} testId="runtime-cwd-error" />
       </Field>
-      <Field label="Environment" hint="optional, one KEY=value a line">
+      <Field label="Environment" hint={`optional, one KEY=value a line; values are stored encrypted and shown to nobody (${SECRET_MASK} keeps a stored value)`}>
         <textarea
           className="input mono textarea"
           rows={3}
@@ -50,6 +51,7 @@ export function ProcessRuntimeFields({ form, set, errors, showErrors, inBundle =
           onChange={(e) => set({ envText: e.target.value })}
           placeholder={inBundle ? 'MODEL_WEIGHTS=/bundle/weights.pt\nMODEL_DEVICE=cpu' : 'OMP_NUM_THREADS=1\nMODEL_WEIGHTS=/data/weights.pt'}
           spellCheck={false}
+          autoComplete="off"
           data-testid="runtime-env"
         />
         <FieldError show={showErrors} message={errors.envText} testId="runtime-env-error" />

@@ -1,5 +1,5 @@
 import type { RuntimeSpec } from '@/lib/types';
-import { formatCommandLine, formatEnvLines, parseCommandLine, parseEnvLines } from './command-line';
+import { formatCommandLine, formatEnvLines, formatHeaderLines, parseCommandLine, parseEnvLines, parseHeaderLines } from './command-line';
 
 /**
  * The runtimes a model owner registers here (consensus models are built from other models
@@ -23,8 +23,9 @@ export interface RuntimeForm {
   imageCommand: string;
   /** The uploaded bundle's digest (`sha256:…`). */
   bundle: string;
+  /** `Name: value` lines; stored values come back masked, and a masked value keeps what is stored. */
+  headersText: string;
   /** Set on an earlier save outside the wizard (the SDK, a manifest); carried over unchanged. */
-  headers?: Record<string, string>;
   imageEnv?: Record<string, string>;
   sandbox?: Pick<ProcessRuntime, 'network' | 'limits'>;
 }
@@ -38,6 +39,7 @@ export function runtimeFormFrom(r: RuntimeSpec | undefined): RuntimeForm {
     url: '',
     protocol: 'oip-v2',
     model: '',
+    headersText: '',
     image: '',
     imageCommand: '',
     bundle: '',
@@ -46,12 +48,12 @@ export function runtimeFormFrom(r: RuntimeSpec | undefined): RuntimeForm {
     const sandbox = r.network !== undefined || r.limits ? { network: r.network, limits: r.limits } : undefined;
     return { ...form, commandLine: formatCommandLine(r.command), cwd: r.cwd ?? '', envText: formatEnvLines(r.env), bundle: r.bundle ?? '', sandbox };
   }
-  if (r?.kind === 'http') return { ...form, url: r.url, protocol: r.protocol, model: r.model ?? '', headers: r.headers };
+  if (r?.kind === 'http') return { ...form, url: r.url, protocol: r.protocol, model: r.model ?? '', headersText: formatHeaderLines(r.headers) };
   if (r?.kind === 'kubernetes') return { ...form, image: r.image, imageCommand: formatCommandLine(r.command ?? []), imageEnv: r.env };
   return form;
 }
 
-export type RuntimeErrors = Partial<Record<'bundle' | 'commandLine' | 'cwd' | 'envText' | 'url' | 'model' | 'image' | 'imageCommand', string>>;
+export type RuntimeErrors = Partial<Record<'bundle' | 'commandLine' | 'cwd' | 'envText' | 'url' | 'model' | 'headersText' | 'image' | 'imageCommand', string>>;
 
 function isHttpUrl(s: string): boolean {
   try {
@@ -62,13 +64,16 @@ function isHttpUrl(s: string): boolean {
   }
 }
 
+/** The HTTP runtime the form describes (headers left out while their lines do not parse). */
 export function httpRuntimeOf(f: RuntimeForm): HttpRuntime {
+  const parsed = parseHeaderLines(f.headersText);
+  const headers = 'headers' in parsed && Object.keys(parsed.headers).length ? parsed.headers : undefined;
   return {
     kind: 'http',
     url: f.url.trim(),
     protocol: f.protocol,
     ...(f.protocol === 'oip-v2' && f.model.trim() ? { model: f.model.trim() } : {}),
-    ...(f.headers ? { headers: f.headers } : {}),
+    ...(headers ? { headers } : {}),
   };
 }
 
@@ -101,6 +106,8 @@ export function buildRuntime(f: RuntimeForm): { runtime: RuntimeSpec } | { error
   if (f.kind === 'http') {
     if (!isHttpUrl(f.url.trim())) errors.url = 'give the server’s base URL, e.g. http://10.0.0.5:8080';
     if (f.protocol === 'oip-v2' && !f.model.trim()) errors.model = 'give the name the server serves the model under';
+    const headers = parseHeaderLines(f.headersText);
+    if ('error' in headers) errors.headersText = headers.error;
     return Object.keys(errors).length ? { errors } : { runtime: httpRuntimeOf(f) };
   }
   if (!f.image.trim()) errors.image = 'give the container image, e.g. ghcr.io/acme/docking:1.4';

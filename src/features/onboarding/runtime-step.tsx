@@ -69,7 +69,8 @@ export function RuntimeStep({ model, version }: { model: ModelDetail; version: M
       const spec: VersionSpec = base
         ? { ...specOf(base), ...given }
         : { outputSchema: { type: 'object' }, resources: {}, batchSize: 50, timeoutMs: 60_000, ...given };
-      return client.versions.createDraft.mutate({ slug: model.slug, spec });
+      // Masked secrets of the copied version keep their stored values.
+      return client.versions.createDraft.mutate({ slug: model.slug, spec, ...(base ? { secretsFrom: base.id } : {}) });
     },
     onSuccess: async (v) => {
       await saved(v);
@@ -118,7 +119,7 @@ export function RuntimeStep({ model, version }: { model: ModelDetail; version: M
         />
       )}
       {form.kind === 'process' && <ProcessRuntimeFields {...fieldProps} />}
-      {form.kind === 'http' && <HttpRuntimeFields {...fieldProps} />}
+      {form.kind === 'http' && <HttpRuntimeFields {...fieldProps} secretsFrom={base?.id} />}
       {form.kind === 'kubernetes' && <KubernetesRuntimeFields {...fieldProps} />}
       <ExampleInputField form={example} onChange={setExample} error={exampleError} showErrors={showErrors} />
       {save.isError && <ErrorBox error={save.error} testId="runtime-error" />}

@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import { AppError, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
 import type { Deps } from '../deps';
+import { maskSecrets } from '../secrets/runtime-secrets';
 import type { Viewer } from '../users/viewer';
 
 export interface Context extends Deps {
@@ -79,9 +80,18 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * No answer carries a secret, to anyone: whatever a procedure returns (a version, a model's
+ * versions, a registration), runtime header and env values and any sealed value become the mask.
+ */
+const secretsMasked = t.middleware(async ({ next }) => {
+  const result = await next();
+  return result.ok ? { ...result, data: maskSecrets(result.data) } : result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors);
+export const publicProcedure = t.procedure.use(appErrors).use(secretsMasked);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) {

@@ -5,6 +5,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { TProcessRuntime } from '../models/models.schema';
 import type { Viewer } from '../users/viewer';
+import { SECRET_MASK } from '../../shared/secrets';
 import { bundleLimits, normaliseEntryPath, readArchive, type BundleLimits } from './archive';
 import { createBundleStore, type BundleStore } from './bundle-store';
 import * as repo from './bundles.repository';
@@ -70,7 +71,7 @@ export async function saveBundle(
     sizeBytes: bytes.length,
     unpackedBytes: summary.unpackedBytes,
     files: summary.files,
-    manifest: found.manifest ?? null,
+    manifest: found.manifest ? withoutSecrets(found.manifest) : null,
     uploadedBy,
   });
   return { digest, sizeBytes: bytes.length, files: summary.files, ...found, info };
@@ -82,6 +83,14 @@ export async function uploadBundle({ db }: Pick<Deps, 'db'>, viewer: Viewer, { b
   const bytes = Buffer.isBuffer(body) ? body : await readCapped(body, limits.maxBytes);
   const { info: _info, ...answer } = await saveBundle(db, { bytes, uploadedBy: viewer.id, limits });
   return answer;
+}
+
+/** The manifest as recorded beside the bundle: env and header values masked (registration seals them). */
+function withoutSecrets(manifest: Record<string, unknown>): Record<string, unknown> {
+  const runtime = manifest.runtime as Record<string, unknown> | undefined;
+  if (!runtime || typeof runtime !== 'object') return manifest;
+  const mask = (m: unknown) => (m && typeof m === 'object' ? Object.fromEntries(Object.keys(m).map((k) => [k, SECRET_MASK])) : m);
+  return { ...manifest, runtime: { ...runtime, ...('env' in runtime ? { env: mask(runtime.env) } : {}), ...('headers' in runtime ? { headers: mask(runtime.headers) } : {}) } };
 }
 
 function findManifest(paths: string[], candidates: Map<string, Buffer>, digest: string): Pick<UploadedBundle, 'manifest' | 'manifestError'> {

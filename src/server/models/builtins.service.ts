@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { withFolderBundle } from '../bundles/model-folder';
 import { defineConsensus } from '../consensus/consensus.service';
+import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
 import { loadManifest, onPath, projectRoot } from './manifest';
 import type { TModelManifest } from './models.schema';
 import * as repo from './models.repository';
@@ -20,7 +21,8 @@ export async function publishTrustedManifest(
   { db }: Pick<Deps, 'db'>,
   { manifest, builtIn, codeDigest }: { manifest: TModelManifest; builtIn: boolean; codeDigest?: string },
 ): Promise<{ model: ModelSummary; version: ModelVersion; created: boolean }> {
-  const digest = versionDigest(manifest, codeDigest);
+  const spec = { ...specOf(manifest), runtime: sealRuntimeSecrets(manifest.runtime) };
+  const digest = versionDigest(spec, codeDigest);
   const info = { slug: manifest.slug, name: manifest.name, task: manifest.task, description: manifest.description, tags: manifest.tags };
   const existingModel = await repo.findModelBySlug(db, manifest.slug);
   const modelId = builtIn
@@ -31,12 +33,12 @@ export async function publishTrustedManifest(
   let version: ModelVersion;
   let created = false;
   if (!existing) {
-    version = await repo.insertVersion(db, manifest.slug, { modelId, version: manifest.version, status: 'published', ...specOf(manifest), digest, createdBy: null });
+    version = await repo.insertVersion(db, manifest.slug, { modelId, version: manifest.version, status: 'published', ...spec, digest, createdBy: null });
     created = true;
   } else if (existing.digest === digest) {
     version = existing;
   } else if (builtIn) {
-    version = await repo.replaceBuiltInVersion(db, manifest.slug, existing.id, { ...specOf(manifest), digest });
+    version = await repo.replaceBuiltInVersion(db, manifest.slug, existing.id, { ...spec, digest });
   } else {
     throw new AppError(
       'CONFLICT',

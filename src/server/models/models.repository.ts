@@ -238,6 +238,23 @@ export async function replaceBuiltInVersion(db: DbOrTx, slug: string, id: string
   return toModelVersion({ ...row, slug });
 }
 
+/** Versions whose runtime has `env` or `headers` (secret maps), and whether their model is a built-in. */
+export async function listVersionsWithSecretMaps(db: DbOrTx): Promise<(ModelVersion & { builtIn: boolean })[]> {
+  const rows = await db
+    .selectFrom('model_versions as v')
+    .innerJoin('models as m', 'm.id', 'v.model_id')
+    .selectAll('v')
+    .select(['m.slug', 'm.built_in'])
+    .where(sql<boolean>`(v.runtime ? 'env' or v.runtime ? 'headers')`)
+    .execute();
+  return rows.map((r) => ({ ...toModelVersion(r), builtIn: r.built_in }));
+}
+
+/** Rewrites how a version's runtime is stored (its secrets sealed), not what it means. */
+export async function replaceStoredRuntime(db: DbOrTx, id: string, runtime: TRuntimeSpec, digest: string): Promise<void> {
+  await db.updateTable('model_versions').set({ runtime: JSON.stringify(runtime), digest }).where('id', '=', id).execute();
+}
+
 /** Every task any model declares, for the catalog's filter. */
 export async function listTasks(db: DbOrTx): Promise<string[]> {
   const rows = await db.selectFrom('models').select('task').distinct().orderBy('task').execute();

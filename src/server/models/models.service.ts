@@ -10,6 +10,7 @@ import { isEditable, isRunnable } from '../../shared/version-status';
 import * as repo from './models.repository';
 import * as versionRepo from './versions.repository';
 import * as aliasRepo from './aliases.repository';
+import { runtimeForDigest } from '../secrets/runtime-secrets';
 import { modelUsage, type ModelUsage } from './usage.repository';
 import type { TListModelsInput, TModelManifest } from './models.schema';
 import type { ModelDetail, ModelSummary, ModelVersion } from './models.types';
@@ -39,8 +40,8 @@ async function findModel(db: DbOrTx, slug: string): Promise<ModelSummary> {
 }
 
 /**
- * A model with its versions and aliases. Drafts (their commands, URLs and headers) are shown
- * only to those who may edit the model.
+ * A model with its versions and aliases. Drafts (their commands and URLs) are shown only to those
+ * who may edit the model; secret values (headers, env) to nobody, masked on the way out.
  */
 export async function getModel({ db }: DbDeps, viewer: Viewer | null, { slug }: { slug: string }): Promise<ModelDetail> {
   const model = await findModel(db, slug);
@@ -131,10 +132,14 @@ export function specOf(manifest: TModelManifest) {
   };
 }
 
-/** A version's content digest: its runtime, schemas, batch size and timeout, plus its code. */
+/**
+ * A version's content digest: its runtime, schemas, batch size and timeout, plus its code. Give it
+ * the runtime as stored (secrets sealed): a secret counts by its keyed mac, so the same content
+ * gives the same digest and the digest tells nothing about the secret.
+ */
 export function versionDigest(m: Pick<TModelManifest, 'runtime' | 'inputSchema' | 'outputSchema' | 'batchSize' | 'timeoutMs'>, code = ''): string {
   const h = createHash('sha256');
-  h.update(canonicalJson({ runtime: m.runtime, input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs }));
+  h.update(canonicalJson({ runtime: runtimeForDigest(m.runtime), input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs }));
   h.update(code);
   return `sha256:${h.digest('hex')}`;
 }

@@ -23,6 +23,7 @@ export interface ModelVersion {
   slug: string;
   version: number;
   status: VersionStatus;
+  /** As stored: header and env values are sealed secrets (src/server/secrets), masked in every answer. */
   runtime: TRuntimeSpec;
   inputSchema: Record<string, unknown>;
   outputSchema: Record<string, unknown>;

@@ -9,7 +9,7 @@ import type { TModelManifest } from './models.schema';
 import { specOf, versionDigest } from './models.service';
 import type { ModelVersion } from './models.types';
 import { runSmokeTest } from './smoke-test.service';
-import { createDraftVersion, createModel, publishVersion, updateDraftVersion, withDerivedSchemas } from './versions.service';
+import { createDraftVersion, createModel, publishVersion, storedSpec, updateDraftVersion, withDerivedSchemas } from './versions.service';
 
 export interface ManifestRegistration {
   slug: string;
@@ -35,8 +35,9 @@ export async function registerManifest(
     const created = await createModel(deps, viewer, { slug: manifest.slug, name: manifest.name, task: manifest.task, description: manifest.description, tags: manifest.tags });
     model = { id: created.id, owner_id: created.ownerId, built_in: created.builtIn };
   }
-  const digest = versionDigest(spec);
   let version = await repo.findVersion(deps.db, { slug: manifest.slug, version: manifest.version });
+  // Masked secrets keep those of the version being re-registered; the digest counts sealed values by their mac.
+  const digest = versionDigest(storedSpec(spec, version));
   if (version && isRunnable(version.status) && version.digest === digest) {
     return { slug: manifest.slug, version, smokeTest: version.smokeTest, outcome: 'unchanged' };
   }

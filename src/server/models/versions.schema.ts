@@ -25,7 +25,12 @@ export const ZVersionSpec = z.object({
 });
 export type TVersionSpec = z.infer<typeof ZVersionSpec>;
 
-export const ZCreateDraftInput = z.object({ slug, spec: ZVersionSpec });
+export const ZCreateDraftInput = z.object({
+  slug,
+  spec: ZVersionSpec,
+  /** A version of the same model (usually the one the draft is copied from) whose secrets masked values keep. */
+  secretsFrom: z.uuid().optional(),
+});
 export const ZUpdateDraftInput = z.object({ versionId: z.uuid(), spec: ZVersionSpec });
 export const ZVersionIdInput = z.object({ versionId: z.uuid() });
 export const ZPublishInput = z.object({

@@ -6,6 +6,8 @@ import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
 import { assertBundleUsable } from '../bundles/bundles.service';
 import { assertAcyclic, defineConsensus } from '../consensus/consensus.service';
+import { assertOutboundAllowed } from '../outbound/outbound-hosts';
+import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
 import { aliasProblem } from '../../shared/model-ref';
 import { EDITABLE_STATUSES, isEditable } from '../../shared/version-status';
 import * as repo from './models.repository';
@@ -13,6 +15,7 @@ import * as versionRepo from './versions.repository';
 import * as aliasRepo from './aliases.repository';
 import { editableModel, versionDigest } from './models.service';
 import type { ModelSummary, ModelVersion } from './models.types';
+import type { TRuntimeSpec } from './models.schema';
 import type { TVersionSpec } from './versions.schema';
 
 type DbDeps = Pick<Deps, 'db'>;
@@ -61,10 +64,31 @@ export async function withDerivedSchemas(db: DbOrTx, slug: string, spec: TVersio
   return { ...spec, inputSchema, outputSchema };
 }
 
-export async function createDraftVersion({ db }: DbDeps, viewer: Viewer, { slug, spec: given }: { slug: string; spec: TVersionSpec }): Promise<ModelVersion> {
+/**
+ * A spec as it is stored: its URL one the gateway may call, its secrets sealed. A masked secret
+ * keeps the value `previous` holds under the same name.
+ */
+export function storedSpec<S extends { runtime: TRuntimeSpec }>(spec: S, previous?: Pick<ModelVersion, 'runtime'> | null): S {
+  assertOutboundAllowed(spec.runtime);
+  return { ...spec, runtime: sealRuntimeSecrets(spec.runtime, previous?.runtime) };
+}
+
+/** The version of the same model whose secrets a new draft's masked values keep. */
+async function secretsSource(db: DbOrTx, viewer: Viewer, model: ModelSummary, versionId: string | undefined): Promise<ModelVersion | null> {
+  if (!versionId) return null;
+  const source = await editableVersion(db, viewer, versionId);
+  if (source.modelId !== model.id) throw new AppError('INVALID_INPUT', `secretsFrom: ${source.slug}@${source.version} is not a version of "${model.slug}"`);
+  return source;
+}
+
+export async function createDraftVersion(
+  { db }: DbDeps,
+  viewer: Viewer,
+  { slug, spec: given, secretsFrom }: { slug: string; spec: TVersionSpec; secretsFrom?: string },
+): Promise<ModelVersion> {
   await assertMayUseRuntime(db, viewer, given);
   const model = await editableModel(db, viewer, slug);
-  const spec = await withDerivedSchemas(db, slug, given);
+  const spec = storedSpec(await withDerivedSchemas(db, slug, given), await secretsSource(db, viewer, model, secretsFrom));
   return repo.insertVersion(db, model.slug, {
     modelId: model.id,
     version: await versionRepo.nextVersionNumber(db, model.id),
@@ -91,7 +115,7 @@ export async function updateDraftVersion(
   await assertMayUseRuntime(db, viewer, given);
   const version = await editableVersion(db, viewer, versionId);
   if (!isEditable(version.status)) throw immutable(version);
-  const spec = await withDerivedSchemas(db, version.slug, given);
+  const spec = storedSpec(await withDerivedSchemas(db, version.slug, given), version);
   const updated = await versionRepo.updateVersionContent(db, version.slug, versionId, { ...spec, digest: versionDigest(spec) });
   if (!updated) throw immutable(await editableVersion(db, viewer, versionId));
   return updated;

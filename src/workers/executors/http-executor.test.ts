@@ -1,9 +1,11 @@
+import http from 'node:http';
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpModelServer, type HttpModelServer } from '../../../test/fixtures/http-model-server';
 import { AppError } from '../../server/errors';
 import type { THttpRuntime } from '../../server/models/models.schema';
 import type { ModelVersion } from '../../server/models/models.types';
+import { sealRuntimeSecrets } from '../../server/secrets/runtime-secrets';
 import { HttpExecutor } from './http-executor';
 import { decodeInferResponse, encodeInferRequest } from './oip';
 
@@ -25,7 +27,10 @@ beforeAll(async () => {
   closedUrl = await closedPort();
 });
 afterAll(() => server?.close());
-afterEach(() => void server.requests.splice(0));
+afterEach(() => {
+  server.requests.splice(0);
+  vi.unstubAllEnvs();
+});
 
 function version(runtime: Partial<THttpRuntime>, timeoutMs = 5000): ModelVersion {
   return {
@@ -34,7 +39,8 @@ function version(runtime: Partial<THttpRuntime>, timeoutMs = 5000): ModelVersion
     slug: 'smiles-length',
     version: 1,
     status: 'published',
-    runtime: { kind: 'http', url: server.url, protocol: 'oip-v2', model: 'smiles-length', ...runtime },
+    // As stored: header values sealed.
+    runtime: sealRuntimeSecrets({ kind: 'http', url: server.url, protocol: 'oip-v2', model: 'smiles-length', ...runtime }),
     inputSchema: { type: 'object', properties: { smiles: { type: 'string', format: 'smiles' } }, required: ['smiles'] },
     outputSchema: { type: 'object' },
     resources: {},
@@ -60,8 +66,9 @@ async function thrown(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('HttpExecutor, oip-v2', () => {
-  it('sends one infer request per task with typed tensors and maps outputs back in order', async () => {
+  it('sends one infer request per task with typed tensors, with the opened credentials, and maps outputs back in order', async () => {
     const v = version({ headers: { authorization: 'Bearer t0ken' } });
+    expect(JSON.stringify(v.runtime)).not.toContain('t0ken');
     const outcomes = await executor.run(v, items);
     expect(outcomes.map((o) => o.index)).toEqual([10, 11, 12]);
     expect(outcomes.map((o) => ('output' in o ? o.output : o))).toEqual(expected);
@@ -100,26 +107,30 @@ describe('HttpExecutor, oip-v2', () => {
     expect(decodeInferResponse(body, 3)).toEqual({ problem: expect.stringMatching(/first dimension should be 3/) });
   });
 
-  it('fails the items with the server\'s message on 400, without throwing or retrying', async () => {
+  it('fails the items with the status and a hint on 400, quoting nothing of the body, without throwing or retrying', async () => {
     server.failNext('400');
     const outcomes = await executor.run(version({}), items);
     expect(outcomes).toHaveLength(3);
     for (const o of outcomes) {
-      expect(o).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringContaining('the fixture was told to reject this request') });
+      expect(o).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringMatching(/refused the request with HTTP 400; check that the version's input schema matches/) });
       expect('error' in o && o.error).toContain(`${server.url}/v2/models/smiles-length/infer`);
+      expect('error' in o && o.error).not.toContain('told to reject');
     }
+    expect(server.requests).toHaveLength(1);
   });
 
   it('fails the items as MODEL_ERROR when the server does not serve the model (404)', async () => {
     const outcomes = await executor.run(version({ model: 'no-such-model' }), items);
-    expect(outcomes[0]).toMatchObject({ code: 'MODEL_ERROR', error: expect.stringMatching(/HTTP 404: model "no-such-model" is not served here; check runtime.url and runtime.model/) });
+    expect(outcomes[0]).toMatchObject({ code: 'MODEL_ERROR', error: expect.stringMatching(/HTTP 404; check runtime.url and runtime.model/) });
+    expect('error' in outcomes[0] && outcomes[0].error).not.toContain('is not served here');
   });
 
   it('throws a transient UNAVAILABLE on 500 and on a refused connection', async () => {
     server.failNext('500');
-    const e500 = await thrown(executor.run(version({}), items));
+    const e500 = await thrown(executor.run(version({ headers: { authorization: 'Bearer t0ken' } }), items));
     expect(e500).toMatchObject({ code: 'UNAVAILABLE', transient: true });
-    expect(e500.message).toMatch(/answered HTTP 500: the fixture was told to fail with 500/);
+    expect(e500.message).toMatch(/answered HTTP 500; check the server's logs/);
+    expect(e500.message).not.toMatch(/told to fail|t0ken/);
 
     const refused = await thrown(executor.run(version({ url: closedUrl }), items));
     expect(refused).toMatchObject({ code: 'UNAVAILABLE', transient: true });
@@ -138,7 +149,8 @@ describe('HttpExecutor, oip-v2', () => {
     server.failNext('garbage');
     const garbage = await executor.run(version({}), items);
     expect(garbage.map((o) => 'code' in o && o.code)).toEqual(['MODEL_PROTOCOL', 'MODEL_PROTOCOL', 'MODEL_PROTOCOL']);
-    expect('error' in garbage[0] && garbage[0].error).toMatch(/not JSON \(it starts "<html>this is not json<\/html>"\); expected \{"outputs"/);
+    expect('error' in garbage[0] && garbage[0].error).toMatch(/answered HTTP 200 with a body that is not JSON; expected \{"outputs"/);
+    expect('error' in garbage[0] && garbage[0].error).not.toContain('html');
 
     server.failNext('short');
     const [short] = await executor.run(version({}), items);
@@ -163,7 +175,9 @@ describe('HttpExecutor, json', () => {
 
   it('treats 400, 500, garbage and a wrong count like oip-v2 does', async () => {
     server.failNext('400');
-    expect((await executor.run(json(), items))[0]).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringContaining('told to reject') });
+    const [refused] = await executor.run(json(), items);
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT', error: expect.stringContaining('refused the request with HTTP 400') });
+    expect('error' in refused && refused.error).not.toContain('told to reject');
     server.failNext('500');
     expect(await thrown(executor.run(json(), items))).toMatchObject({ transient: true });
     server.failNext('garbage');
@@ -173,5 +187,34 @@ describe('HttpExecutor, json', () => {
       code: 'MODEL_PROTOCOL',
       error: expect.stringMatching(/holds 2 predictions for 3 instances; expected \{"predictions"/),
     });
+  });
+});
+
+describe('HttpExecutor, outbound rules', () => {
+  it('does not follow a redirect, even to an allowed host, and fails the items saying so', async () => {
+    const redirector = http.createServer((_req, res) => {
+      res.writeHead(307, { location: `${server.url}/v2/models/smiles-length/infer` });
+      res.end('moved: see the other server');
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(redirector.address() as { port: number }).port}`;
+      const outcomes = await executor.run(version({ url }), items);
+      expect(outcomes.map((o) => 'code' in o && o.code)).toEqual(['MODEL_ERROR', 'MODEL_ERROR', 'MODEL_ERROR']);
+      expect('error' in outcomes[0] && outcomes[0].error).toMatch(/answered HTTP 307, a redirect, which the gateway does not follow/);
+      expect('error' in outcomes[0] && outcomes[0].error).not.toMatch(/moved|other server/);
+      expect(server.requests).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => redirector.close(() => r()));
+    }
+  });
+
+  it('fails the items as FORBIDDEN, sending nothing, when the host left GATEWAY_OUTBOUND_HOSTS', async () => {
+    const v = version({ headers: { authorization: 'Bearer t0ken' } });
+    vi.stubEnv('GATEWAY_OUTBOUND_HOSTS', 'models.example.com');
+    const outcomes = await executor.run(v, items);
+    expect(outcomes.map((o) => 'code' in o && o.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect('error' in outcomes[0] && outcomes[0].error).toMatch(/the host 127\.0\.0\.1:\d+ is not in GATEWAY_OUTBOUND_HOSTS.*; nothing was sent/);
+    expect(server.requests).toEqual([]);
   });
 });

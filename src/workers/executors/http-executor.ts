@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TaskItem } from '../../server/db/types';
 import { AppError, type ErrorCode } from '../../server/errors';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
-import { callModelServer, oipUrl, serverErrorText } from '../../server/models/http-health';
+import { callModelServer, oipUrl } from '../../server/models/http-health';
 import type { THttpRuntime } from '../../server/models/models.schema';
 import type { ModelVersion } from '../../server/models/models.types';
 import type { Executor, RunOptions } from '../../server/jobs/executor';
@@ -29,8 +29,10 @@ function refusalHint(status: number, runtime: THttpRuntime): string {
 /**
  * Runs models already served over HTTP: one request per task (per group of items sharing the same
  * fields, for oip-v2). The server's trouble maps onto the queue's policy: 5xx and broken
- * connections are thrown as transient (retried), a timeout is thrown as final, a 4xx fails the
- * items with the server's words, and a malformed 2xx fails them as a protocol error.
+ * connections are thrown as transient (retried), a timeout is thrown as final, a 4xx or a redirect
+ * fails the items with the status and a hint, and a malformed 2xx fails them as a protocol error.
+ * No message quotes the server's body (only a per-item `{"error"}` of the json protocol, which is
+ * the model's answer for that item), and a URL outside the outbound allow-list is never called.
  */
 export class HttpExecutor implements Executor {
   readonly kind = 'http';
@@ -68,10 +70,11 @@ export class HttpExecutor implements Executor {
       const p = (predictions as unknown[])[i];
       if (isObject(p) && typeof p.error === 'string') return { index: item.index, code: 'MODEL_ERROR', error: p.error, durationMs };
       if (isObject(p)) return { index: item.index, output: p, durationMs };
+      const got = p === null ? 'null' : Array.isArray(p) ? 'an array' : `a ${typeof p}`;
       return {
         index: item.index,
         code: 'MODEL_PROTOCOL',
-        error: `the model server at ${runtime.url} answered ${JSON.stringify(p)?.slice(0, 100)} for this instance; each prediction must be an object of output fields, or {"error": "…"}`,
+        error: `the model server at ${runtime.url} answered ${got} for this instance; each prediction must be an object of output fields, or {"error": "…"}`,
         durationMs,
       };
     });
@@ -96,23 +99,31 @@ export class HttpExecutor implements Executor {
 
   /** POSTs JSON; throws what the queue should retry or stop on, returns what fails the items. */
   private async post(runtime: THttpRuntime, url: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<Reply> {
+    // Sealed header values are opened by the transport, for this request only.
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...runtime.headers };
     const call = await callModelServer(url, { method: 'POST', headers, body: JSON.stringify(body) }, timeoutMs, signal);
     const { durationMs } = call;
     if ('failure' in call) {
-      if (call.failure.kind === 'network') throw new AppError('UNAVAILABLE', call.failure.message, { url });
+      const { kind, message } = call.failure;
+      // Not retried: the allow-list or the headers will not change by themselves.
+      if (kind === 'refused') return { fail: { code: 'FORBIDDEN', error: `${message}; nothing was sent` }, durationMs };
+      if (kind === 'too-large') return { fail: { code: 'MODEL_PROTOCOL', error: `${message}; lower the version's batchSize` }, durationMs };
+      if (kind === 'network') throw new AppError('UNAVAILABLE', message, { url });
       // Not retried: a model that is too slow once is too slow again, and would hold the queue.
-      throw new AppError('MODEL_TIMEOUT', `${call.failure.message}; raise the version's timeoutMs, or lower its batchSize if the server is just slow`, { url, timeoutMs });
+      throw new AppError('MODEL_TIMEOUT', `${message}; raise the version's timeoutMs, or lower its batchSize if the server is just slow`, { url, timeoutMs });
     }
     const { status, text } = call.answer;
-    const said = serverErrorText(text);
     // Overload and rate limits are the server asking to be tried again later.
     if (status >= 500 || status === 429 || status === 408) {
-      throw new AppError('UNAVAILABLE', `the model server at ${url} answered HTTP ${status}: ${said}; check the server's logs`, { url, status });
+      throw new AppError('UNAVAILABLE', `the model server at ${url} answered HTTP ${status}; check the server's logs`, { url, status });
+    }
+    if (status >= 300 && status < 400) {
+      const error = `the model server at ${url} answered HTTP ${status}, a redirect, which the gateway does not follow; set runtime.url to the address that answers`;
+      return { fail: { code: 'MODEL_ERROR', error }, durationMs };
     }
     if (status >= 400) {
       const code = status === 400 || status === 422 ? 'INVALID_INPUT' : 'MODEL_ERROR';
-      return { fail: { code, error: `the model server at ${url} refused the request with HTTP ${status}: ${said}; ${refusalHint(status, runtime)}` }, durationMs };
+      return { fail: { code, error: `the model server at ${url} refused the request with HTTP ${status}; ${refusalHint(status, runtime)}` }, durationMs };
     }
     if (status < 200 || status >= 300) {
       return { fail: { code: 'MODEL_PROTOCOL', error: `the model server at ${url} answered HTTP ${status}; expected 200 with ${EXPECTED[runtime.protocol]}` }, durationMs };
@@ -121,12 +132,11 @@ export class HttpExecutor implements Executor {
     try {
       parsed = JSON.parse(text);
     } catch {
-      const start = JSON.stringify(text.slice(0, 80));
-      return { fail: { code: 'MODEL_PROTOCOL', error: `the model server at ${url} answered HTTP ${status} with a body that is not JSON (it starts ${start}); expected ${EXPECTED[runtime.protocol]}` }, durationMs };
+      return { fail: { code: 'MODEL_PROTOCOL', error: `the model server at ${url} answered HTTP ${status} with a body that is not JSON; expected ${EXPECTED[runtime.protocol]}` }, durationMs };
     }
     // Some servers report a failure as 200 with {"error": "…"}: that is the model's own error.
     if (isObject(parsed) && typeof parsed.error === 'string' && !('outputs' in parsed) && !('predictions' in parsed)) {
-      return { fail: { code: 'MODEL_ERROR', error: `the model server at ${url} answered with an error: ${serverErrorText(text)}` }, durationMs };
+      return { fail: { code: 'MODEL_ERROR', error: `the model server at ${url} answered HTTP ${status} with an error instead of ${EXPECTED[runtime.protocol]}; check the server's logs` }, durationMs };
     }
     return { body: parsed, durationMs };
   }

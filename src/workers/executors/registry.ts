@@ -4,6 +4,7 @@ import type { Executor } from '../../server/jobs/executor';
 import { BundleCache } from '../bundles/bundle-cache';
 import { Launcher } from '../sandbox/launcher';
 import { sandboxConfig } from '../sandbox/sandbox-config';
+import { secretKeys } from '../../server/secrets/secret-key';
 import { HttpExecutor } from './http-executor';
 import { ProcessExecutor } from './process-executor';
 
@@ -14,6 +15,8 @@ export function bundleCacheDir(root: string): string {
 
 /** Executors by runtime kind; a backend is a file of its own implementing `Executor`. */
 export function createExecutors(opts: { root: string; poolSize: number; maxLineBytes?: number; db: Db; log?: (line: string) => void }): Map<string, Executor> {
+  // Executors open models' sealed secrets: a worker without the key stops here, saying how to set it.
+  secretKeys();
   const store = bundleStore(opts.db);
   const bundles = new BundleCache({ dir: bundleCacheDir(opts.root), fetch: (digest) => store.get(digest) });
   const launcher = new Launcher({ root: opts.root, db: opts.db, bundles, config: sandboxConfig(opts.root), log: opts.log });

@@ -7,6 +7,7 @@ import { AppError } from '../../server/errors';
 import type { TProcessRuntime } from '../../server/models/models.schema';
 import type { ModelVersion } from '../../server/models/models.types';
 import { findNetworkAllowed, isBuiltInVersion } from '../../server/models/versions.repository';
+import { openSecrets } from '../../server/secrets/runtime-secrets';
 import type { BundleCache } from '../bundles/bundle-cache';
 import { ModelProcess, resolveCwd, type ModelProcessOptions } from '../executors/model-process';
 import { SANDBOX_BASE_ENV, SANDBOX_BUNDLE, sandboxArgv } from './bwrap';
@@ -26,6 +27,8 @@ interface Plan {
   hostDir?: string;
   cwd: string;
   env: Record<string, string>;
+  /** The manifest's env as stored (secret values sealed): opened only when a process starts. */
+  sealedEnv: Record<string, string>;
   network: boolean;
   limits: SandboxLimits;
 }
@@ -112,13 +115,13 @@ export class Launcher {
       sandboxed = false;
     }
     const limits = this.limitsOf(version, runtime);
-    const extraEnv = runtime.env ?? {};
+    const sealedEnv = runtime.env ?? {};
     if (runtime.bundle) {
       const dir = await this.o.bundles.path(runtime.bundle);
       const inner = bundleCwd(runtime);
       const plan: Plan = sandboxed
-        ? { key, sandboxed, command: runtime.command, hostCwd: '/', bundleDir: dir, cwd: path.posix.join(SANDBOX_BUNDLE, inner), env: { ...SANDBOX_BASE_ENV, ...extraEnv }, network, limits }
-        : { key, sandboxed, command: runtime.command, hostCwd: path.join(dir, inner), cwd: path.join(dir, inner), env: hostEnv(extraEnv), network: true, limits };
+        ? { key, sandboxed, command: runtime.command, hostCwd: '/', bundleDir: dir, cwd: path.posix.join(SANDBOX_BUNDLE, inner), env: { ...SANDBOX_BASE_ENV }, sealedEnv, network, limits }
+        : { key, sandboxed, command: runtime.command, hostCwd: path.join(dir, inner), cwd: path.join(dir, inner), env: hostEnv(), sealedEnv, network: true, limits };
       this.checkProgram(plan, name);
       return plan;
     }
@@ -128,8 +131,8 @@ export class Launcher {
       throw new AppError('INVALID_INPUT', `${name} runs in ${hostDir}, which holds the gateway's own folder or data; give its host command a folder of its own`);
     }
     const plan: Plan = sandboxed
-      ? { key, sandboxed, command: runtime.command, hostCwd: '/', hostDir, cwd: hostDir ?? '/tmp', env: { ...SANDBOX_BASE_ENV, ...extraEnv }, network, limits }
-      : { key, sandboxed, command: runtime.command, hostCwd: hostDir ?? this.o.root, cwd: hostDir ?? this.o.root, env: hostEnv(extraEnv), network: true, limits };
+      ? { key, sandboxed, command: runtime.command, hostCwd: '/', hostDir, cwd: hostDir ?? '/tmp', env: { ...SANDBOX_BASE_ENV }, sealedEnv, network, limits }
+      : { key, sandboxed, command: runtime.command, hostCwd: hostDir ?? this.o.root, cwd: hostDir ?? this.o.root, env: hostEnv(), sealedEnv, network: true, limits };
     this.checkProgram(plan, name);
     return plan;
   }
@@ -184,14 +187,15 @@ export class Launcher {
     const plan = key ? this.ready.get(key) : undefined;
     if (!plan) throw new AppError('INTERNAL', `${version.slug}@${version.version} was not prepared before its process started`);
     const label = plan.command.join(' ');
+    const env = { ...plan.env, ...openSecrets(plan.sealedEnv) };
     if (!plan.sandboxed) {
-      const p = new ModelProcess({ command: plan.command, cwd: plan.hostCwd, env: plan.env, label }, options);
+      const p = new ModelProcess({ command: plan.command, cwd: plan.hostCwd, env, label }, options);
       this.launched.set(p, { plan, retiring: false });
       return p;
     }
     const uid = this.asRoot ? this.uids.take() : undefined;
     const argv = sandboxArgv(this.o.config, { uid, bundleDir: plan.bundleDir, hostDir: plan.hostDir, cwd: plan.cwd, command: plan.command, network: plan.network, limits: plan.limits });
-    const p = new ModelProcess({ command: argv, cwd: plan.hostCwd, env: plan.env, label }, options);
+    const p = new ModelProcess({ command: argv, cwd: plan.hostCwd, env, label }, options);
     const state: Launched = { plan, retiring: false };
     this.launched.set(p, state);
     const release = () => uid !== undefined && this.uids.give(uid);
@@ -231,12 +235,6 @@ export class Launcher {
 }
 
 /** An unsandboxed (trusted) model's environment: the host's PATH and nothing secret. */
-function hostEnv(extra: Record<string, string>): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: os.tmpdir(),
-    LANG: process.env.LANG ?? 'C.UTF-8',
-    OMP_NUM_THREADS: '1',
-    ...extra,
-  };
+function hostEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), LANG: process.env.LANG ?? 'C.UTF-8', OMP_NUM_THREADS: '1' };
 }

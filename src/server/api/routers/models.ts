@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { predictOne } from '../../jobs/predict.service';
-import { checkHttpModel } from '../../models/http-health';
+import { checkHttp } from '../../models/http-check.service';
 import { ZHttpRuntime, ZListModelsInput, ZModelManifest, ZPredictInput } from '../../models/models.schema';
 import * as models from '../../models/models.service';
 import { registerManifest } from '../../models/register.service';
@@ -26,8 +26,15 @@ export const modelsRouter = router({
   setAlias: authedProcedure.input(ZSetAliasInput).mutation(({ ctx, input }) => versions.setAlias(ctx, ctx.viewer, input)),
   /** Onboarding's reachability check of a served model; never throws for an unreachable server. */
   checkHttp: authedProcedure
-    .input(z.object({ runtime: ZHttpRuntime, timeoutMs: z.number().int().min(100).max(60_000).default(5000) }))
-    .mutation(({ input }) => checkHttpModel(input.runtime, input.timeoutMs)),
+    .input(
+      z.object({
+        runtime: ZHttpRuntime,
+        timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+        /** The draft being edited (or the version it copies), whose secrets masked header values keep. */
+        versionId: z.uuid().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => checkHttp(ctx, ctx.viewer, input)),
   inferSchemas: authedProcedure
     .input(z.object({ input: ZJsonObject, output: ZJsonObject }))
     .mutation(({ input }) => inferSchemas(input.input, input.output)),

@@ -53,7 +53,7 @@ export async function runOne(
  */
 export async function predictOne(deps: Deps, viewer: Viewer, req: { model: string; input: Record<string, unknown> }): Promise<Prediction> {
   const version = await resolveModelRef(deps.db, req.model);
-  const [prepared] = await prepareInputs(version.inputSchema, [req.input]);
+  const [prepared] = await prepareInputs(version.inputSchema, [req.input], { requester: viewer.id });
   if (prepared.error) throw new AppError('INVALID_INPUT', singleItemMessage(prepared));
 
   const waitMs = version.timeoutMs + 30_000;

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_create_core';
 import * as m0002 from './0002_create_aliases';
 import * as m0003 from './0003_create_consensus';
+import * as m0004 from './0004_index_models_slug_case';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
   '0001_create_core': m0001,
   '0002_create_aliases': m0002,
   '0003_create_consensus': m0003,
+  '0004_index_models_slug_case': m0004,
 };

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
-import { AppError, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
+import { AppError, asInputRefusal, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
 import type { Deps } from '../deps';
 import type { Viewer } from '../users/viewer';
 
@@ -76,6 +76,11 @@ const appErrors = t.middleware(async ({ next }) => {
   const cause = result.error.cause;
   if (isAppError(cause)) throw toTRPCError(cause);
   if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseOutage(cause)) throw toTRPCError(toAppError(cause));
+  const refusal = result.error.code === 'INTERNAL_SERVER_ERROR' ? asInputRefusal(cause) : null;
+  if (refusal) {
+    console.error('[trpc] an input reached the database or the stack unchecked:', cause);
+    throw toTRPCError(refusal);
+  }
   return result;
 });
 

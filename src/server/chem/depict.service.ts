@@ -3,6 +3,7 @@ import { RateLimiter } from '../rate-limit';
 import { AppError } from '../errors';
 import { depictSettings } from '../limits';
 import { LruCache } from '../lru-cache';
+import { moleculeLimitProblem } from './molecule-size';
 import { depictSmiles } from './rdkit';
 
 /** The size of a drawing: 50–1000 px, defaults 250 × 200. */
@@ -33,7 +34,7 @@ function state() {
 /**
  * An SVG drawing of a SMILES for a client (its address): rate-limited per client (RATE_LIMITED
  * with the seconds to wait), limits checked before RDKit, drawn by the chemistry pool, and kept
- * in an LRU cache by (SMILES, width, height), refusals included.
+ * in an LRU cache by (SMILES, width, height), RDKit's refusals included.
  */
 export async function depictForClient(client: string, q: { smiles: string; width: number; height: number }): Promise<string> {
   const s = state();
@@ -45,13 +46,15 @@ export async function depictForClient(client: string, q: { smiles: string; width
       });
     }
   }
-  const problem = textProblem(q.smiles);
+  const smiles = q.smiles.trim();
+  // Limits are checked on every request (they follow the environment); only RDKit's answers are cached.
+  const problem = textProblem(smiles) ?? (smiles ? moleculeLimitProblem('smiles', smiles) : 'is empty');
   if (problem) throw new AppError('INVALID_INPUT', `the SMILES ${problem}`);
-  const key = `${q.width}x${q.height}:${q.smiles}`;
+  const key = `${q.width}x${q.height}:${smiles}`;
   let drawn = s.cache.get(key);
   if (!drawn) {
     try {
-      drawn = { svg: await depictSmiles(q.smiles, q.width, q.height, { requester: `ip:${client}` }) };
+      drawn = { svg: await depictSmiles(smiles, q.width, q.height, { requester: `ip:${client}` }) };
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'INVALID_INPUT') throw e;
       drawn = { error: e };

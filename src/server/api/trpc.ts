@@ -55,13 +55,18 @@ export function toTRPCError(e: AppError): TRPCError {
   return new TRPCError({ code: TRPC_CODE[e.code], message: e.message, cause: e });
 }
 
+/** A refused input, as callers read it: `field.path: what is wrong` for each issue. */
+export function describeZodError(e: ZodError): string {
+  return e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const zod = cause instanceof ZodError ? cause : null;
     const appCode: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
     const message = zod
-      ? zod.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
+      ? describeZodError(zod)
       : appCode === 'INTERNAL'
         ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
         : shape.message;

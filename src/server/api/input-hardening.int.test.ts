@@ -189,15 +189,24 @@ describe('the tRPC edges, over the route handler', () => {
       start(c) {
         c.enqueue(new TextEncoder().encode('{"model":"rdkit-descriptors","inputs":[{"smiles":"C"}],"label":"'));
       },
-      pull(c) {
-        // An endless body: a server that buffered it all would never answer.
+      async pull(c) {
+        // An endless body, arriving as from a socket: a server that buffered it all would never answer.
+        await new Promise((r) => setImmediate(r));
         sent += chunk.byteLength;
         c.enqueue(chunk);
       },
     });
-    const r = await http('jobs.create', { method: 'POST', body, duplex: 'half', headers: { 'content-type': 'application/json' } });
-    expect(r).toMatchObject({ status: 413, appCode: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/the limit is 20971520 bytes/) });
-    expect(sent).toBeLessThan(MAX_BODY_BYTES + 8 * chunk.byteLength);
+    const req = new NextRequest('http://gateway.test/api/trpc/jobs.create', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    } as ConstructorParameters<typeof NextRequest>[1]);
+    const res = await trpcPost(req);
+    const sentWhenAnswered = sent;
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { message: expect.stringMatching(/the limit is 20971520 bytes/), data: { appCode: 'PAYLOAD_TOO_LARGE' } } });
+    expect(sentWhenAnswered).toBeLessThan(MAX_BODY_BYTES + 8 * chunk.byteLength);
   });
 
   it('refuses a batch of 200 calls with 400 INVALID_INPUT', async () => {

@@ -51,36 +51,49 @@ const pathOf = (parent: string, key: string | number) =>
  * Strings may hold tabs and line breaks (MOL blocks do).
  */
 export function jsonProblem(value: unknown, limits: JsonLimits): JsonProblem | null {
-  const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: '' }];
+  // Paths are built only for the value at fault: each entry remembers its parent and key.
+  interface Entry {
+    v: unknown;
+    depth: number;
+    parent: Entry | null;
+    key: string | number | null;
+  }
+  const pathTo = (e: Entry | null): string => {
+    const keys: (string | number)[] = [];
+    for (let at = e; at && at.key !== null; at = at.parent) keys.push(at.key);
+    return keys.reverse().reduce<string>((p, k) => pathOf(p, k), '');
+  };
+  const stack: Entry[] = [{ v: value, depth: 0, parent: null, key: null }];
   let bytes = 0;
   while (stack.length) {
-    const { v, depth, path } = stack.pop()!;
+    const e = stack.pop()!;
+    const { v, depth } = e;
     if (v === null || typeof v === 'boolean') bytes += 5;
     else if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return { path, message: 'is not a finite number' };
+      if (!Number.isFinite(v)) return { path: pathTo(e), message: 'is not a finite number' };
       bytes += 8;
     } else if (typeof v === 'string') {
       bytes += v.length + 2;
       const problem = textProblem(v, { multiline: true });
-      if (problem) return { path, message: problem };
+      if (problem) return { path: pathTo(e), message: problem };
     } else if (typeof v === 'object') {
-      if (depth >= limits.maxDepth) return { path, message: `is nested deeper than ${limits.maxDepth} levels` };
+      if (depth >= limits.maxDepth) return { path: pathTo(e), message: `is nested deeper than ${limits.maxDepth} levels` };
       if (Array.isArray(v)) {
         bytes += 2 + v.length;
-        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, path: pathOf(path, i) });
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, parent: e, key: i });
       } else {
-        const entries = Object.entries(v as Record<string, unknown>);
         bytes += 2;
-        for (let i = entries.length - 1; i >= 0; i--) {
-          const [k, child] = entries[i];
+        for (const k in v as Record<string, unknown>) {
+          if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
           bytes += k.length + 4;
           const problem = textProblem(k);
-          if (problem) return { path: pathOf(path, k), message: `has a key that ${problem}` };
-          if (child !== undefined) stack.push({ v: child, depth: depth + 1, path: pathOf(path, k) });
+          if (problem) return { path: pathTo({ v: undefined, depth, parent: e, key: k }), message: `has a key that ${problem}` };
+          const child = (v as Record<string, unknown>)[k];
+          if (child !== undefined) stack.push({ v: child, depth: depth + 1, parent: e, key: k });
         }
       }
     } else if (v !== undefined) {
-      return { path, message: `is a ${typeof v}, which JSON cannot hold` };
+      return { path: pathTo(e), message: `is a ${typeof v}, which JSON cannot hold` };
     }
     if (bytes > limits.maxBytes) return { path: '', message: `is larger than ${limits.maxBytes} bytes as JSON` };
   }

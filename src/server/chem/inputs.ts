@@ -91,7 +91,7 @@ export async function prepareInputs(schema: Record<string, unknown>, items: unkn
 
   for (let index = 0; index < items.length; index++) {
     // Long lists are checked in slices, so other requests are served in between.
-    if (index % 1000 === 999) await yieldToLoop();
+    if (index % 256 === 255) await yieldToLoop();
     const raw = items[index];
     const hygiene = jsonProblem(raw, { maxDepth: limits.jsonDepth, maxBytes: limits.inputBytes });
     if (hygiene) {
@@ -127,7 +127,9 @@ export async function prepareInputs(schema: Record<string, unknown>, items: unkn
   }
 
   // Fields in schema order: the first one that fails names the item's error.
-  for (const item of prepared) {
+  for (let k = 0; k < prepared.length; k++) {
+    if (k % 2000 === 1999) await yieldToLoop();
+    const item = prepared[k];
     if (!item.input) continue;
     for (const { name, format } of fields) {
       const outcome = outcomes.get(`${item.index}\u0000${name}`);

@@ -40,7 +40,10 @@ function outcomeOf(r: ChemResult): MoleculeOutcome {
 export async function canonicalizeMany(format: 'smiles' | 'molblock', values: string[], o: ChemCallOptions = {}): Promise<MoleculeOutcome[]> {
   const out: (MoleculeOutcome | undefined)[] = new Array(values.length);
   const unique = new Map<string, number[]>();
-  values.forEach((raw, i) => {
+  for (let i = 0; i < values.length; i++) {
+    // Long lists are counted in slices, so other requests are served in between.
+    if (i % 1000 === 999) await new Promise<void>((r) => setImmediate(r));
+    const raw = values[i];
     const value = format === 'smiles' ? raw.trim() : raw;
     const problem = value ? moleculeLimitProblem(format, value) : 'is empty';
     if (problem) out[i] = { problem: 'limit', message: problem };
@@ -49,7 +52,7 @@ export async function canonicalizeMany(format: 'smiles' | 'molblock', values: st
       if (at) at.push(i);
       else unique.set(value, [i]);
     }
-  });
+  }
   const keys = [...unique.keys()];
   const results = await getChemPool().run(format, keys, { requester: o.requester ?? ANONYMOUS, budget: o.budget });
   keys.forEach((k, j) => {

@@ -152,17 +152,11 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
-/** Validates a model's output against its output schema; returns a message or null. */
+/**
+ * Validates a model's output against its output schema; returns a message or null. Throws when
+ * the schema cannot be compiled or applied (the worker reports that as the version's fault).
+ */
 export function checkOutput(schema: Record<string, unknown>, output: unknown): string | null {
-  let validate: ValidateFunction;
-  try {
-    validate = validatorFor(schema);
-  } catch (e) {
-    return `the output schema cannot be compiled (${(e as Error).message})`;
-  }
-  try {
-    return validate(output) ? null : describeSchemaErrors(validate.errors);
-  } catch (e) {
-    return `the output schema cannot be applied to this output (${(e as Error).message})`;
-  }
+  const validate = validatorFor(schema);
+  return validate(output) ? null : describeSchemaErrors(validate.errors);
 }

@@ -59,6 +59,24 @@ export function isDatabaseOutage(e: unknown): boolean {
 }
 
 /**
+ * A value the database refused (PostgreSQL's class 22, "data exception": a NUL byte in text, an
+ * integer out of range, JSON it cannot store), or a value too deep to process: the request's
+ * fault, never the server's. Services check inputs before this; it is the last line.
+ */
+export function asInputRefusal(e: unknown): AppError | null {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  if (!err || typeof err !== 'object') return null;
+  const message = typeof err.message === 'string' ? err.message : '';
+  if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code)) {
+    return new AppError('INVALID_INPUT', `the database refused a value of this request (${message}); check text for NUL bytes and numbers for their range`);
+  }
+  if (e instanceof RangeError && /call stack/i.test(message)) {
+    return new AppError('INVALID_INPUT', 'the request is nested too deeply to process; flatten it');
+  }
+  return null;
+}
+
+/**
  * Anything thrown, as an AppError: a database that cannot be reached becomes UNAVAILABLE, and
  * other unknown errors INTERNAL (both count as transient).
  */

@@ -1,25 +1,49 @@
 /**
  * JSON with object keys sorted and `undefined` members dropped, so that equal values give equal
  * text whatever their key order (jsonb does not keep it). Used for digests and comparisons.
+ * Iterative, so a value nested thousands of levels deep cannot overflow the stack.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  const out: string[] = [];
+  // Each frame is either a value to write or a literal piece of text (separators, brackets).
+  const stack: ({ text: string } | { value: unknown; inArray: boolean })[] = [{ value, inArray: false }];
+  while (stack.length) {
+    const frame = stack.pop()!;
+    if ('text' in frame) {
+      out.push(frame.text);
+      continue;
+    }
+    const v = toJsonValue(frame.value);
+    if (v === undefined) {
+      out.push(frame.inArray ? 'null' : '');
+    } else if (Array.isArray(v)) {
+      const pieces: typeof stack = [{ text: '[' }];
+      v.forEach((item, i) => pieces.push(...(i ? [{ text: ',' }] : []), { value: item, inArray: true }));
+      pieces.push({ text: ']' });
+      stack.push(...pieces.reverse());
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => toJsonValue(x) !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const pieces: typeof stack = [{ text: '{' }];
+      entries.forEach(([k, x], i) => pieces.push({ text: `${i ? ',' : ''}${JSON.stringify(k)}:` }, { value: x, inArray: false }));
+      pieces.push({ text: '}' });
+      stack.push(...pieces.reverse());
+    } else {
+      out.push(JSON.stringify(v));
+    }
+  }
+  return out.join('');
+}
+
+/** What JSON.stringify would make of a value before writing it: toJSON applied, functions dropped. */
+function toJsonValue(v: unknown): unknown {
+  if (v && typeof (v as { toJSON?: unknown }).toJSON === 'function') return (v as { toJSON: () => unknown }).toJSON();
+  if (typeof v === 'function' || typeof v === 'symbol') return undefined;
+  return v;
 }
 
 /** Equal as JSON, whatever the key order. */
 export function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
 }

@@ -17,11 +17,15 @@ export function DatasetUploadPanel({ onUploaded, onCancel }: { onUploaded: (d: D
   const [valueColumn, setValueColumn] = useState('');
   const [units, setUnits] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
+  const [dropInvalidRows, setDropInvalidRows] = useState(false);
+  const [dropped, setDropped] = useState<{ dataset: Dataset; count: number; lines: { line: number; reason: string }[] } | null>(null);
   const upload = useMutation(
     trpc.datasets.upload.mutationOptions({
       onSuccess: async (d) => {
         await queryClient.invalidateQueries({ queryKey: trpc.datasets.list.queryKey() });
-        onUploaded(d);
+        // Dropped lines are shown before going on, so nothing is dropped unseen.
+        if (d.dropped.count) setDropped({ dataset: d, ...d.dropped });
+        else onUploaded(d);
       },
     }),
   );
@@ -77,15 +81,31 @@ export function DatasetUploadPanel({ onUploaded, onCancel }: { onUploaded: (d: D
           <input className="input mono" value={valueColumn} onChange={(e) => setValueColumn(e.target.value)} placeholder="first numeric column" data-testid="dataset-value-column" />
         </Field>
       </div>
+      <label className="row small">
+        <input type="checkbox" checked={dropInvalidRows} onChange={(e) => setDropInvalidRows(e.target.checked)} data-testid="dataset-drop-invalid" />
+        <span>Drop rows that cannot be used (bad SMILES, non-numeric values) and keep the rest; otherwise the upload lists them so you can fix the file</span>
+      </label>
       {fileError && <ErrorBox code="INVALID_INPUT" message={fileError} testId="dataset-file-error" />}
       {upload.isError && <ErrorBox error={upload.error} testId="dataset-upload-error" />}
+      {dropped && (
+        <div className="card inset stack-sm" data-testid="dataset-dropped">
+          <p className="small">
+            Uploaded {dropped.dataset.rowCount.toLocaleString()} rows; dropped {dropped.count.toLocaleString()}:{' '}
+            {dropped.lines.map((l) => `line ${l.line} (${l.reason})`).join(', ')}
+            {dropped.count > dropped.lines.length ? ', …' : ''}
+          </p>
+          <button type="button" className="btn btn-primary" onClick={() => onUploaded(dropped.dataset)} data-testid="dataset-dropped-continue">
+            Continue
+          </button>
+        </div>
+      )}
       <div className="row">
         <button
           type="button"
           className="btn btn-primary"
-          disabled={!csv.trim() || !name.trim() || upload.isPending}
+          disabled={!csv.trim() || !name.trim() || upload.isPending || !!dropped}
           onClick={() =>
-            upload.mutate({ name: name.trim(), csv, smilesColumn: opt(smilesColumn), valueColumn: opt(valueColumn), units: opt(units) })
+            upload.mutate({ name: name.trim(), csv, smilesColumn: opt(smilesColumn), valueColumn: opt(valueColumn), units: opt(units), dropInvalidRows })
           }
           data-testid="dataset-upload-submit"
         >

@@ -11,6 +11,28 @@ function tooLarge(limit: number, what: string): TRPCError {
   return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: e.message, cause: e });
 }
 
+/** How long the rest of an oversize body is read and dropped before the connection is cut. */
+const DISCARD_MS = 1000;
+
+/**
+ * Reads and drops what still arrives for a moment, then cancels. Cancelling at once closes the
+ * socket with unread data, and the TCP reset that follows can destroy the 413 before the client
+ * reads it; a short grace lets the answer through, and the time bound keeps an endless body cheap.
+ */
+async function discardThenCancel(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const until = Date.now() + DISCARD_MS;
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DISCARD_MS).unref());
+  try {
+    while (Date.now() < until) {
+      const next = await Promise.race([reader.read(), timeout]);
+      if (next === 'timeout' || next.done) break;
+    }
+  } catch {
+    // The client went away: nothing left to drop.
+  }
+  await reader.cancel().catch(() => {});
+}
+
 /**
  * The same request with a body that errors once more than `limit` bytes have arrived, whatever
  * the Content-Length says. tRPC reads the body through it, so an oversize body ends as a typed 413.
@@ -24,7 +46,7 @@ export function limitRequestBody(req: Request, limit: number): Request {
     async pull(controller) {
       if (declared > limit) {
         controller.error(tooLarge(limit, `${declared} bytes`));
-        await reader.cancel().catch(() => {});
+        void discardThenCancel(reader);
         return;
       }
       const { done, value } = await reader.read();
@@ -32,7 +54,7 @@ export function limitRequestBody(req: Request, limit: number): Request {
       seen += value.byteLength;
       if (seen > limit) {
         controller.error(tooLarge(limit, `over ${limit} bytes`));
-        await reader.cancel().catch(() => {});
+        void discardThenCancel(reader);
         return;
       }
       controller.enqueue(value);

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
-import { AppError, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
+import { AppError, asInputRefusal, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
 import type { Deps } from '../deps';
 import { maskSecrets } from '../secrets/runtime-secrets';
 import type { Viewer } from '../users/viewer';
@@ -56,13 +56,18 @@ export function toTRPCError(e: AppError): TRPCError {
   return new TRPCError({ code: TRPC_CODE[e.code], message: e.message, cause: e });
 }
 
+/** A refused input, as callers read it: `field.path: what is wrong` for each issue. */
+export function describeZodError(e: ZodError): string {
+  return e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const zod = cause instanceof ZodError ? cause : null;
     const appCode: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
     const message = zod
-      ? zod.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
+      ? describeZodError(zod)
       : appCode === 'INTERNAL'
         ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
         : shape.message;
@@ -77,6 +82,11 @@ const appErrors = t.middleware(async ({ next }) => {
   const cause = result.error.cause;
   if (isAppError(cause)) throw toTRPCError(cause);
   if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseOutage(cause)) throw toTRPCError(toAppError(cause));
+  const refusal = result.error.code === 'INTERNAL_SERVER_ERROR' ? asInputRefusal(cause) : null;
+  if (refusal) {
+    console.error('[trpc] an input reached the database or the stack unchecked:', cause);
+    throw toTRPCError(refusal);
+  }
   return result;
 });
 

@@ -28,9 +28,51 @@ describe('datasets', () => {
     expect(d).toMatchObject({ rowCount: 2, valueName: 'logS' });
     await expect(evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'bad', csv: 'smiles,logS\nCCO,\nCCC,-1\n' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      message: expect.stringMatching(/without a SMILES or a numeric logS: line 2/),
+      message: expect.stringMatching(/^1 line of the CSV cannot be used: line 2: no logS\./),
     });
     await expect(evaluations.importServerDataset(gw.deps, admin, { file: '../../etc/passwd' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('dataset uploads with unusable lines', () => {
+  // Line numbers count every line of the file, blank ones too; the header is line 1.
+  const csv = [
+    'smiles,logS',
+    'CCO,1.1',
+    'CCC,high',
+    '',
+    'C1CC(,-2.0',
+    `${'C'.repeat(620)},-3`,
+    'c1ccccc1O,0.0',
+    'CC\u0000O,0.5',
+    ',1.0',
+  ].join('\n');
+
+  it('refuses the file, listing every bad line with its number and reason', async () => {
+    const e = await evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'mixed', csv }).catch((x) => x);
+    expect(e).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(e.message).toMatch(/^5 lines of the CSV cannot be used: /);
+    expect(e.message).toContain('line 3: logS "high" is not a number');
+    expect(e.message).toContain('line 5: the SMILES "C1CC(" is not valid (RDKit cannot parse it)');
+    expect(e.message).toMatch(/line 6: the SMILES "C{40}…" has 620 atoms; the limit is 500 \(GATEWAY_MAX_ATOMS\)/);
+    expect(e.message).toContain('line 8: the line contains a NUL byte');
+    expect(e.message).toContain('line 9: no SMILES');
+    expect(e.message).toMatch(/drop invalid rows \(dropInvalidRows\) to keep the other 2$/);
+  });
+
+  it('keeps the good rows when asked, and says which lines were dropped', async () => {
+    const d = await evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'mixed', csv, dropInvalidRows: true });
+    expect(d.rowCount).toBe(2);
+    expect(d.dropped.count).toBe(5);
+    expect(d.dropped.lines.map((l) => l.line)).toEqual([3, 5, 6, 8, 9]);
+  });
+
+  it('lists at most 100 bad lines, and counts them all', async () => {
+    const many = ['smiles,logS', 'CCO,1', ...Array.from({ length: 150 }, () => 'CCO,x')].join('\n');
+    const e = await evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'many', csv: many }).catch((x) => x);
+    expect(e.message).toMatch(/^150 lines of the CSV cannot be used: line 3: /);
+    expect(e.message).toContain('line 102: logS "x" is not a number; … and 50 more');
+    expect(e.message).not.toContain('line 103:');
   });
 });
 

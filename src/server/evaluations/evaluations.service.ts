@@ -1,6 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { moleculeFields } from '../chem/inputs';
+import { canonicalizeMany } from '../chem/rdkit';
 import { fitInverseError, fitStacking, type EvaluationRow } from '../consensus/fit';
 import { memberKey } from '../../shared/consensus-member';
 import { regressionMetrics } from '../consensus/metrics';
@@ -17,7 +18,7 @@ import type { ModelVersion } from '../models/models.types';
 import { runSmokeTest } from '../models/smoke-test.service';
 import { createDraftVersion, publishVersion } from '../models/versions.service';
 import type { Viewer } from '../users/viewer';
-import { parseMeasuredCsv } from './csv';
+import { parseMeasuredCsv, type BadLine, type MeasuredRow } from './csv';
 import * as datasets from './datasets.repository';
 import * as repo from './evaluations.repository';
 
@@ -28,24 +29,61 @@ function datasetRoots(): string[] {
 
 type DbDeps = Pick<Deps, 'db'>;
 
+/** Most unusable lines a refusal (or a report of dropped lines) lists; the count covers them all. */
+export const MAX_LISTED_LINES = 100;
+
+function linesText(bad: BadLine[]): string {
+  const listed = bad.slice(0, MAX_LISTED_LINES).map((b) => `line ${b.line}: ${b.reason}`);
+  return `${listed.join('; ')}${bad.length > MAX_LISTED_LINES ? `; … and ${bad.length - MAX_LISTED_LINES} more` : ''}`;
+}
+
+/**
+ * A dataset from a CSV. Lines that cannot be used — no SMILES, a value that is not a number, a
+ * SMILES past the limits or that RDKit cannot parse — refuse the upload with their line numbers,
+ * unless `dropInvalidRows` is set: then the other rows are kept and the answer lists what was dropped.
+ */
 export async function createDatasetFromCsv(
   { db }: { db: DbOrTx },
   viewer: Viewer | null,
-  d: { name: string; csv: string; source?: string; smilesColumn?: string; valueColumn?: string; units?: string },
+  d: { name: string; csv: string; source?: string; smilesColumn?: string; valueColumn?: string; units?: string; dropInvalidRows?: boolean },
 ) {
-  const { rows, valueColumn } = parseMeasuredCsv(d.csv, d);
+  const parsed = parseMeasuredCsv(d.csv, d);
+  const bad = [...parsed.bad];
+  const outcomes = await canonicalizeMany('smiles', parsed.rows.map((r) => r.smiles), { requester: viewer?.id });
+  const rows: MeasuredRow[] = [];
+  parsed.rows.forEach((r, i) => {
+    const o = outcomes[i];
+    if ('canonical' in o) rows.push({ smiles: r.smiles, measured: r.measured });
+    else bad.push({ line: r.line, reason: `the SMILES "${r.smiles.slice(0, 40)}${r.smiles.length > 40 ? '…' : ''}" ${o.problem === 'invalid' ? 'is not valid (RDKit cannot parse it)' : o.message}` });
+  });
+  bad.sort((a, b) => a.line - b.line);
+  if (bad.length && !d.dropInvalidRows) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `${bad.length} line${bad.length === 1 ? '' : 's'} of the CSV cannot be used: ${linesText(bad)}. Fix them, or upload again choosing to drop invalid rows (dropInvalidRows) to keep the other ${rows.length}`,
+      { badLines: bad.slice(0, MAX_LISTED_LINES), badLineCount: bad.length },
+    );
+  }
+  if (!rows.length) throw new AppError('INVALID_INPUT', `no line of the CSV can be used: ${linesText(bad)}`);
   const insert = (tx: DbOrTx) =>
-    datasets.insertDataset(tx, { ownerId: viewer?.id ?? null, name: d.name, source: d.source ?? 'upload', valueName: valueColumn, units: d.units ?? null, rows });
+    datasets.insertDataset(tx, { ownerId: viewer?.id ?? null, name: d.name, source: d.source ?? 'upload', valueName: parsed.valueColumn, units: d.units ?? null, rows });
   // The dataset and all its rows, or nothing.
-  return db.isTransaction ? insert(db) : (db as Kysely<DB>).transaction().execute(insert);
+  const dataset = await (db.isTransaction ? insert(db) : (db as Kysely<DB>).transaction().execute(insert));
+  return { ...dataset, dropped: { count: bad.length, lines: bad.slice(0, MAX_LISTED_LINES) } };
 }
 
 /** A CSV file on the server, by name, from one of the dataset folders. */
-export async function importServerDataset({ db }: DbDeps, viewer: Viewer, d: { file: string; name?: string; units?: string }) {
+export async function importServerDataset({ db }: DbDeps, viewer: Viewer, d: { file: string; name?: string; units?: string; dropInvalidRows?: boolean }) {
   const roots = datasetRoots();
   const file = roots.map((r) => path.resolve(r, d.file)).find((f) => roots.some((r) => f.startsWith(path.resolve(r) + path.sep)) && existsSync(f));
   if (!file) throw new AppError('NOT_FOUND', `no file "${d.file}" in the dataset folders (${roots.join(', ')}); upload it instead`);
-  return createDatasetFromCsv({ db }, viewer, { name: d.name ?? path.basename(file, '.csv'), csv: await fs.readFile(file, 'utf8'), source: `file:${path.basename(file)}`, units: d.units });
+  return createDatasetFromCsv({ db }, viewer, {
+    name: d.name ?? path.basename(file, '.csv'),
+    csv: await fs.readFile(file, 'utf8'),
+    source: `file:${path.basename(file)}`,
+    units: d.units,
+    dropInvalidRows: d.dropInvalidRows,
+  });
 }
 
 /** The shared reference data (Huuskonen solubility), read from ../shared/data when it is there. */
@@ -54,8 +92,13 @@ export async function seedReferenceDatasets({ db }: { db: DbOrTx }, log: (line: 
   if (!existsSync(file)) return log(`skipped: reference dataset ${file} not found`);
   const source = 'file:huuskonen-solubility-train.csv';
   if (await datasets.findSharedDatasetBySource(db, source)) return;
-  const d = await createDatasetFromCsv({ db }, null, { name: 'Huuskonen aqueous solubility (train)', csv: await fs.readFile(file, 'utf8'), source, units: 'log10(mol/L)' });
-  log(`reference dataset: ${d.name}, ${d.rowCount} molecules`);
+  // Reference data is kept whatever a line says; what was dropped is logged.
+  const d = await createDatasetFromCsv(
+    { db },
+    null,
+    { name: 'Huuskonen aqueous solubility (train)', csv: await fs.readFile(file, 'utf8'), source, units: 'log10(mol/L)', dropInvalidRows: true },
+  );
+  log(`reference dataset: ${d.name}, ${d.rowCount} molecules${d.dropped.count ? `, ${d.dropped.count} unusable lines dropped` : ''}`);
 }
 
 async function visibleDataset(db: DbOrTx, viewer: Viewer, id: string) {

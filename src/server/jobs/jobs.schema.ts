@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZModelRef } from '../models/models.schema';
+import { safeText } from '../safe-input';
 
 /** Most items one request may carry; larger screens are split by the caller (the SDK does it). */
 export const MAX_ITEMS_PER_JOB = 100_000;
@@ -13,11 +14,12 @@ export const ZIdempotencyKey = z
 
 export const ZSubmitJobInput = z.object({
   model: ZModelRef,
+  // Each item is checked in prepareInputs (depth, size, text): a bad item fails alone, never the job.
   inputs: z
     .array(z.record(z.string(), z.unknown()))
     .min(1, 'a job needs at least one input')
     .max(MAX_ITEMS_PER_JOB, `a job takes at most ${MAX_ITEMS_PER_JOB} inputs; split larger screens into several jobs`),
-  label: z.string().max(200).optional(),
+  label: safeText(200).optional(),
   idempotencyKey: ZIdempotencyKey.optional(),
 });
 export type TSubmitJobInput = z.infer<typeof ZSubmitJobInput>;

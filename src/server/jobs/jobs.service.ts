@@ -29,7 +29,7 @@ export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJ
   const replay = idempotency && (await replayOf(deps, viewer, idempotency));
   if (replay) return replay;
   const version = await resolveModelRef(deps.db, input.model);
-  const prepared = await prepareInputs(version.inputSchema, input.inputs);
+  const prepared = await prepareInputs(version.inputSchema, input.inputs, { requester: viewer.id });
   return createJob(deps, viewer, version, prepared, { label: input.label, idempotency });
 }
 
@@ -118,7 +118,7 @@ async function insertJobTree(
     }
     // Aliases are resolved now: moving one later never changes this job.
     for (const member of await resolveMembers(tx, runtime)) {
-      const memberPrepared = await prepareInputs(member.version.inputSchema, valid.map((v) => v.input));
+      const memberPrepared = await prepareInputs(member.version.inputSchema, valid.map((v) => v.input), { requester: viewer.id });
       const reindexed = memberPrepared.map((p, i) => ({ ...p, index: valid[i].index, submitted: valid[i].submitted ?? valid[i].input }));
       await insertJobTree(tx, boss, viewer, member.version, reindexed, {
         label: `member ${member.key}`,

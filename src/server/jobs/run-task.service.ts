@@ -147,7 +147,29 @@ function checkedOutput(version: ModelVersion, o: ItemOutcome): ItemOutcome {
   } catch (e) {
     return { index: o.index, code: 'MODEL_PROTOCOL', error: `the version's output schema cannot be used to check outputs: ${(e as Error).message}`, durationMs: o.durationMs };
   }
-  return problem ? { index: o.index, code: 'MODEL_PROTOCOL', error: `the model's output does not match its output schema: ${problem}`, durationMs: o.durationMs } : o;
+  if (problem) return { index: o.index, code: 'MODEL_PROTOCOL', error: `the model's output does not match its output schema: ${problem}`, durationMs: o.durationMs };
+  // PostgreSQL cannot store NUL characters: such an output could never be written.
+  if (holdsNul(o.output)) {
+    return { index: o.index, code: 'MODEL_PROTOCOL', error: 'the model\'s output contains NUL characters (\\u0000), which cannot be stored; remove them', durationMs: o.durationMs };
+  }
+  return o;
+}
+
+/** Whether any string (or key) in a JSON value holds a NUL character. */
+function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return true;
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\0')) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
 }
 
 const CANCEL_POLL_MS = 1000;

@@ -40,7 +40,7 @@ export async function runSmokeTest(
     ...extra,
   });
 
-  const [prepared] = await prepareInputs(version.inputSchema, [example]);
+  const [prepared] = await prepareInputs(version.inputSchema, [example], { requester: viewer.id });
   const health = version.runtime.kind === 'http' ? await checkHttpModel(version.runtime, Math.min(version.timeoutMs, 10_000)) : null;
   let result: SmokeTestRecord;
   if (health && !health.ok) {

@@ -1,27 +1,27 @@
 import { z } from 'zod';
-import { ALIAS_PATTERN, RESERVED_SLUGS } from '../../shared/model-ref';
-import { ZJsonSchema, ZResources, ZRuntimeSpec, ZSlug } from './models.schema';
+import { ALIAS_PATTERN, MAX_VERSION_NUMBER } from '../../shared/model-ref';
+import { safeJsonObject, safeName, safeText } from '../safe-input';
+import { ZNewSlug, ZResources, ZRuntimeSpec, ZSlug, ZTimeoutMs, ZVersionJsonSchema } from './models.schema';
 
 const slug = ZSlug;
 
 export const ZCreateModelInput = z.object({
-  // "new" is the wizard's address, /models/new.
-  slug: slug.refine((v) => !RESERVED_SLUGS.includes(v.toLowerCase()), { message: `this slug is reserved (${RESERVED_SLUGS.join(", ")}); choose another one` }),
-  name: z.string().trim().min(1, 'give the model a name').max(120),
-  task: z.string().trim().min(1, 'say what the model does, e.g. property/logS').max(120),
-  description: z.string().max(4000).default(''),
-  tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
+  slug: ZNewSlug,
+  name: safeName(120, 'give the model a name'),
+  task: safeName(120, 'say what the model does, e.g. property/logS'),
+  description: safeText(4000, { multiline: true }).default(''),
+  tags: z.array(safeName(40, 'a tag cannot be empty')).max(20, 'at most 20 tags').default([]),
 });
 
 /** What a version is made of; every field can be edited while it is a draft. */
 export const ZVersionSpec = z.object({
   runtime: ZRuntimeSpec,
-  inputSchema: ZJsonSchema,
-  outputSchema: ZJsonSchema,
+  inputSchema: ZVersionJsonSchema('inputSchema'),
+  outputSchema: ZVersionJsonSchema('outputSchema'),
   resources: ZResources.default({}),
   batchSize: z.number().int().min(1).max(10_000).default(50),
-  timeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
-  example: z.record(z.string(), z.unknown()).nullable().default(null),
+  timeoutMs: ZTimeoutMs.default(60_000),
+  example: safeJsonObject().nullable().default(null),
 });
 export type TVersionSpec = z.infer<typeof ZVersionSpec>;
 
@@ -36,10 +36,10 @@ export const ZVersionIdInput = z.object({ versionId: z.uuid() });
 export const ZPublishInput = z.object({
   versionId: z.uuid(),
   /** Point these aliases at the version once it is published. */
-  aliases: z.array(z.string()).max(10).default([]),
+  aliases: z.array(safeText(32)).max(10).default([]),
 });
 export const ZSetAliasInput = z.object({
   slug,
   alias: z.string().regex(ALIAS_PATTERN, 'alias: a lowercase word, e.g. production or staging'),
-  version: z.number().int().positive().nullable(),
+  version: z.number().int().positive().max(MAX_VERSION_NUMBER).nullable(),
 });

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import { safeText } from '../safe-input';
 import * as repo from './users.repository';
 import type { Viewer } from './viewer';
 
@@ -11,7 +12,7 @@ const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) =>
 export const ZRegisterInput = z.object({
   email: z.email('enter a valid email address'),
   password: z.string().min(8, 'use a password of at least 8 characters').max(200),
-  name: z.string().max(100).optional(),
+  name: safeText(100).optional(),
 });
 
 export async function hashPassword(password: string): Promise<string> {

@@ -32,6 +32,11 @@ export interface ModelProcessOptions {
 
 const STDERR_KEEP = 4000;
 const DEFAULT_MAX_LINE_BYTES = Number(process.env.MODEL_MAX_LINE_BYTES ?? 16 * 1024 * 1024);
+/**
+ * A fresh process's first answer may also take its start-up (importing libraries, loading
+ * weights, a cold tsx compile in a private /tmp): that much longer than the item's timeout.
+ */
+const START_GRACE_MS = Number(process.env.MODEL_START_GRACE_MS ?? 60_000);
 
 /**
  * One long-lived model program speaking JSON Lines. Items are written to stdin and matched to
@@ -207,7 +212,8 @@ export class ModelProcess {
     for (const p of this.pending.values()) if (!head || p.sentAt < head.sentAt) head = p;
     if (!head) return this.stopWatchdog();
     const startedAt = Math.max(head.sentAt, this.lastAnswerAt);
-    if (Date.now() - startedAt > head.timeoutMs) this.killFor(this.silenceFailure(head.timeoutMs));
+    const allowed = head.timeoutMs + (this.lastAnswerAt === 0 ? START_GRACE_MS : 0);
+    if (Date.now() - startedAt > allowed) this.killFor(this.silenceFailure(allowed));
   }
 
   private silenceFailure(timeoutMs: number): Failure {

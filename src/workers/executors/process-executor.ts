@@ -72,7 +72,12 @@ export class ProcessExecutor implements Executor {
     }
     if (pool.live < pool.size) {
       pool.live++;
-      return this.spawn(version);
+      try {
+        return this.spawn(version);
+      } catch (e) {
+        pool.live--; // a process that could not start holds no slot
+        throw e;
+      }
     }
     return new Promise((resolve, reject) => {
       const waiter = { resolve, reject };
@@ -91,8 +96,16 @@ export class ProcessExecutor implements Executor {
     if (!this.opts.launcher.usable(version, p)) {
       void p.stop();
       // Replace the dead process lazily: a waiter gets a fresh one.
-      if (waiter) waiter.resolve(this.spawn(version));
-      else pool.live--;
+      if (!waiter) {
+        pool.live--;
+        return;
+      }
+      try {
+        waiter.resolve(this.spawn(version));
+      } catch (e) {
+        pool.live--;
+        waiter.reject(e as Error);
+      }
       return;
     }
     if (waiter) waiter.resolve(p);

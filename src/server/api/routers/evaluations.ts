@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listStrategies } from '../../consensus/strategy';
 import * as evaluations from '../../evaluations/evaluations.service';
+import { safeName, safeText } from '../../safe-input';
 import { authedProcedure, router } from '../trpc';
 
 const ZId = z.object({ id: z.uuid() });
@@ -10,16 +11,26 @@ export const datasetsRouter = router({
   upload: authedProcedure
     .input(
       z.object({
-        name: z.string().trim().min(1, 'name the dataset').max(200),
+        name: safeName(200, 'name the dataset'),
+        // Control characters are reported per line by the CSV reader.
         csv: z.string().min(1).max(20_000_000, 'the CSV is over 20 MB; name a file on the server instead'),
-        smilesColumn: z.string().max(200).optional(),
-        valueColumn: z.string().max(200).optional(),
-        units: z.string().max(50).optional(),
+        smilesColumn: safeText(200).optional(),
+        valueColumn: safeText(200).optional(),
+        units: safeText(50).optional(),
+        /** Keep the usable rows and report the others, instead of refusing the file. */
+        dropInvalidRows: z.boolean().default(false),
       }),
     )
     .mutation(({ ctx, input }) => evaluations.createDatasetFromCsv(ctx, ctx.viewer, input)),
   importFile: authedProcedure
-    .input(z.object({ file: z.string().min(1).max(300), name: z.string().max(200).optional(), units: z.string().max(50).optional() }))
+    .input(
+      z.object({
+        file: safeText(300).min(1),
+        name: safeText(200).optional(),
+        units: safeText(50).optional(),
+        dropInvalidRows: z.boolean().default(false),
+      }),
+    )
     .mutation(({ ctx, input }) => evaluations.importServerDataset(ctx, ctx.viewer, input)),
 });
 
@@ -29,7 +40,7 @@ export const evaluationsRouter = router({
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).default(0) }))
     .query(({ ctx, input }) => evaluations.listEvaluations(ctx, ctx.viewer, input)),
   create: authedProcedure
-    .input(z.object({ model: z.string().min(2).max(200), datasetId: z.uuid(), outputField: z.string().max(200).optional() }))
+    .input(z.object({ model: safeText(200).min(2), datasetId: z.uuid(), outputField: safeText(200).optional() }))
     .mutation(({ ctx, input }) => evaluations.startEvaluation(ctx, ctx.viewer, input)),
   get: authedProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx, ctx.viewer, input)),
   fit: authedProcedure

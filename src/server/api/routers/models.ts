@@ -7,19 +7,20 @@ import { registerManifest } from '../../models/register.service';
 import { inferSchemas } from '../../models/schema-inference';
 import { ZCreateModelInput, ZSetAliasInput } from '../../models/versions.schema';
 import * as versions from '../../models/versions.service';
+import { safeJsonObject, safeText } from '../../safe-input';
 import { authedProcedure, router } from '../trpc';
 
-const ZJsonObject = z.record(z.string(), z.unknown());
+const ZJsonObject = safeJsonObject();
 
 export const modelsRouter = router({
   list: authedProcedure.input(ZListModelsInput).query(({ ctx, input }) => models.listModels(ctx, ctx.viewer, input)),
   tasks: authedProcedure.query(({ ctx }) => models.listTasks(ctx, ctx.viewer)),
   tags: authedProcedure.query(({ ctx }) => models.listTags(ctx, ctx.viewer)),
-  get: authedProcedure.input(z.object({ slug: z.string().max(200) })).query(({ ctx, input }) => models.getModel(ctx, ctx.viewer, input)),
+  get: authedProcedure.input(z.object({ slug: safeText(200) })).query(({ ctx, input }) => models.getModel(ctx, ctx.viewer, input)),
   drafts: authedProcedure.query(({ ctx }) => models.listMyDrafts(ctx, ctx.viewer)),
   update: authedProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) => models.updateModelInfo(ctx, ctx.viewer, input)),
   usage: authedProcedure
-    .input(z.object({ slug: z.string().max(200), days: z.number().int().min(1).max(365).default(30) }))
+    .input(z.object({ slug: safeText(200), days: z.number().int().min(1).max(365).default(30) }))
     .query(({ ctx, input }) => models.getModelUsage(ctx, ctx.viewer, input)),
   predict: authedProcedure.input(ZPredictInput).mutation(({ ctx, input }) => predictOne(ctx, ctx.viewer, input)),
   create: authedProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) => versions.createModel(ctx, ctx.viewer, input)),
@@ -37,8 +38,8 @@ export const modelsRouter = router({
     .mutation(({ ctx, input }) => checkHttp(ctx, ctx.viewer, input)),
   inferSchemas: authedProcedure
     .input(z.object({ input: ZJsonObject, output: ZJsonObject }))
-    .mutation(({ input }) => inferSchemas(input.input, input.output)),
+    .mutation(({ ctx, input }) => inferSchemas(input.input, input.output, { requester: ctx.viewer.id })),
   registerManifest: authedProcedure
-    .input(z.object({ manifest: ZModelManifest, publish: z.boolean().default(true), aliases: z.array(z.string()).max(10).default([]) }))
+    .input(z.object({ manifest: ZModelManifest, publish: z.boolean().default(true), aliases: z.array(safeText(32)).max(10).default([]) }))
     .mutation(({ ctx, input }) => registerManifest(ctx, ctx.viewer, input)),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { runSmokeTest } from '../../models/smoke-test.service';
 import { ZCreateDraftInput, ZPublishInput, ZUpdateDraftInput, ZVersionIdInput } from '../../models/versions.schema';
 import * as versions from '../../models/versions.service';
+import { safeJsonObject } from '../../safe-input';
 import { authedProcedure, router } from '../trpc';
 
 export const versionsRouter = router({
@@ -9,7 +10,7 @@ export const versionsRouter = router({
   createDraft: authedProcedure.input(ZCreateDraftInput).mutation(({ ctx, input }) => versions.createDraftVersion(ctx, ctx.viewer, input)),
   update: authedProcedure.input(ZUpdateDraftInput).mutation(({ ctx, input }) => versions.updateDraftVersion(ctx, ctx.viewer, input)),
   smokeTest: authedProcedure
-    .input(ZVersionIdInput.extend({ input: z.record(z.string(), z.unknown()).optional() }))
+    .input(ZVersionIdInput.extend({ input: safeJsonObject().optional() }))
     .mutation(({ ctx, input }) => runSmokeTest(ctx, ctx.viewer, input)),
   publish: authedProcedure.input(ZPublishInput).mutation(({ ctx, input }) => versions.publishVersion(ctx, ctx.viewer, input)),
   deprecate: authedProcedure.input(ZVersionIdInput).mutation(({ ctx, input }) => versions.deprecateVersion(ctx, ctx.viewer, input)),

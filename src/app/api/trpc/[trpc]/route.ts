@@ -20,4 +20,5 @@ function handler(req: NextRequest) {
   });
 }
 
-export { handler as GET, handler as POST };
+// Other methods reach tRPC too, which refuses them as a typed 405 rather than Next's bare one.
+export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };

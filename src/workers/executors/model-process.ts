@@ -36,7 +36,7 @@ const DEFAULT_MAX_LINE_BYTES = Number(process.env.MODEL_MAX_LINE_BYTES ?? 16 * 1
  * A fresh process's first answer may also take its start-up (importing libraries, loading
  * weights, a cold tsx compile in a private /tmp): that much longer than the item's timeout.
  */
-const START_GRACE_MS = Number(process.env.MODEL_START_GRACE_MS ?? 60_000);
+const START_GRACE_MS = Number(process.env.MODEL_START_GRACE_MS ?? 10_000);
 
 /**
  * One long-lived model program speaking JSON Lines. Items are written to stdin and matched to
@@ -212,15 +212,16 @@ export class ModelProcess {
     for (const p of this.pending.values()) if (!head || p.sentAt < head.sentAt) head = p;
     if (!head) return this.stopWatchdog();
     const startedAt = Math.max(head.sentAt, this.lastAnswerAt);
-    const allowed = head.timeoutMs + (this.lastAnswerAt === 0 ? START_GRACE_MS : 0);
-    if (Date.now() - startedAt > allowed) this.killFor(this.silenceFailure(allowed));
+    const grace = this.lastAnswerAt === 0 ? START_GRACE_MS : 0;
+    if (Date.now() - startedAt > head.timeoutMs + grace) this.killFor(this.silenceFailure(head.timeoutMs, grace));
   }
 
-  private silenceFailure(timeoutMs: number): Failure {
+  private silenceFailure(timeoutMs: number, graceMs = 0): Failure {
     const stderr = this.stderr() ? `; its stderr ends with: ${this.stderr().slice(-300)}` : '';
+    const grace = graceMs ? ` (plus ${graceMs} ms for its process to start)` : '';
     return {
       code: this.garbage.length ? 'MODEL_PROTOCOL' : 'MODEL_TIMEOUT',
-      message: `the model gave no answer within ${timeoutMs} ms, so its process was killed${this.garbageNote()}${stderr}`,
+      message: `the model gave no answer within ${timeoutMs} ms${grace}, so its process was killed${this.garbageNote()}${stderr}`,
     };
   }
 

@@ -41,17 +41,17 @@ test('bundle uploads answer typed errors: unauthenticated, hostile, not an archi
   const anonymous = await playwright.request.newContext({ baseURL });
   const unauth = await anonymous.post('/api/bundles', { headers: { 'content-type': 'application/octet-stream' }, data: Buffer.from('x') });
   expect(unauth.status()).toBe(401);
-  expect(await unauth.json()).toMatchObject({ appCode: 'UNAUTHORIZED' });
+  expect(await unauth.json()).toMatchObject({ error: { appCode: 'UNAUTHORIZED' } });
   await anonymous.dispose();
 
   await registerAndSignIn(page, uniqueEmail('bundle-errors'));
   const post = (data: Buffer) => page.request.post('/api/bundles', { headers: { 'content-type': 'application/octet-stream' }, data });
   const hostile = await post(await tarGz([{ name: '../../outside.txt', content: 'x' }]));
   expect(hostile.status()).toBe(400);
-  expect(await hostile.json()).toMatchObject({ appCode: 'INVALID_INPUT', details: { entry: '../../outside.txt' }, error: expect.stringMatching(/leaves the bundle/) });
+  expect(await hostile.json()).toMatchObject({ error: { appCode: 'INVALID_INPUT', details: { entry: '../../outside.txt' }, message: expect.stringMatching(/leaves the bundle/) } });
   const garbage = await post(Buffer.from('not an archive at all'));
   expect(garbage.status()).toBe(400);
-  expect((await garbage.json()).appCode).toBe('INVALID_INPUT');
+  expect((await garbage.json()).error.appCode).toBe('INVALID_INPUT');
 
   const good = await post(await tarGz([{ name: 'main.py', content: 'print(1)\n' }]));
   expect(good.status()).toBe(201);

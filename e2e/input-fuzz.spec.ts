@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { tarGz, zip } from '../test/archives';
 import { registerAndSignIn, uniqueEmail } from './support';
 
 // Hundreds of generated bad inputs over real HTTP against the running app: predict, jobs.create,
@@ -178,7 +180,7 @@ interface FuzzCase {
   method: string;
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 
 const trpc = (proc: string, input: unknown): FuzzCase => ({
@@ -221,12 +223,48 @@ function postChunked(url: string, token: string, mb: number): Promise<{ status: 
   });
 }
 
-/**
- * Bundle registration: no bundle upload route exists on this branch (src/app/api has auth, depict,
- * healthz and trpc). When one lands, add its bad archives here (oversize, path traversal, links
- * leaving the bundle, device files); versions.createDraft's runtimes are covered meanwhile.
- */
-const BUNDLE_UPLOAD_CASES: FuzzCase[] = [];
+/** Bundle registration: hostile and broken archives posted to /api/bundles as a raw body. */
+async function bundleCases(): Promise<FuzzCase[]> {
+  const upload = (name: string, body: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/octet-stream' }): FuzzCase => ({
+    name: `bundle: ${name}`,
+    method: 'POST',
+    path: '/api/bundles',
+    headers,
+    body,
+  });
+  const hostile: [string, Parameters<typeof tarGz>[0]][] = [
+    ['path traversal', [{ name: '../../outside.txt', content: 'x' }]],
+    ['deep traversal', [{ name: 'a/b/../../../x', content: 'x' }]],
+    ['absolute path', [{ name: '/etc/cron.d/x', content: 'x' }]],
+    ['symlink out', [{ name: 'link', type: 'symlink', target: '../../etc/passwd' }]],
+    ['absolute symlink', [{ name: 'link', type: 'symlink', target: '/etc/shadow' }]],
+    ['entry below a symlink', [{ name: 'd', type: 'symlink', target: '.' }, { name: 'd/x', content: 'x' }]],
+    ['hard link', [{ name: 'a', content: 'x' }, { name: 'b', type: 'link', target: 'a' }]],
+    ['character device', [{ name: 'null', type: 'character-device' }]],
+    ['block device', [{ name: 'sda', type: 'block-device' }]],
+    ['fifo', [{ name: 'pipe', type: 'fifo' }]],
+    ['NUL in a name', [{ name: 'a\u0000b', content: 'x' }]],
+    ['duplicate entries', [{ name: 'x', content: '1' }, { name: 'x', content: '2' }]],
+    ['no files', [{ name: 'empty', type: 'directory' }]],
+    ['a broken model.json', [{ name: 'model.json', content: '{"slug":' }]],
+    ['a hostile model.json', [{ name: 'model.json', content: JSON.stringify({ slug: 'x\u0000', runtime: { kind: 'process', command: ['sh'] } }) }]],
+  ];
+  const cases: FuzzCase[] = [];
+  for (const [name, entries] of hostile) cases.push(upload(`tar.gz ${name}`, await tarGz(entries)));
+  for (const [name, entries] of hostile.filter(([, e]) => e.every((x) => x.type !== 'link' && x.type !== 'block-device'))) {
+    cases.push(upload(`zip ${name}`, zip(entries as Parameters<typeof zip>[0])));
+  }
+  cases.push(upload('zip socket', zip([{ name: 'sock', type: 'socket' }])));
+  // A gzip bomb: a few hundred KB that unpack past the unpacked-size limit.
+  cases.push(upload('gzip bomb', gzipSync(Buffer.concat([Buffer.alloc(512), Buffer.alloc(400 * 1024 * 1024)]), { level: 9 })));
+  cases.push(upload('not an archive', 'just some text'));
+  cases.push(upload('empty body', ''));
+  cases.push(upload('truncated gzip', (await tarGz([{ name: 'main.py', content: 'print(1)\n'.repeat(1000) }])).subarray(0, 60)));
+  for (let i = 0; i < 6; i++) cases.push(upload(`random bytes ${i}`, Buffer.from(Array.from({ length: 1 + rnd.int(4096) }, () => rnd.int(256)))));
+  cases.push(upload('a JSON body', JSON.stringify({ bundle: 'x' }), { 'content-type': 'application/json' }));
+  cases.push({ name: 'bundle: GET', method: 'GET', path: '/api/bundles' });
+  return cases;
+}
 
 function generateCases(): FuzzCase[] {
   const cases: FuzzCase[] = [];
@@ -289,7 +327,6 @@ function generateCases(): FuzzCase[] {
     body: JSON.stringify(Object.fromEntries(Array.from({ length: 200 }, (_, i) => [String(i), { model: 'rdkit-descriptors', input: { smiles: 'C' } }]))),
   });
   cases.push({ name: 'a malformed batch input', method: 'GET', path: '/api/trpc/models.tags,models.tasks?batch=1&input=%7Bnot' });
-  cases.push(...BUNDLE_UPLOAD_CASES);
   return cases;
 }
 
@@ -308,7 +345,7 @@ test('300+ generated bad inputs: no 5xx, no INTERNAL, and a healthy gateway afte
   expect(created.ok()).toBe(true);
   const token: string = (await created.json()).result.data.token;
 
-  const cases = generateCases();
+  const cases = [...generateCases(), ...(await bundleCases())];
   expect(cases.length).toBeGreaterThanOrEqual(300);
 
   const failures: string[] = [];

@@ -98,8 +98,8 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     } catch (e) {
       throw new GatewayError('UNAVAILABLE', `could not reach the gateway at ${opts.url}: ${(e as Error).message}`);
     }
-    const body = (await res.json().catch(() => ({}))) as Partial<UploadedBundle> & { error?: string; appCode?: string };
-    if (!res.ok) throw new GatewayError(body.appCode ?? 'INTERNAL', body.error ?? `the bundle upload answered HTTP ${res.status}`, res.status);
+    const body = (await res.json().catch(() => ({}))) as Partial<UploadedBundle> & { error?: { message?: string; appCode?: string } };
+    if (!res.ok) throw new GatewayError(body.error?.appCode ?? 'UNAVAILABLE', body.error?.message ?? `the bundle upload answered HTTP ${res.status}`, res.status);
     return body as UploadedBundle;
   }
 

@@ -26,7 +26,7 @@ export async function uploadBundle(file: Blob): Promise<UploadedBundle> {
   } catch (e) {
     throw new BundleUploadError('UNAVAILABLE', `the upload did not reach the gateway: ${(e as Error).message}`);
   }
-  const body = (await res.json().catch(() => ({}))) as Partial<UploadedBundle> & { error?: string; appCode?: ErrorCode };
-  if (!res.ok) throw new BundleUploadError(body.appCode ?? 'INTERNAL', body.error ?? `the upload answered HTTP ${res.status}`);
+  const body = (await res.json().catch(() => ({}))) as Partial<UploadedBundle> & { error?: { message?: string; appCode?: ErrorCode } };
+  if (!res.ok) throw new BundleUploadError(body.error?.appCode ?? 'UNAVAILABLE', body.error?.message ?? `the upload answered HTTP ${res.status}`);
   return body as UploadedBundle;
 }

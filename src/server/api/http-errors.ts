@@ -7,10 +7,16 @@ export function httpStatusOf(e: AppError): number {
   return getHTTPStatusCodeFromError(toTRPCError(e));
 }
 
-/** A plain route handler's error answer: `{ error: { message, appCode } }` with the mapped status. */
+/** The body every plain route handler answers an error with (tRPC's own keeps its envelope). */
+export interface ErrorBody {
+  error: { message: string; appCode: string; details?: Record<string, unknown> };
+}
+
+/** A plain route handler's error answer: `{ error: { message, appCode, details? } }` with the mapped status. */
 export function errorResponse(e: unknown, headers: Record<string, string> = {}): Response {
   const err = toAppError(e);
   if (err.code === 'INTERNAL') console.error('[http]', e);
   const message = err.code === 'INTERNAL' ? 'something went wrong on the gateway; try again, and tell its operators if it persists' : err.message;
-  return Response.json({ error: { message, appCode: err.code } }, { status: httpStatusOf(err), headers });
+  const body: ErrorBody = { error: { message, appCode: err.code, ...(err.details && err.code !== 'INTERNAL' ? { details: err.details } : {}) } };
+  return Response.json(body, { status: httpStatusOf(err), headers });
 }

@@ -1,17 +1,16 @@
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { NextRequest } from 'next/server';
 import { resolveViewer } from '@/server/api/context';
-import { toTRPCError } from '@/server/api/trpc';
+import { errorResponse } from '@/server/api/http-errors';
 import { uploadBundle } from '@/server/bundles/bundles.service';
 import { getDbDeps } from '@/server/deps';
-import { AppError, toAppError } from '@/server/errors';
+import { AppError } from '@/server/errors';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * POST /api/bundles: the raw body is a model folder as `.tar.gz` or `.zip`. Signed in by session
  * cookie or `Authorization: Bearer mgw_…`. Answers `{digest, sizeBytes, files, manifest?}`;
- * refusals are `{error, appCode}` with the HTTP status of the one error mapping.
+ * refusals are `{ error: { message, appCode, details? } }` with the HTTP status of the one error mapping.
  */
 export async function POST(req: NextRequest) {
   try {
@@ -21,9 +20,15 @@ export async function POST(req: NextRequest) {
     const body = req.body as unknown as AsyncIterable<Uint8Array> | null;
     return Response.json(await uploadBundle(deps, viewer, { body }), { status: 201 });
   } catch (e) {
-    const err = toAppError(e);
-    if (err.code === 'INTERNAL') console.error('[bundles] upload failed:', e);
-    const message = err.code === 'INTERNAL' ? 'something went wrong on the gateway; try again, and tell its operators if it persists' : err.message;
-    return Response.json({ error: message, appCode: err.code, ...(err.details ? { details: err.details } : {}) }, { status: getHTTPStatusCodeFromError(toTRPCError(err)) });
+    return errorResponse(e);
   }
 }
+
+function methodNotAllowed(): Response {
+  return Response.json(
+    { error: { message: 'POST the model folder as a .tar.gz or .zip body to upload a bundle', appCode: 'INVALID_INPUT' } },
+    { status: 405, headers: { allow: 'POST' } },
+  );
+}
+
+export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };

@@ -168,6 +168,14 @@ export interface EvaluationsTable {
   created_at: Timestamp;
 }
 
+/** A per-task token of a Kubernetes pod (db/migrations/0010): only its hash is stored. */
+export interface TaskTokensTable {
+  token_hash: string;
+  task_id: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface DB {
   datasets: DatasetsTable;
   dataset_rows: DatasetRowsTable;
@@ -180,6 +188,7 @@ export interface DB {
   jobs: JobsTable;
   tasks: TasksTable;
   results: ResultsTable;
+  task_tokens: TaskTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

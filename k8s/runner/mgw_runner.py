@@ -72,7 +72,7 @@ class Gateway:
                     return json.loads(res.read().decode("utf-8"))
             except urllib.error.HTTPError as e:
                 detail = e.read().decode("utf-8", "replace")[:500]
-                if e.code == 409:
+                if e.code in (409, 499):  # the task closed, or its job was cancelled
                     raise Stop(EXIT_CANCELLED, "the gateway says: %s" % detail)
                 if e.code in (401, 403, 404, 400, 413, 422):
                     raise Stop(EXIT_GATEWAY, "the gateway refused %s %s (%d): %s" % (method, what, e.code, detail))

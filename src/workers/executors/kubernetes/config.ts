@@ -63,7 +63,7 @@ const json = (name: string, v: string) => {
  * GATEWAY_K8S_ENABLED=1 or a config file in GATEWAY_K8S_CONFIG (JSON or YAML, the keys of
  * ZKubernetesConfig); GATEWAY_K8S_* variables override the file.
  */
-export function kubernetesConfigFromEnv(env: NodeJS.ProcessEnv = process.env): KubernetesConfig | null {
+export function kubernetesConfigFromEnv(env: Record<string, string | undefined> = process.env): KubernetesConfig | null {
   const file = env.GATEWAY_K8S_CONFIG;
   if (env.GATEWAY_K8S_ENABLED !== '1' && !file) return null;
   const fromFile = file ? (loadYaml<Record<string, unknown>>(readFileSync(file, 'utf8')) ?? {}) : {};

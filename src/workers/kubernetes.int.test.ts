@@ -291,5 +291,48 @@ describe('the kubernetes executor, through the fake API server and the real runn
     expect(await settled(submitted.id)).toMatchObject({ status: 'succeeded', itemsDone: 2, itemsFailed: 0, tasksDone: 1 });
     expect(sim().starts.filter((n) => n.startsWith(running.replace(/-\d+$/, '')))).toEqual([running]);
   });
+
+  it('measures a cold task through the fake cluster, beside a warm process model (printed, never asserted)', async () => {
+    await kubeModel('k8s-measure', { image: 'registry.test/echo:1' });
+    await publishTrustedManifest(
+      { db: gw.db },
+      { builtIn: false, codeDigest: 'measure', manifest: { slug: 'process-measure', name: 'process-measure', version: 1, task: 'test/echo', description: '', tags: [], runtime: { kind: 'process', command: NODE_MODEL, cwd: path.join(fixtureModelsDir, 'echo') }, ...schema, resources: {}, batchSize: 10, timeoutMs: 20_000, requires: [] } },
+    );
+    const marks = new Map<string, Record<string, number>>();
+    cluster.api.onChange((c) => {
+      const job = c.obj.metadata.labels?.['model-gateway.io/job'];
+      if (!job) return;
+      const m = marks.get(job) ?? {};
+      if (c.kind === 'jobs' && c.type === 'ADDED') m.jobCreated ??= performance.now();
+      if (c.kind === 'pods' && c.obj.status?.phase === 'Running') m.podRunning ??= performance.now();
+      marks.set(job, m);
+    });
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const rows: Record<string, number[]> = { submitToJob: [], jobToPodRunning: [], podRunningToFirstPost: [], submitToResult: [], submitToTaskClosed: [], processWarm: [] };
+    for (let i = 0; i < 6; i++) {
+      const t0 = performance.now();
+      const submitted = await submit('k8s-measure', ['CCO']);
+      await waitForJob(gw.deps, viewer, submitted.id, 60_000, 5);
+      const t1 = performance.now();
+      await until(async () => (await jobs.getJob(gw.deps, viewer, { jobId: submitted.id })).tasksDone === 1, 'closed', 60_000, 5);
+      const t2 = performance.now();
+      const [task] = await gw.db.selectFrom('tasks').select('id').where('job_id', '=', submitted.id).execute();
+      const m = marks.get(submitted.id)!;
+      const post = cluster.taskRequests.find((r) => r.method === 'POST' && r.path.includes(task.id))!;
+      const p0 = performance.now();
+      const warm = await submit('process-measure', ['CCO']);
+      await waitForJob(gw.deps, viewer, warm.id, 60_000, 5);
+      const p1 = performance.now();
+      if (i === 0) continue; // the first of each warms the worker (and starts the process model)
+      rows.submitToJob.push(m.jobCreated - t0);
+      rows.jobToPodRunning.push(m.podRunning - m.jobCreated);
+      rows.podRunningToFirstPost.push(post.at - m.podRunning);
+      rows.submitToResult.push(t1 - t0);
+      rows.submitToTaskClosed.push(t2 - t0);
+      rows.processWarm.push(p1 - p0);
+    }
+    console.log(`cold kubernetes task vs warm process model, medians of 5 one-item jobs (ms):\n${Object.entries(rows).map(([k, v]) => `  ${k}: ${median(v).toFixed(0)} (${v.map((x) => x.toFixed(0)).join(', ')})`).join('\n')}`);
+    expect(rows.submitToResult).toHaveLength(5);
+  });
 });
 

@@ -21,7 +21,7 @@ const sim = new PodSimulator(api, {
 });
 console.log(`[fake-cluster] Kubernetes API (fake) on ${api.url}, kubeconfig ${kubeconfigPath}`);
 api.onChange((c) => {
-  if (c.kind !== 'events') console.log(`[fake-cluster] ${c.type} ${c.kind} ${c.obj.metadata.name}`);
+  if (c.kind === 'jobs' && c.type !== 'MODIFIED') console.log(`[fake-cluster] ${c.type} ${c.kind} ${c.obj.metadata.name}`);
 });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

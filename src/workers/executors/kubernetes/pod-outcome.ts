@@ -14,6 +14,7 @@ const RUNNER_EXIT: Record<number, { code: ErrorCode; message: string; transient?
   3: { code: 'MODEL_CRASHED', message: 'the model exited before answering this item' },
   4: { code: 'MODEL_PROTOCOL', message: 'the model did not answer in JSON Lines ({"id","output"} or {"id","error"}, one line per item)' },
   5: { code: 'MODEL_TIMEOUT', message: 'the model gave no answer within the item timeout, so the runner stopped it' },
+  6: { code: 'CANCELLED', message: 'the pod stopped because the job was cancelled or the task had closed' },
   64: { code: 'MODEL_ERROR', message: 'the pod runner was started without its settings (is the image built on the runner base image?)' },
   126: { code: 'MODEL_CRASHED', message: 'the model command cannot be executed' },
   127: { code: 'MODEL_CRASHED', message: 'the model command was not found in the image' },

@@ -7,7 +7,7 @@ import * as jobs from '../server/jobs/jobs.service';
 import { publishTrustedManifest } from '../server/models/builtins.service';
 import type { TModelManifest } from '../server/models/models.schema';
 import type { Viewer } from '../server/users/viewer';
-import { createUser, fixtureModelsDir, startTestGateway, until, waitForJob, type TestGateway } from '../../test/support';
+import { createUser, fixtureModelsDir, registerFixtureModel, startTestGateway, until, waitForJob, type TestGateway } from '../../test/support';
 import { NAMESPACE, startFakeCluster, type FakeCluster } from '../../test/fixtures/kube/kube-cluster';
 import { spawn } from 'node:child_process';
 import { startWorker, type WorkerHandle } from './main';
@@ -294,10 +294,7 @@ describe('the kubernetes executor, through the fake API server and the real runn
 
   it('measures a cold task through the fake cluster, beside a warm process model (printed, never asserted)', async () => {
     await kubeModel('k8s-measure', { image: 'registry.test/echo:1' });
-    await publishTrustedManifest(
-      { db: gw.db },
-      { builtIn: false, codeDigest: 'measure', manifest: { slug: 'process-measure', name: 'process-measure', version: 1, task: 'test/echo', description: '', tags: [], runtime: { kind: 'process', command: NODE_MODEL, cwd: path.join(fixtureModelsDir, 'echo') }, ...schema, resources: {}, batchSize: 10, timeoutMs: 20_000, requires: [] } },
-    );
+    await registerFixtureModel(gw.db, 'echo'); // test-echo: the same program, as a warm process model
     const marks = new Map<string, Record<string, number>>();
     cluster.api.onChange((c) => {
       const job = c.obj.metadata.labels?.['model-gateway.io/job'];
@@ -320,7 +317,7 @@ describe('the kubernetes executor, through the fake API server and the real runn
       const m = marks.get(submitted.id)!;
       const post = cluster.taskRequests.find((r) => r.method === 'POST' && r.path.includes(task.id))!;
       const p0 = performance.now();
-      const warm = await submit('process-measure', ['CCO']);
+      const warm = await submit('test-echo', ['CCO']);
       await waitForJob(gw.deps, viewer, warm.id, 60_000, 5);
       const p1 = performance.now();
       if (i === 0) continue; // the first of each warms the worker (and starts the process model)

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as jobs from '../server/jobs/jobs.service';
+import { runSmokeTest } from '../server/models/smoke-test.service';
+import * as versions from '../server/models/versions.service';
 import { publishTrustedManifest } from '../server/models/builtins.service';
 import type { TModelManifest } from '../server/models/models.schema';
 import type { Viewer } from '../server/users/viewer';
@@ -330,6 +332,29 @@ describe('the kubernetes executor, through the fake API server and the real runn
     }
     console.log(`cold kubernetes task vs warm process model, medians of 5 one-item jobs (ms):\n${Object.entries(rows).map(([k, v]) => `  ${k}: ${median(v).toFixed(0)} (${v.map((x) => x.toFixed(0)).join(', ')})`).join('\n')}`);
     expect(rows.submitToResult).toHaveLength(5);
+  });
+
+  it('runs a consensus whose member runs on a pod like any member', async () => {
+    await versions.createModel(gw.deps, viewer, { slug: 'k8s-pair', name: 'k8s pair', task: 'test/consensus', description: '', tags: [] });
+    const draft = await versions.createDraftVersion(gw.deps, viewer, {
+      slug: 'k8s-pair',
+      spec: {
+        runtime: { kind: 'consensus', strategy: 'mean', quorum: 2, params: {}, outputField: 'value', members: [{ ref: 'k8s-echo', field: 'length' }, { ref: 'test-echo', field: 'length' }] },
+        inputSchema: {},
+        outputSchema: {},
+        resources: {},
+        batchSize: 10,
+        timeoutMs: 20_000,
+        example: { smiles: 'CCO' },
+      },
+    });
+    const { result } = await runSmokeTest(gw.deps, viewer, { versionId: draft.id });
+    expect(result, result.message ?? '').toMatchObject({ ok: true, output: { value: 3 } });
+    await versions.publishVersion(gw.deps, viewer, { versionId: draft.id, aliases: [] });
+    const submitted = await submit('k8s-pair', ['CCO', 'c1ccccc1']);
+    const job = await waitForJob(gw.deps, viewer, submitted.id);
+    expect(job).toMatchObject({ status: 'succeeded', itemsDone: 2 });
+    expect((await results(job.id)).map((r) => r.output?.value)).toEqual([3, 8]);
   });
 });
 

@@ -18,7 +18,7 @@ import * as batchV1 from 'kubernetes-models/batch/v1';
 import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as coreV1 from 'kubernetes-models/v1';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesConfigFromEnv } from '../src/workers/executors/kubernetes/config';
 import { LABEL, MANAGED_BY } from '../src/workers/executors/kubernetes/job-spec';
 
@@ -38,7 +38,15 @@ const MODELS: Record<string, Record<string, any>> = {
 };
 const BUILT_IN = new Set(['v1', 'apps/v1', 'batch/v1', 'networking.k8s.io/v1', 'rbac.authorization.k8s.io/v1']);
 
+const rendered = new Map<string, Obj[]>();
+
+/** The overlay's objects; rendered inside each test, so that a missing kubectl fails tests (counted), not the file's collection. */
 function render(dir: string): Obj[] {
+  if (!rendered.has(dir)) rendered.set(dir, renderNow(dir));
+  return structuredClone(rendered.get(dir)!);
+}
+
+function renderNow(dir: string): Obj[] {
   const out = spawnSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8' });
   if (out.error) {
     throw new Error(
@@ -97,7 +105,10 @@ const find = (objs: Obj[], kind: string, name: string) => {
 describe('k8s/: kustomize overlays', () => {
   for (const overlay of ['dev', 'production']) {
     describe(overlay, () => {
-      const objs = render(path.join(here, 'overlays', overlay));
+      let objs: Obj[] = [];
+      beforeEach(() => {
+        objs = render(path.join(here, 'overlays', overlay));
+      });
       const namespace = overlay === 'dev' ? 'model-gateway-dev' : 'model-gateway';
 
       it('renders objects that fit the Kubernetes API types', () => {

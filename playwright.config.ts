@@ -13,6 +13,12 @@ if (!process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR = dir;
 }
 process.env.E2E_BASE_URL = baseURL;
+// The fake Kubernetes cluster the app's worker runs container-image models on (e2e/fake-cluster.ts).
+const KUBE_PORT = Number(process.env.E2E_KUBE_PORT ?? PORT + 71);
+if (!process.env.E2E_KUBECONFIG) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'model-gateway-e2e-kube-'));
+  process.env.E2E_KUBECONFIG = path.join(dir, 'kubeconfig');
+}
 
 export default defineConfig({
   testDir: './e2e',
@@ -40,23 +46,39 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'node --import tsx scripts/start.ts',
-    url: `${baseURL}/api/healthz`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    // Lets start.ts stop the worker and the embedded PostgreSQL cleanly.
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
-    env: {
-      PORT: String(PORT),
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      GATEWAY_SKIP_BUILD: process.env.GATEWAY_SKIP_BUILD ?? '0',
-      // The e2e database is thrown away when the server stops.
-      GATEWAY_REMOVE_DATA_ON_EXIT: '1',
-      // onboarding.spec.ts registers a model served by a loopback fixture.
-      GATEWAY_OUTBOUND_HOSTS: '127.0.0.1,localhost',
+  webServer: [
+    {
+      command: 'node --import tsx e2e/fake-cluster.ts',
+      url: `http://127.0.0.1:${KUBE_PORT}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+      env: { E2E_KUBE_PORT: String(KUBE_PORT), E2E_KUBECONFIG: process.env.E2E_KUBECONFIG },
     },
-  },
+    {
+      command: 'node --import tsx scripts/start.ts',
+      url: `${baseURL}/api/healthz`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      // Lets start.ts stop the worker and the embedded PostgreSQL cleanly.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
+      env: {
+        PORT: String(PORT),
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        GATEWAY_SKIP_BUILD: process.env.GATEWAY_SKIP_BUILD ?? '0',
+        // The e2e database is thrown away when the server stops.
+        GATEWAY_REMOVE_DATA_ON_EXIT: '1',
+        // onboarding.spec.ts registers a model served by a loopback fixture.
+        GATEWAY_OUTBOUND_HOSTS: '127.0.0.1,localhost',
+        // Kubernetes versions run on the fake cluster; its pods call this app's task endpoint.
+        GATEWAY_K8S_ENABLED: '1',
+        GATEWAY_K8S_KUBECONFIG: process.env.E2E_KUBECONFIG,
+        GATEWAY_K8S_TASK_URL: baseURL,
+      },
+    },
+  ],
 });

@@ -37,6 +37,21 @@ function ensureChromium(): boolean {
   return false;
 }
 
+/** Finds kubectl (for `kubectl kustomize` in k8s/manifests.test.ts), or installs Debian's kubernetes-client as root. */
+function ensureKubectl(): boolean {
+  const onPath = (bin: string) => spawnSync(bin, ['version', '--client'], { stdio: 'ignore' }).status === 0;
+  const kubectl = process.env.KUBECTL ?? 'kubectl';
+  if (onPath(kubectl)) return true;
+  if (!process.env.KUBECTL && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    log('kubectl is missing: installing Debian\'s "kubernetes-client" package…');
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'kubernetes-client'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (onPath('kubectl')) return true;
+  }
+  console.error(`[test] no kubectl (${kubectl}): install it with \`sudo apt-get install -y kubernetes-client\` (Debian/Ubuntu), or point KUBECTL at a kubectl binary; the k8s/ manifest test fails without it.`);
+  return false;
+}
+
 async function countVitest(file: string): Promise<{ passed: number; failed: number }> {
   const report = JSON.parse(await fs.readFile(file, 'utf8').catch(() => '{}'));
   return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + (report.numTotalTests ? 0 : 1) };
@@ -59,6 +74,7 @@ async function main() {
   if (!only || only === 'unit') {
     log('type check (tsc --noEmit): the SDK, server, worker and tests');
     if ((await run('npx', ['tsc', '--noEmit', '-p', '.'])) !== 0) unit.failed += 1;
+    if (!ensureKubectl()) unit.failed += 1;
     log('unit and integration tests (vitest, embedded PostgreSQL)');
     const vitestJson = path.join(out, 'vitest.json');
     await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);

@@ -61,6 +61,15 @@ export class WizardPage {
     if (r.save !== false) await this.saveRuntime();
   }
 
+  /** Chooses a container image run as a Kubernetes Job per task. */
+  async kubernetesRuntime(r: { image: string; command?: string; smiles: string }) {
+    await this.page.getByTestId('runtime-kind-kubernetes').click();
+    await this.page.getByTestId('runtime-image').fill(r.image);
+    if (r.command) await this.page.getByTestId('runtime-image-command').fill(r.command);
+    await this.page.getByTestId('example-smiles').fill(r.smiles);
+    await this.saveRuntime();
+  }
+
   /** Chooses a served model, checks it answers, and returns the check's result box. */
   async httpRuntime(r: { url: string; protocol: 'oip-v2' | 'json'; model?: string; headers?: string }): Promise<Locator> {
     await this.page.getByTestId('runtime-kind-http').click();

@@ -122,7 +122,7 @@ describe('crash recovery', () => {
     // Anything that failed says why (every attempt of its task was interrupted).
     const reasons = await db.selectFrom('results').select(['error_code', 'error']).where('job_id', '=', job.id).where('status', '=', 'failed').execute();
     for (const r of reasons) expect(r.error).toMatch(/attempt/);
-  });
+  }, 600_000);
 
   it('answers 503 UNAVAILABLE, not 500, while the database is down', async () => {
     const watcher = new JobWatcher(url);

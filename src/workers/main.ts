@@ -4,6 +4,7 @@ import type { WorkerDeps } from '../server/jobs/run-task.service';
 import { projectRoot } from '../server/models/manifest';
 import { createBoss, ensureQueues } from '../server/queue/boss';
 import { HEARTBEAT_SECONDS, type QueueName } from '../server/queue/catalog';
+import type { KubernetesConfig } from './executors/kubernetes/config';
 import { createExecutors } from './executors/registry';
 import { bindHandler } from './handlers';
 
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   versionConcurrency?: number;
   /** Longest stdout line a model may print (MODEL_MAX_LINE_BYTES, default 16 MiB). */
   maxLineBytes?: number;
+  /** The Kubernetes executor's settings; unset: from GATEWAY_K8S_* (off unless enabled), false: off. */
+  kubernetes?: KubernetesConfig | false;
   log?: (line: string) => void;
 }
 
@@ -48,7 +51,9 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const { db, pool } = createDb(opts.databaseUrl, 10);
   const boss = await startBoss(opts.databaseUrl, log);
   const poolSize = opts.poolSize ?? 2;
-  const executors = createExecutors({ root: projectRoot, poolSize, maxLineBytes: opts.maxLineBytes, db, log });
+  const executors = createExecutors({ root: projectRoot, poolSize, maxLineBytes: opts.maxLineBytes, db, kubernetes: opts.kubernetes, log });
+  // E.g. the Kubernetes executor reconciles the Jobs a previous worker left; it logs its own trouble.
+  for (const e of executors.values()) void e.start?.();
   const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
 
   const polling = { includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_SECONDS / 2 };

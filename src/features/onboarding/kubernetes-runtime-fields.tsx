@@ -14,14 +14,15 @@ export function KubernetesRuntimeFields({ form, set, errors, showErrors }: Props
   return (
     <div className="stack-sm">
       <div className="alert alert-info" data-testid="runtime-kubernetes-note">
-        The image is stored with the version for the Kubernetes executor, which is not available on this gateway yet. Until it is,
-        a version with this runtime cannot pass its smoke test, so it stays a draft.
+        Each task runs as a Kubernetes Job in this image, with the version’s CPU, memory and GPUs. Build the image on the gateway’s
+        runner base image (k8s/runner), which fetches the task’s inputs and posts the answers back; the smoke test runs it on the
+        cluster. A gateway without a cluster answers UNAVAILABLE.
       </div>
       <Field label="Image" required>
         <CodeInput value={form.image} onChange={(image) => set({ image })} placeholder="ghcr.io/acme/docking:1.4" testId="runtime-image" />
         <FieldError show={showErrors} message={errors.image} testId="runtime-image-error" />
       </Field>
-      <Field label="Command" hint="optional; the image’s entrypoint runs otherwise">
+      <Field label="Command" hint="optional: the model command the runner starts; the image’s CMD otherwise">
         <CodeInput
           value={form.imageCommand}
           onChange={(imageCommand) => set({ imageCommand })}

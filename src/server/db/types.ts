@@ -186,6 +186,14 @@ export interface BundleBlobsTable {
   content: Buffer;
 }
 
+/** A per-task token of a Kubernetes pod (db/migrations/0010): only its hash is stored. */
+export interface TaskTokensTable {
+  token_hash: string;
+  task_id: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface DB {
   bundles: BundlesTable;
   bundle_blobs: BundleBlobsTable;
@@ -200,6 +208,7 @@ export interface DB {
   jobs: JobsTable;
   tasks: TasksTable;
   results: ResultsTable;
+  task_tokens: TaskTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -13,9 +13,13 @@ export interface Executor {
   /** Items left without an outcome when `signal` aborts (the job was cancelled) are simply not reported. */
   run(version: ModelVersion, items: TaskItem[], options?: RunOptions): Promise<RunOutcome[]>;
   close(): Promise<void>;
+  /** Called once when the worker starts (e.g. to reconcile work a previous worker left behind); must not throw. */
+  start?(): Promise<void>;
 }
 
 export interface RunOptions {
   /** Aborted when the task's job is cancelled: stop at once, start nothing more. */
   signal?: AbortSignal;
+  /** The task being run: executors that hand work to another machine (Kubernetes) name it and scope its token to it. */
+  task?: { id: string; jobId: string; attempt: number };
 }

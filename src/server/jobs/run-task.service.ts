@@ -69,7 +69,7 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
         outcomes = remaining.map((i) => ({ index: i.index, code: 'UNAVAILABLE', error: `no executor for runtime "${version.runtime.kind}" on this worker` }));
       } else {
         try {
-          outcomes = await executor.run(version, remaining, { signal: cancellation.signal });
+          outcomes = await executor.run(version, remaining, { signal: cancellation.signal, task: { id: task.id, jobId: task.jobId, attempt: task.attempts } });
         } catch (e) {
           // Transient trouble is retried by the queue; anything else, or the last attempt, fails
           // the items with the reason, so the job still ends.
@@ -139,7 +139,7 @@ export async function failTaskItems(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskI
 }
 
 /** An output that does not fit the version's output schema is the model's protocol error. */
-function checkedOutput(version: ModelVersion, o: ItemOutcome): ItemOutcome {
+export function checkedOutput(version: ModelVersion, o: ItemOutcome): ItemOutcome {
   if (!('output' in o)) return o;
   let problem: string | null;
   try {

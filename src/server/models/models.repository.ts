@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { ModelVersionRow } from '../db/types';
+import type { ModelVersionRow, ModelVisibility } from '../db/types';
 import type { TRuntimeSpec } from './models.schema';
 import { RUNNABLE_STATUSES } from '../../shared/version-status';
 import type { ModelSummary, ModelVersion } from './models.types';
@@ -171,11 +171,32 @@ function writtenSummary(r: ModelRowOf, ownerEmail: string | null): ModelSummary 
 /** Creates a model; null when the slug (whatever its case) is taken. */
 export async function insertModel(
   db: DbOrTx,
-  m: { slug: string; name: string; task: string; description: string; tags: string[]; ownerId: string | null; ownerEmail: string | null; builtIn: boolean },
+  m: {
+    slug: string;
+    name: string;
+    task: string;
+    description: string;
+    tags: string[];
+    ownerId: string | null;
+    ownerEmail: string | null;
+    builtIn: boolean;
+    visibility: ModelVisibility;
+    teamId: string | null;
+  },
 ): Promise<ModelSummary | null> {
   const row = await db
     .insertInto('models')
-    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: m.ownerId, built_in: m.builtIn })
+    .values({
+      slug: m.slug,
+      name: m.name,
+      task: m.task,
+      description: m.description,
+      tags: m.tags,
+      owner_id: m.ownerId,
+      built_in: m.builtIn,
+      visibility: m.visibility,
+      team_id: m.teamId,
+    })
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -189,7 +210,7 @@ export async function upsertBuiltInModel(
 ): Promise<string> {
   const row = await db
     .insertInto('models')
-    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: null, built_in: true })
+    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: null, built_in: true, visibility: 'organisation' })
     .onConflict((oc) => oc.column('slug').doUpdateSet({ name: m.name, task: m.task, description: m.description, tags: m.tags, updated_at: new Date() }))
     .returning('id')
     .executeTakeFirstOrThrow();

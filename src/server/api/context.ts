@@ -17,7 +17,7 @@ export async function resolveViewer(deps: Pick<Context, 'db'>, req: NextRequest)
 export async function createContext(req: NextRequest): Promise<Context> {
   try {
     const deps = await getServerDeps();
-    return { ...deps, viewer: await resolveViewer(deps, req) };
+    return { ...deps, viewer: await resolveViewer(deps, req), channel: 'api' };
   } catch (e) {
     // A database that is down answers 503 UNAVAILABLE here too, through the one mapping.
     throw toTRPCError(toAppError(e));

@@ -6,8 +6,16 @@ import type { Deps } from '../deps';
 import { maskSecrets } from '../secrets/runtime-secrets';
 import type { Viewer } from '../users/viewer';
 
+/**
+ * Which surface a call came through: `api` (the web UI, the SDK, plain HTTP) or `agent` (a tool of
+ * the chat agent or of MCP, called through a server-side caller). The audit log reads it.
+ */
+export type Channel = 'api' | 'agent';
+
 export interface Context extends Deps {
   viewer: Viewer | null;
+  /** Missing means `api`. */
+  channel?: Channel;
 }
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -56,16 +64,25 @@ export function toTRPCError(e: AppError): TRPCError {
   return new TRPCError({ code: TRPC_CODE[e.code], message: e.message, cause: e });
 }
 
+/**
+ * A tRPC error as every caller sees it: our code and a message that says what to fix. The HTTP
+ * error formatter and the agent's tools (which call procedures server-side) both use it.
+ */
+export function describeTRPCError(error: TRPCError): { code: ErrorCode; message: string } {
+  const cause = error.cause;
+  const zod = cause instanceof ZodError ? cause : null;
+  const code: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
+  const message = zod
+    ? zod.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
+    : code === 'INTERNAL'
+      ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
+      : error.message;
+  return { code, message };
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const zod = cause instanceof ZodError ? cause : null;
-    const appCode: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
-    const message = zod
-      ? zod.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
-      : appCode === 'INTERNAL'
-        ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
-        : shape.message;
+    const { code: appCode, message } = describeTRPCError(error);
     return { ...shape, message, data: { ...shape.data, appCode, stack: undefined } };
   },
 });

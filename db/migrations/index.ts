@@ -3,6 +3,7 @@ import * as m0001 from './0001_create_core';
 import * as m0002 from './0002_create_aliases';
 import * as m0003 from './0003_create_consensus';
 import * as m0006 from './0006_add_idempotency_keys';
+import * as m0020 from './0020_create_agent';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_create_aliases': m0002,
   '0003_create_consensus': m0003,
   '0006_add_idempotency_keys': m0006,
+  '0020_create_agent': m0020,
 };

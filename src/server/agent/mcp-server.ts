@@ -4,7 +4,10 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../api/request-limits';
 import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { viewerFromToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
+import { errorResponse } from './http';
 import { AGENT_TOOLS } from './tools';
 import { agentCaller, isToolError, runTool, type ToolEnv } from './tool-kit';
 
@@ -73,4 +76,20 @@ export async function handleMcpRequest(deps: Deps, viewer: Viewer, req: Request)
     },
   });
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/** `/api/mcp`: the API token's owner is the viewer; anything else is 401 with a Bearer challenge. */
+export async function handleMcpHttp(deps: Deps, req: Request): Promise<Response> {
+  try {
+    const auth = req.headers.get('authorization');
+    const viewer = auth?.toLowerCase().startsWith('bearer ') ? await viewerFromToken(deps, auth.slice(7).trim()) : null;
+    if (!viewer) {
+      const res = errorResponse(new AppError('UNAUTHORIZED', 'send an API token as "Authorization: Bearer mgw_…" (create one on /settings)'));
+      res.headers.set('www-authenticate', 'Bearer realm="model-gateway"');
+      return res;
+    }
+    return await handleMcpRequest(deps, viewer, req);
+  } catch (e) {
+    return errorResponse(e);
+  }
 }

@@ -50,7 +50,7 @@ export const jobStatus = defineTool({
         }
         return TERMINAL.includes(job.status);
       },
-      { seconds: waitSeconds, signal },
+      { seconds: waitSeconds, signal, everyMs: 500 },
     );
     return jobView(job);
   },

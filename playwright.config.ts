@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,14 @@ if (!process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR = dir;
 }
 process.env.E2E_BASE_URL = baseURL;
+
+// The agent's language model in the e2e run: a loopback OpenAI-compatible server streaming scripted
+// SSE chunks (test/fixtures/agent), on a port free now, chosen once like the data dir.
+process.env.E2E_LLM_PORT ??= execFileSync(process.execPath, [
+  '-e',
+  "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+]).toString();
+const llmURL = `http://127.0.0.1:${process.env.E2E_LLM_PORT}`;
 
 export default defineConfig({
   testDir: './e2e',
@@ -40,23 +49,38 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'node --import tsx scripts/start.ts',
-    url: `${baseURL}/api/healthz`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    // Lets start.ts stop the worker and the embedded PostgreSQL cleanly.
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
-    env: {
-      PORT: String(PORT),
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      GATEWAY_SKIP_BUILD: process.env.GATEWAY_SKIP_BUILD ?? '0',
-      // The e2e database is thrown away when the server stops.
-      GATEWAY_REMOVE_DATA_ON_EXIT: '1',
-      // onboarding.spec.ts registers a model served by a loopback fixture.
-      GATEWAY_OUTBOUND_HOSTS: '127.0.0.1,localhost',
+  webServer: [
+    {
+      command: 'node --import tsx test/fixtures/agent/serve-openai.ts',
+      url: `${llmURL}/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { PORT: process.env.E2E_LLM_PORT },
     },
-  },
+    {
+      command: 'node --import tsx scripts/start.ts',
+      url: `${baseURL}/api/healthz`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      // Lets start.ts stop the worker and the embedded PostgreSQL cleanly.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
+      env: {
+        PORT: String(PORT),
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        GATEWAY_SKIP_BUILD: process.env.GATEWAY_SKIP_BUILD ?? '0',
+        // The e2e database is thrown away when the server stops.
+        GATEWAY_REMOVE_DATA_ON_EXIT: '1',
+        // onboarding.spec.ts registers a model served by a loopback fixture.
+        GATEWAY_OUTBOUND_HOSTS: '127.0.0.1,localhost',
+        // agent.spec.ts: the agent talks to the scripted loopback model through the real provider.
+        AGENT_PROVIDER: 'openai-compatible',
+        AGENT_BASE_URL: `${llmURL}/v1`,
+        AGENT_MODEL: 'scripted',
+      },
+    },
+  ],
 });

@@ -1,12 +1,14 @@
 import type { AgentTool, ToolEnv } from './tool-kit';
 
+type Env = Record<string, string | undefined>;
+
 /** When a run needs the user's approval in the chat: more items, or a longer expected time, than these. */
 export interface ApprovalThresholds {
   items: number;
   seconds: number;
 }
 
-export function approvalThresholds(env: NodeJS.ProcessEnv = process.env): ApprovalThresholds {
+export function approvalThresholds(env: Env = process.env): ApprovalThresholds {
   const read = (name: string, fallback: number) => {
     const n = Number(env[name]);
     return env[name] !== undefined && env[name] !== '' && Number.isFinite(n) && n >= 0 ? n : fallback;

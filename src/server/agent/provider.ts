@@ -3,6 +3,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 
+/** Environment variables, as process.env holds them. */
+type Env = Record<string, string | undefined>;
+
 export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible';
 
 /** What the panel shows: which model answers, or how to configure one. */
@@ -19,7 +22,7 @@ export const HOW_TO_CONFIGURE =
 
 const DEFAULT_MODELS: Record<Exclude<ProviderKind, 'openai-compatible'>, string> = { openai: 'gpt-5-mini', anthropic: 'claude-sonnet-4-5' };
 
-function resolve(env: NodeJS.ProcessEnv): { status: ProviderStatus; make?: () => LanguageModel } {
+function resolve(env: Env): { status: ProviderStatus; make?: () => LanguageModel } {
   const set = (name: string) => env[name]?.trim() || undefined;
   const named = set('AGENT_PROVIDER')?.toLowerCase();
   const kind: ProviderKind | undefined =
@@ -55,12 +58,12 @@ function resolve(env: NodeJS.ProcessEnv): { status: ProviderStatus; make?: () =>
 }
 
 /** The configured provider's status, from the environment. */
-export function providerStatus(env: NodeJS.ProcessEnv = process.env): ProviderStatus {
+export function providerStatus(env: Env = process.env): ProviderStatus {
   return resolve(env).status;
 }
 
 /** The language model the agent talks to, or null (with the status saying what to set). */
-export function agentModel(env: NodeJS.ProcessEnv = process.env): { model: LanguageModel | null; status: ProviderStatus } {
+export function agentModel(env: Env = process.env): { model: LanguageModel | null; status: ProviderStatus } {
   const r = resolve(env);
   return { model: r.make?.() ?? null, status: r.status };
 }

@@ -1,5 +1,8 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { expect, test } from '@playwright/test';
 import { AgentPanel } from './pages/agent-panel.page';
+import { SettingsPage } from './pages/settings.page';
 import { registerAndSignIn, uniqueEmail } from './support';
 
 /**
@@ -65,4 +68,24 @@ test('the agent streams, asks approval for a screen, follows the job live and su
   await agent.jobCards.first().getByTestId('agent-job-link').click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(agent.panel).toBeVisible();
+});
+
+test('the same tools over MCP at /api/mcp on the running app, with a token made in the UI', async ({ page, baseURL }) => {
+  await registerAndSignIn(page, uniqueEmail('mcp'));
+  const settings = new SettingsPage(page);
+  await settings.goto();
+  const token = await settings.createToken('mcp e2e');
+
+  const client = new Client({ name: 'e2e', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL('/api/mcp', baseURL), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  const { tools } = await client.listTools();
+  expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['search_models', 'predict', 'submit_screen', 'job_status', 'summarize_results']));
+  const prediction = await client.callTool({ name: 'predict', arguments: { model: 'rdkit-descriptors', input: { smiles: 'CC(=O)Oc1ccccc1C(=O)O' } } });
+  expect((prediction.structuredContent as { output: { tpsa: number } }).output.tpsa).toBeCloseTo(63.6, 1);
+  await client.close();
+
+  // A session cookie is not enough: MCP takes API tokens only.
+  const withCookie = await page.request.post('/api/mcp', { data: {} });
+  expect(withCookie.status()).toBe(401);
+  expect((await page.request.get('/api/mcp')).status()).toBe(405);
 });

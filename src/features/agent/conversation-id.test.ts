@@ -9,7 +9,7 @@ describe('the panel helpers', () => {
   });
 
   it("reads the route's error body, and falls back to the text", () => {
-    expect(describeChatError(new Error('{"error":{"code":"UNAVAILABLE","message":"No language model is configured"}}'))).toEqual({ code: 'UNAVAILABLE', message: 'No language model is configured' });
+    expect(describeChatError(new Error('{"error":{"appCode":"UNAVAILABLE","message":"No language model is configured"}}'))).toEqual({ code: 'UNAVAILABLE', message: 'No language model is configured' });
     expect(describeChatError(new Error('Failed to fetch')).code).toBe('UNAVAILABLE');
   });
 });

@@ -10,11 +10,11 @@ export function newConversationId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** The error the chat route answered (`{ error: { code, message } }`), or the text useChat was given. */
+/** The error the chat route answered (`{ error: { message, appCode } }`), or the text useChat was given. */
 export function describeChatError(e: Error): { code: string; message: string } {
   try {
-    const body = JSON.parse(e.message) as { error?: { code?: string; message?: string } };
-    if (body.error?.code) return { code: body.error.code, message: body.error.message ?? '' };
+    const body = JSON.parse(e.message) as { error?: { appCode?: string; message?: string } };
+    if (body.error?.appCode) return { code: body.error.appCode, message: body.error.message ?? '' };
   } catch {
     // not our JSON: a network failure or a streamed error text
   }

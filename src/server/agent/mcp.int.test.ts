@@ -97,6 +97,6 @@ describe('MCP at /api/mcp with the SDK client', () => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+    expect((await res.json()).error.appCode).toBe('UNAUTHORIZED');
   });
 });

@@ -140,7 +140,7 @@ describe('scripted conversations against the mock model', () => {
     await bobs.models.create({ slug, name: 'Bob draft', task: 'property/test', description: '', tags: [] });
     await bobs.versions.createDraft({
       slug,
-      spec: { runtime: { kind: 'process', command: ['node', 'x.js'] }, inputSchema: { type: 'object', properties: { smiles: { type: 'string', format: 'smiles' } } }, outputSchema: { type: 'object', properties: { y: { type: 'number' } } } },
+      spec: { runtime: { kind: 'http', url: 'http://127.0.0.1:9/predict', protocol: 'json' }, inputSchema: { type: 'object', properties: { smiles: { type: 'string', format: 'smiles' } } }, outputSchema: { type: 'object', properties: { y: { type: 'number' } } } },
     } as never);
     const script: Script = (s) => {
       if (!lastResult(s, 'job_status')) return { calls: [{ name: 'job_status', input: { jobId: bobJob.id } }] };

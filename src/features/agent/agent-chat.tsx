@@ -46,7 +46,8 @@ export function AgentChat({ conversationId, initialMessages }: { conversationId:
     messages: initialMessages,
     transport,
     sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
-    onFinish: () => void queryClient.invalidateQueries({ queryKey: trpc.agent.conversations.list.queryKey() }),
+    // The history list and the stored copy (shown when this conversation is opened again) follow the answer.
+    onFinish: () => void queryClient.invalidateQueries({ queryKey: trpc.agent.conversations.pathKey() }),
   });
   const [text, setText] = useState('');
   const busy = status === 'submitted' || status === 'streaming';

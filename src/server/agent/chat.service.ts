@@ -135,6 +135,8 @@ async function answerApprovals(db: Kysely<DB>, viewer: Viewer, conversationId: s
 
 /** Stores the answer as it grows, and every approval it asks for, before the client can see the step end. */
 async function persist(db: DbOrTx, viewer: Viewer, conversationId: string, message: UIMessage): Promise<void> {
+  // An answer that failed before saying anything is not kept: an empty assistant turn would only confuse the next one.
+  if (!message.parts.some((p) => p.type === 'text' || isTool(p))) return;
   for (const p of message.parts) {
     if (isTool(p) && p.state === 'approval-requested' && !p.approval.isAutomatic) {
       await insertApproval(db, { id: p.approval.id, conversationId, ownerId: viewer.id, toolCallId: p.toolCallId, tool: getToolName(p), arguments: p.input, reason: p.approval.requestReason ?? null });

@@ -127,6 +127,12 @@ export async function listTags(db: DbOrTx): Promise<string[]> {
   return rows.rows.map((r) => r.tag);
 }
 
+/** Every model's slug, for suggesting the closest ones to a name that does not exist. */
+export async function listSlugs(db: DbOrTx): Promise<string[]> {
+  const rows = await db.selectFrom('models').select('slug').orderBy('slug').execute();
+  return rows.map((r) => r.slug);
+}
+
 export async function findModelBySlug(db: DbOrTx, slug: string): Promise<ModelSummary | undefined> {
   const row = await summaryQuery(db).where('m.slug', '=', slug).executeTakeFirst();
   return row && toSummary(row);

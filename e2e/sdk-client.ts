@@ -5,7 +5,7 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createGatewayClient, GatewayError, type JobResult } from '../src/sdk';
+import { createGatewayClient, GatewayError, type JobResult } from '../clients/typescript/src';
 
 const LIBRARY = [
   'CCO',

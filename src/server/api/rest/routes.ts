@@ -78,6 +78,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
  */
 export const REST_EXCLUDED: Readonly<Record<string, string>> = {
   'me.register': 'sign-up is a browser flow (the set-up token, then a session)',
+  'me.signUpOptions': 'read by the sign-in page only',
   'tokens.create': 'tokens are made from a signed-in session, never with another token',
   'agent.status': 'the chat agent has its own routes (/api/agent/chat, /api/mcp)',
   'agent.conversations.list': 'the chat agent has its own routes',

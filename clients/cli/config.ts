@@ -23,12 +23,12 @@ async function readStored(): Promise<Partial<CliConfig>> {
   }
 }
 
-/** Flags win over the environment, which wins over the stored login. */
+/** Flags win over the environment, which wins over the stored login; an empty variable counts as unset. */
 export async function loadConfig(flags: { url?: string; token?: string }): Promise<CliConfig> {
   const stored = await readStored();
   return {
-    url: (flags.url ?? process.env.MODEL_GATEWAY_URL ?? stored.url ?? DEFAULT_URL).replace(/\/$/, ''),
-    token: flags.token ?? process.env.MODEL_GATEWAY_TOKEN ?? stored.token ?? null,
+    url: (flags.url || process.env.MODEL_GATEWAY_URL || stored.url || DEFAULT_URL).replace(/\/$/, ''),
+    token: flags.token || process.env.MODEL_GATEWAY_TOKEN || stored.token || null,
   };
 }
 

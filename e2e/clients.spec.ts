@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { splitCsvLine } from '../clients/typescript/src/inputs';
 import { SettingsPage } from './pages/settings.page';
 import { registerAndSignIn, uniqueEmail } from './support';
 
@@ -26,24 +27,6 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
     child.on('error', reject);
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** A CSV line into cells (quoted cells may hold commas). */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(cur), (cur = '');
-    else cur += c;
-  }
-  return [...out, cur];
 }
 
 test.describe('clients: REST, CLI and Python against the running app', () => {
@@ -105,7 +88,7 @@ test.describe('clients: REST, CLI and Python against the running app', () => {
 
     const csv = await cli('jobs', 'results', jobId, '--format', 'csv');
     expect(csv.code, csv.stderr).toBe(0);
-    const [header, ...rows] = csv.stdout.trim().split('\n').map(cells);
+    const [header, ...rows] = csv.stdout.trim().split('\n').map((line) => splitCsvLine(line));
     expect(header.slice(0, 3)).toEqual(['index', 'smiles', 'status']);
     expect(header).toContain('logP');
     expect(rows).toHaveLength(50);

@@ -9,7 +9,8 @@ export interface ParsedInputs {
   names: (string | null)[];
 }
 
-function splitCsvLine(line: string, sep: string): string[] {
+/** Splits one CSV/TSV line into trimmed cells, honouring double quotes (`"a,b"`, and `""` inside them). */
+export function splitCsvLine(line: string, sep = ','): string[] {
   const out: string[] = [];
   let cur = '';
   let quoted = false;

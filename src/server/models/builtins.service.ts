@@ -6,6 +6,7 @@ import { withFolderBundle } from '../bundles/model-folder';
 import { defineConsensus } from '../consensus/consensus.service';
 import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
 import { loadManifest, onPath, projectRoot } from './manifest';
+import { ensureTrained, readTrainingConfig, type TrainingProvenance } from './trained-builtins';
 import type { TModelManifest } from './models.schema';
 import * as repo from './models.repository';
 import { specOf, versionDigest } from './models.service';
@@ -38,6 +39,13 @@ export async function publishTrustedManifest(
   } else if (existing.digest === digest) {
     version = existing;
   } else if (builtIn) {
+    const was = (existing.provenance as Partial<TrainingProvenance> | null | undefined)?.fingerprint;
+    if (was && was !== (manifest.provenance as Partial<TrainingProvenance> | undefined)?.fingerprint) {
+      throw new AppError(
+        'CONFLICT',
+        `${manifest.slug}@${manifest.version} was trained on other inputs (${was.slice(0, 19)}…); retraining makes a new version, never an edit: run \`npm run models:train\`, which numbers it`,
+      );
+    }
     version = await repo.replaceBuiltInVersion(db, manifest.slug, existing.id, { ...spec, digest });
   } else {
     throw new AppError(
@@ -57,7 +65,7 @@ export async function publishTrustedManifest(
  */
 export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: string) => void = () => {}): Promise<string[]> {
   const root = path.join(projectRoot, 'models');
-  const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
+  const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_')).sort((a, b) => (a.name < b.name ? -1 : 1));
   const manifests: (Awaited<ReturnType<typeof loadManifest>> & { dir: string })[] = [];
   for (const d of dirs) {
     const dir = path.join(root, d.name);
@@ -67,11 +75,23 @@ export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: stri
   manifests.sort((a, b) => consensusLast(a.manifest) - consensusLast(b.manifest));
 
   const seeded: string[] = [];
-  for (const { manifest: given, codeDigest, dir } of manifests) {
+  for (const entry of manifests) {
+    let { manifest: given, codeDigest } = entry;
+    const { dir } = entry;
     const missing = given.requires.filter((program) => !onPath(program));
     if (missing.length) {
       log(`skipped: ${given.slug} needs ${missing.join(', ')} on PATH (run \`npm run models:science\` to install them)`);
       continue;
+    }
+    // A trained model: its weights are rebuilt from its data when missing; without the data it is skipped.
+    if (await readTrainingConfig(dir)) {
+      const trained = await ensureTrained(dir, { log }).catch((e: Error) => ({ skipped: `training failed: ${e.message}` }));
+      if ('skipped' in trained) {
+        log(`skipped: ${given.slug}: ${trained.skipped}`);
+        continue;
+      }
+      ({ codeDigest } = await loadManifest(dir)); // the weights are part of its code now
+      given = { ...given, version: trained.provenance.version, provenance: { ...trained.provenance } };
     }
     // Built-ins are bundles like any other: the worker runs them sandboxed from their bundle.
     let manifest = await withFolderBundle(deps.db, dir, given);
@@ -84,7 +104,14 @@ export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: stri
         continue;
       }
     }
-    const { created } = await publishTrustedManifest(deps, { manifest, builtIn: true, codeDigest });
+    let created: boolean;
+    try {
+      ({ created } = await publishTrustedManifest(deps, { manifest, builtIn: true, codeDigest }));
+    } catch (e) {
+      if (!manifest.provenance) throw e;
+      log(`skipped: ${manifest.slug}@${manifest.version}: ${(e as Error).message}`);
+      continue;
+    }
     log(`${created ? 'registered' : 'up to date'}: ${manifest.slug}@${manifest.version}`);
     seeded.push(manifest.slug);
   }

@@ -174,6 +174,14 @@ export interface EvaluationsTable {
   created_at: Timestamp;
 }
 
+/** A held-out molecule's prediction by the model retrained without its fold. */
+export interface FoldPrediction {
+  value: number | null;
+  /** The model's applicability domain for it, when the model reports one (relative to the fold's training set). */
+  inDomain?: boolean;
+  error?: string;
+}
+
 /** One fold of a trained model in a cross-validated evaluation (db/migrations/0050). */
 export interface EvaluationFoldsTable {
   evaluation_id: string;
@@ -183,8 +191,8 @@ export interface EvaluationFoldsTable {
   model_version_id: string;
   field: string;
   status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>;
-  /** Dataset row index → predicted value (null when the model failed that molecule). */
-  predictions: Json<Record<string, number | null> | null>;
+  /** Dataset row index → the fold model's prediction (null value and the reason when it failed that molecule). */
+  predictions: Json<Record<string, FoldPrediction> | null>;
   train_count: number | null;
   test_count: number | null;
   failed_count: number | null;

@@ -58,6 +58,9 @@ export async function publishTrustedManifest(
   return { model, version, created };
 }
 
+/** A model folder's earlier versions (consensus manifests only: a program's code is the folder's current one). */
+export const HISTORY_DIR = 'history';
+
 /**
  * Registers every `models/<name>/model.json` as a built-in model: programs first (each packed
  * into a bundle with the shared models/_lib and models/_science), then the consensus models
@@ -69,7 +72,15 @@ export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: stri
   const manifests: (Awaited<ReturnType<typeof loadManifest>> & { dir: string })[] = [];
   for (const d of dirs) {
     const dir = path.join(root, d.name);
-    if (await fs.access(path.join(dir, 'model.json')).then(() => true, () => false)) manifests.push({ ...(await loadManifest(dir)), dir });
+    if (!(await fs.access(path.join(dir, 'model.json')).then(() => true, () => false))) continue;
+    // Earlier versions of a built-in consensus stay registered (history/<n>.json), so a fresh
+    // database holds the same versions as an upgraded one and "@1" means the same everywhere.
+    const history = await fs.readdir(path.join(dir, HISTORY_DIR)).catch(() => [] as string[]);
+    for (const f of history.filter((f) => /^\d+\.json$/.test(f)).sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))) {
+      const old = await loadManifest(dir, path.join(HISTORY_DIR, f));
+      if (old.manifest.runtime.kind === 'consensus') manifests.push({ ...old, dir });
+    }
+    manifests.push({ ...(await loadManifest(dir)), dir });
   }
   const consensusLast = (m: TModelManifest) => (m.runtime.kind === 'consensus' ? 1 : 0);
   manifests.sort((a, b) => consensusLast(a.manifest) - consensusLast(b.manifest));

@@ -167,7 +167,8 @@ export async function ensureTrained(
     return 'canonical' in c ? [{ smiles: c.canonical, target: r.measured }] : [];
   });
   const dropped = parsed.bad.length + (parsed.rows.length - rows.length);
-  log(`training ${path.basename(dir)}@${version} on ${rows.length} molecules of ${config.data.file}${dropped ? ` (${dropped} unusable lines dropped)` : ''}…`);
+  const why = o.force ? 'forced' : existing ? 'its weights were trained on other inputs' : 'no weights yet: they are built from the data here, never stored in git';
+  log(`training ${path.basename(dir)}@${version} on ${rows.length} molecules of ${config.data.file}${dropped ? ` (${dropped} unusable lines dropped)` : ''} (${why}), about a minute on 2 cores…`);
   const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
   await fs.rm(tmp, { recursive: true, force: true });
   const stdout = await runTrainer(dir, config.command, { TRAIN_OUT: tmp, TRAIN_HYPERPARAMETERS: JSON.stringify(inputs.hyperparameters) }, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -1,12 +1,10 @@
-import * as users from '../../users/users.service';
+import * as signup from '../../users/signup.service';
 import { authedProcedure, publicProcedure, router } from '../trpc';
 
 export const meRouter = router({
   get: authedProcedure.query(({ ctx }) => ctx.viewer),
-  register: publicProcedure
-    .input(users.ZRegisterInput)
-    .mutation(async ({ ctx, input }) => {
-      const viewer = await users.registerUser(ctx, ctx.viewer, input);
-      return { id: viewer.id, email: viewer.email, role: viewer.role };
-    }),
+  /** Who may sign up now (set-up, open, by domain, closed): the sign-in page adapts to it. */
+  signUpOptions: publicProcedure.query(({ ctx }) => signup.signUpOptions(ctx, ctx.viewer)),
+  /** Sign-up: the same answer whether or not the email has an account (see signUp). */
+  register: publicProcedure.input(signup.ZSignUpInput).mutation(({ ctx, input }) => signup.signUp(ctx, ctx.viewer, input)),
 });

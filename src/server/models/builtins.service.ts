@@ -141,7 +141,7 @@ export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: stri
       continue;
     }
     log(`${created ? 'registered' : 'up to date'}: ${manifest.slug}@${manifest.version}`);
-    seeded.push(manifest.slug);
+    if (!seeded.includes(manifest.slug)) seeded.push(manifest.slug);
   }
   return seeded;
 }

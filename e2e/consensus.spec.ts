@@ -104,10 +104,12 @@ test('an evaluation of logS-consensus on the Huuskonen set scores the consensus 
   // Cross-validated by default (5 folds): the in-sample table says so, and the out-of-fold table
   // appears once logS-gbm has been retrained on each fold by the worker.
   await expect(page.getByTestId('metrics-in-sample')).toHaveText('in-sample');
+  // logS-consensus@2 states an uncertainty with each result; the page checks it on these molecules.
+  await expect(page.getByTestId('stated-calibration-coverage')).toHaveText(/^\d+\.\d%$/);
   const cv = page.getByTestId('cv-card');
   await expect(cv).toBeVisible();
   await expect(cv.getByTestId('cv-row')).toHaveCount(4, { timeout: 400_000 });
   for (const rmse of await cv.getByTestId('cv-rmse').all()) await expect(rmse).toHaveText(/^\d+\.\d{3} \[\d+\.\d{3}, \d+\.\d{3}\]$/);
   await expect(cv.getByTestId('cv-vs-best-interval')).toHaveText(/^-?\d+\.\d{3} \[-?\d+\.\d{3}, -?\d+\.\d{3}\]$/);
-  await expect(cv.getByTestId('cv-coverage')).toHaveText(/^\d+\.\d%$/);
+  await expect(cv.getByTestId('cv-calibration-coverage')).toHaveText(/^\d+\.\d%$/);
 });

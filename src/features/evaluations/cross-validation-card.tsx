@@ -2,6 +2,7 @@ import { Badge } from '@/components/ui/badge';
 import { numeric, Table, type TableHead } from '@/components/ui/table';
 import { formatMetric } from '@/lib/format';
 import type { Evaluation } from '@/lib/types';
+import { CalibrationTable } from './calibration-table';
 
 type CrossValidation = NonNullable<Evaluation['crossValidation']>;
 type Report = NonNullable<CrossValidation['report']>;
@@ -101,28 +102,11 @@ export function CrossValidationCard({ cv }: { cv: CrossValidation }) {
             </details>
           )}
           {r.calibration && (
-            <div className="stack-sm" data-testid="cv-calibration">
-              <h3>Uncertainty calibration</h3>
-              <p className="muted small">
-                Error against the members’ spread, with the interval a calibration learnt on the other folds states. Coverage of the{' '}
-                {r.calibration.level !== null ? `${Math.round(r.calibration.level * 100)}%` : ''} interval:{' '}
-                <strong data-testid="cv-coverage">{r.calibration.coverage !== null ? `${(r.calibration.coverage * 100).toFixed(1)}%` : '—'}</strong>; Spearman
-                correlation of spread and |error|: {formatMetric(r.calibration.spearman)}.
-              </p>
-              <Table head={['Spread', numeric('n'), numeric('RMSE'), numeric('Stated error'), numeric('Coverage')]} className="compact">
-                {r.calibration.bins.map((b) => (
-                  <tr key={b.spreadFrom} data-testid="cv-calibration-bin">
-                    <td>
-                      {formatMetric(b.spreadFrom)}–{formatMetric(b.spreadTo)}
-                    </td>
-                    <td className="num">{b.n}</td>
-                    <td className="num">{formatMetric(b.rmse)}</td>
-                    <td className="num">{formatMetric(b.statedError)}</td>
-                    <td className="num">{b.coverage !== null ? `${(b.coverage * 100).toFixed(0)}%` : '—'}</td>
-                  </tr>
-                ))}
-              </Table>
-            </div>
+            <CalibrationTable
+              report={r.calibration}
+              testId="cv-calibration"
+              intro="Error against the members’ spread, with the interval a calibration learnt on the other folds states."
+            />
           )}
         </>
       )}

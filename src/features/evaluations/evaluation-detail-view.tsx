@@ -9,6 +9,7 @@ import { PageLoading } from '@/components/ui/page-loading';
 import { isActive } from '@/features/jobs/jobs';
 import { useLiveJob } from '@/features/jobs/use-live-job';
 import { useTRPC } from '@/lib/trpc';
+import { CalibrationTable } from './calibration-table';
 import { CrossValidationCard } from './cross-validation-card';
 import { EvaluationSummary } from './evaluation-summary';
 import { FitPanel } from './fit-panel';
@@ -57,6 +58,13 @@ export function EvaluationDetailView({ id }: { id: string }) {
             : 'The models as published, on every molecule. A trained model or a fitted consensus may have learnt these molecules: cross-validate (folds) for out-of-fold figures.'}
         </p>
         {scored ? <MetricsTable metrics={e.metrics} /> : <p className="muted" data-testid="metrics-empty">No predictions yet.</p>}
+        {e.statedCalibration && (
+          <CalibrationTable
+            report={e.statedCalibration}
+            testId="stated-calibration"
+            intro="The uncertainty this version states with each result, against what happened on these molecules: error against the members’ spread."
+          />
+        )}
       </section>
       {e.crossValidation && <CrossValidationCard cv={e.crossValidation} />}
       {scored && <ParityCard evaluation={e} />}

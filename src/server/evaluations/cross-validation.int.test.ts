@@ -93,6 +93,10 @@ describe.skipIf(!existsSync(HUUSKONEN))('5-fold cross-validation of logS-consens
     console.log(`consensus − best member (${report.bestMember}), paired bootstrap of RMSE: ${ci(report.consensusVsBestMember)}`);
     console.log('candidate consensuses, out of fold (RMSE − best member RMSE, paired bootstrap):');
     console.table(report.candidates.slice(0, 12).map((c) => ({ members: c.members.join('+'), strategy: c.strategy, RMSE: c.metrics.rmse?.toFixed(3), 'vs best member': ci(c.vsBestMember) })));
+    // The built-in states an uncertainty with each result; the evaluation checks it (in-sample: it was calibrated on these molecules).
+    const stated = e.statedCalibration!;
+    console.log(`stated uncertainty of logS-consensus@${consensus.version} on these molecules: coverage of its ${stated.level} interval ${stated.coverage?.toFixed(3)}`);
+    expect(finite(stated.coverage)).toBe(true);
     const cal = report.calibration!;
     console.log(`calibration (learnt on the other folds): coverage of the ${cal.level} interval ${cal.coverage?.toFixed(3)}, Spearman(spread, |error|) ${cal.spearman?.toFixed(3)}`);
     console.table(cal.bins.map((b) => ({ n: b.n, spread: `${b.spreadFrom.toFixed(2)}–${b.spreadTo.toFixed(2)}`, RMSE: b.rmse.toFixed(3), stated: b.statedError?.toFixed(3), coverage: b.coverage?.toFixed(3) })));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { moleculeFields } from '../chem/inputs';
 import { canonicalizeMany } from '../chem/rdkit';
 import { assignFolds } from '../consensus/cross-validation';
+import { calibrationReport, type Uncertainty } from '../consensus/uncertainty';
 import { crossValidation, foldTargets, queueFolds } from './cross-validation.service';
 import { memberKey } from '../../shared/consensus-member';
 import { regressionMetrics } from '../consensus/metrics';
@@ -201,6 +202,19 @@ export async function loadEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { i
     ...members.map((m) => ({ name: m.key, role: 'member', field: m.field, basis: 'in-sample' as const, ...metricsOf((p) => p.members[m.key]) })),
   ];
   const ended = job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
+  // How the version's own stated uncertainty held on these molecules (its calibration was learnt elsewhere, or on them).
+  const statedCalibration =
+    version.runtime.kind === 'consensus' && ended
+      ? calibrationReport(
+          rows.flatMap((r, i) => {
+            const out = own.get(r.index);
+            const value = points[i].predicted;
+            const spread = finite((out?.spread as { std?: unknown } | undefined)?.std);
+            if (value === null || spread === null) return [];
+            return [{ value, error: value - r.measured, spread, stated: (out?.uncertainty as Uncertainty | undefined) ?? null }];
+          }),
+        )
+      : null;
   const crossValidated =
     e.folds && ended
       ? await crossValidation(db, { id: e.id, folds: e.folds, seed: e.seed }, version, e.output_field, {
@@ -225,6 +239,7 @@ export async function loadEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { i
     points,
     folds: e.folds,
     seed: e.seed,
+    statedCalibration: statedCalibration?.n ? statedCalibration : null,
     crossValidation: crossValidated,
   };
 }

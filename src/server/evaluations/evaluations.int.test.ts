@@ -117,3 +117,44 @@ describe.skipIf(!existsSync(HUUSKONEN))('evaluation against experiment (Huuskone
     expect(done.status).toBe('succeeded');
   });
 });
+
+describe('cross-validated evaluations of fixed models', () => {
+  const csv = ['smiles,logS', 'CCO,1.1', 'CCCO,0.6', 'CCCCO,0.0', 'CCCCCO,-0.6', 'CCCCCCO,-1.2', 'c1ccccc1,-1.6', 'Cc1ccccc1,-2.2', 'CCc1ccccc1,-2.8', 'c1ccccc1O,0.0', 'Oc1ccc(O)cc1,-0.2', 'CC(=O)O,1.2', 'CCCCCCCC,-5.2'].join('\n');
+
+  it('refuses folds out of range, and more folds than molecules, with a typed error before any job', async () => {
+    const d = await evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'twelve', csv });
+    for (const folds of [1, 21, 2.5]) {
+      await expect(evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus@1', datasetId: d.id, folds })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/^folds must be an integer from 2 to 20/),
+      });
+    }
+    const three = await evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'three', csv: 'smiles,logS\nCCO,1\nCCCO,0.5\nCCCCO,0\n' });
+    await expect(evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus@1', datasetId: three.id, folds: 5 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/needs at least 5 molecules; the dataset has 3/),
+    });
+    expect((await evaluations.listEvaluations(gw.deps, admin, { limit: 100, offset: 0 })).filter((e) => e.folds !== null)).toEqual([]);
+  });
+
+  it('scores models that never learnt from the data out of fold as they are, and fits a calibrated mean from them', async () => {
+    const d = (await evaluations.listDatasets(gw.deps, admin)).find((x) => x.name === 'twelve')!;
+    const started = await evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus@1', datasetId: d.id, folds: 3 });
+    expect(started.retrainedFolds).toBe(0);
+    expect((await waitForJob(started.jobId)).status).toBe('succeeded');
+    const e = await evaluations.getEvaluation(gw.deps, admin, { id: started.id });
+    const report = e.crossValidation!.report!;
+    expect(report.entries.map((x) => [x.name, x.source])).toEqual([
+      ['logS-consensus@1', 'combined'],
+      ['ocl', 'fixed'],
+      ['esol', 'fixed'],
+    ]);
+    // Nothing was fitted, so out of fold is in-sample exactly.
+    const inSample = new Map(e.metrics.map((m) => [m.name, m.rmse]));
+    for (const x of report.entries) expect(x.metrics.rmse).toBeCloseTo(inSample.get(x.name)!, 10);
+    const fitted = await fitFromEvaluation(gw.deps, admin, { id: started.id, strategy: 'mean', members: ['ocl', 'esol'] });
+    expect(fitted.provenance).toMatchObject({ fittedOn: { basis: 'out-of-fold', folds: 3 } });
+    expect(fitted.params.uncertainty).toMatchObject({ method: 'binned-spread', fittedOn: { n: 12, outOfFold: true } });
+    await expect(fitFromEvaluation(gw.deps, admin, { id: started.id, strategy: 'mean', members: ['gbm'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/gbm, not members/) });
+  });
+});

@@ -4,7 +4,7 @@ import { moleculeFields } from '../chem/inputs';
 import { canonicalizeMany } from '../chem/rdkit';
 import { assignFolds } from '../consensus/cross-validation';
 import { calibrationReport, type Uncertainty } from '../consensus/uncertainty';
-import { crossValidation, foldTargets, queueFolds } from './cross-validation.service';
+import { crossValidation, foldTargets, MAX_FOLDS, MIN_FOLDS, queueFolds } from './cross-validation.service';
 import { memberKey } from '../../shared/consensus-member';
 import { regressionMetrics } from '../consensus/metrics';
 import type { Kysely } from 'kysely';
@@ -127,6 +127,9 @@ export async function startEvaluation(
   e: { model: string; datasetId: string; outputField?: string; folds?: number; seed?: number },
 ) {
   const { db } = deps;
+  if (e.folds !== undefined && !(Number.isInteger(e.folds) && e.folds >= MIN_FOLDS && e.folds <= MAX_FOLDS)) {
+    throw new AppError('INVALID_INPUT', `folds must be an integer from ${MIN_FOLDS} to ${MAX_FOLDS}, got ${e.folds}`, { field: 'folds' });
+  }
   const version = await resolveModelRef(db, e.model);
   const dataset = await visibleDataset(db, viewer, e.datasetId);
   const fields = numericFields(version);

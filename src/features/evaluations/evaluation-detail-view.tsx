@@ -21,7 +21,17 @@ export function EvaluationDetailView({ id }: { id: string }) {
   const queryClient = useQueryClient();
   // Progress polls the light job every second; the evaluation (every point, and so the members' progress) every few seconds, and once at the end.
   const evaluation = useQuery(
-    trpc.evaluations.get.queryOptions({ id }, { refetchInterval: (q) => (isActive(q.state.data?.job.status) ? 3000 : false) }),
+    trpc.evaluations.get.queryOptions(
+      { id },
+      {
+        // Folds are retrained after the job has ended: keep polling until the out-of-fold table is there.
+        refetchInterval: (q) => {
+          const d = q.state.data;
+          if (isActive(d?.job.status)) return 3000;
+          return d?.crossValidation && !d.crossValidation.report ? 5000 : false;
+        },
+      },
+    ),
   );
   const jobId = evaluation.data?.job.id ?? '';
   const job = useLiveJob(jobId, () => void queryClient.invalidateQueries({ queryKey: trpc.evaluations.get.queryKey({ id }) }));

@@ -48,7 +48,9 @@ export async function runSmokeTest(
   } else if (prepared.error) {
     result = fail('INVALID_INPUT', `the example does not fit the input schema: ${singleItemMessage(prepared)}`);
   } else {
-    const waitMs = version.timeoutMs * 2 + 30_000;
+    // Generous: a cold sandbox on a busy worker may take its start grace (10 s) and more; only a
+    // missing worker should end here.
+    const waitMs = version.timeoutMs * 2 + 90_000;
     const { job, result: row } = await runOne(deps, viewer, version, prepared, { waitMs, label: 'smoke test' });
     if (!row) {
       result = fail('TIMEOUT', `no result within ${Math.round(waitMs / 1000)} s; is a worker running?`, { jobId: job.id });

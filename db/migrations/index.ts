@@ -8,6 +8,7 @@ import * as m0008 from './0008_index_models_slug_case';
 import * as m0010 from './0010_create_task_tokens';
 import * as m0020 from './0020_create_agent';
 import * as m0030 from './0030_create_identity';
+import * as m0050 from './0050_add_cross_validation';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0010_create_task_tokens': m0010,
   '0020_create_agent': m0020,
   '0030_create_identity': m0030,
+  '0050_add_cross_validation': m0050,
 };

@@ -271,11 +271,14 @@ export function createGatewayClient(opts: GatewayClientOptions) {
       upload: (input: GatewayInputs['datasets']['upload']) => call(trpc.datasets.upload.mutate(input)),
     },
     evaluations: {
-      /** Runs a model or consensus on a dataset as an ordinary job; read it with `get` (or wait on `jobId`). */
+      /** Runs a model or consensus on a dataset as an ordinary job (with `folds`, cross-validated too); read it with `get` (or wait on `jobId`). */
       create: (input: GatewayInputs['evaluations']['create']) => call(trpc.evaluations.create.mutate(input)),
       get: (id: string) => call(trpc.evaluations.get.query({ id })),
-      /** Publishes the consensus's next version with weights (inverse-error) or coefficients (stacking) fitted on it. */
-      fit: (id: string, strategy: 'inverse-error' | 'stacking') => call(trpc.evaluations.fit.mutate({ id, strategy })),
+      /**
+       * Publishes the consensus's next version fitted on it: weights (inverse-error) or coefficients (stacking), optionally
+       * fewer members, and a calibrated uncertainty; on out-of-fold values when the evaluation was cross-validated (`folds`).
+       */
+      fit: (id: string, strategy: GatewayInputs['evaluations']['fit']['strategy'], members?: string[]) => call(trpc.evaluations.fit.mutate({ id, strategy, members })),
     },
     /** Points `alias` (e.g. production) at a published version; `null` removes it. */
     setAlias: (slug: string, alias: string, version: number | null) => call(trpc.models.setAlias.mutate({ slug, alias, version })),

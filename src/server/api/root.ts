@@ -1,7 +1,9 @@
+import { adminRouter } from './routers/admin';
 import { datasetsRouter, evaluationsRouter } from './routers/evaluations';
 import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
 import { modelsRouter } from './routers/models';
+import { grantsRouter, promotionsRouter, teamsRouter } from './routers/sharing';
 import { tokensRouter } from './routers/tokens';
 import { versionsRouter } from './routers/versions';
 import { createCallerFactory, router } from './trpc';
@@ -14,6 +16,10 @@ export const appRouter = router({
   me: meRouter,
   datasets: datasetsRouter,
   evaluations: evaluationsRouter,
+  grants: grantsRouter,
+  promotions: promotionsRouter,
+  teams: teamsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -105,7 +105,7 @@ describe.skipIf(!existsSync(HUUSKONEN))('evaluation against experiment (Huuskone
     const stacked = await evaluations.fitFromEvaluation(gw.deps, admin, { id: evaluationId, strategy: 'stacking' });
     console.log('fitted on the evaluation:', JSON.stringify({ inverseError: inverse.params, stacking: stacked.params }));
     expect(stacked.version).toMatchObject({ version: 3, runtime: { strategy: 'stacking' } });
-    expect((await resolveModelRef(gw.db, 'logS-consensus')).version).toBe(3);
+    expect((await resolveModelRef(gw.db, admin, 'logS-consensus')).version).toBe(3);
 
     const p = await jobs.submitJob(gw.deps, admin, { model: 'logS-consensus@3', inputs: [{ smiles: 'c1ccccc1' }] });
     const done = await waitForJob(p.id);

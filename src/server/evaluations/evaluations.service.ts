@@ -9,11 +9,11 @@ import type { Kysely } from 'kysely';
 import type { DbOrTx } from '../db/client';
 import type { DB } from '../db/types';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import * as memberJobsRepo from '../jobs/member-jobs.repository';
 import { getJobWithMembers, submitJob } from '../jobs/jobs.service';
 import { projectRoot } from '../models/manifest';
-import { getVersionById, resolveModelRef } from '../models/models.service';
+import { getVersionById, modelFor, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { runSmokeTest } from '../models/smoke-test.service';
 import { createDraftVersion, publishVersion } from '../models/versions.service';
@@ -119,7 +119,7 @@ function numericFields(v: ModelVersion): string[] {
 /** Runs a model or consensus on a dataset's molecules as an ordinary job, to compare with the measured values. */
 export async function startEvaluation(deps: Pick<Deps, 'db' | 'boss'>, viewer: Viewer, e: { model: string; datasetId: string; outputField?: string }) {
   const { db } = deps;
-  const version = await resolveModelRef(db, e.model);
+  const version = await resolveModelRef(db, viewer, e.model);
   const dataset = await visibleDataset(db, viewer, e.datasetId);
   const fields = numericFields(version);
   const field =
@@ -140,7 +140,7 @@ export async function startEvaluation(deps: Pick<Deps, 'db' | 'boss'>, viewer: V
 }
 
 export async function listEvaluations({ db }: DbDeps, viewer: Viewer, q: { limit: number; offset: number }) {
-  const rows = await repo.listEvaluations(db, viewer.id, q.limit, q.offset);
+  const rows = await repo.listEvaluations(db, viewer, q.limit, q.offset);
   return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), dataset: r.dataset, model: r.slug, version: r.version, field: r.output_field, status: r.status, jobId: r.job_id }));
 }
 
@@ -152,8 +152,13 @@ const finite = (v: unknown): number | null => (typeof v === 'number' && Number.i
  */
 export async function getEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id: string }) {
   const e = await repo.findEvaluation(db, id);
-  if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
-  const [job, dataset] = await Promise.all([getJobWithMembers({ db }, viewer, { jobId: e.job_id }), datasets.findDataset(db, e.dataset_id)]);
+  const missing = () => new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
+  if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw missing();
+  // Its job is readable only while the viewer may see the model: so is the evaluation.
+  const job = await getJobWithMembers({ db }, viewer, { jobId: e.job_id }).catch((err) => {
+    throw isAppError(err) && err.code === 'NOT_FOUND' ? missing() : err;
+  });
+  const dataset = await datasets.findDataset(db, e.dataset_id);
   const version = await getVersionById(db, job.modelVersionId);
   const [rows, own] = await Promise.all([datasets.datasetRows(db, e.dataset_id), repo.outputsByItem(db, job.id)]);
 
@@ -207,7 +212,7 @@ export async function getEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id
 export async function fitFromEvaluation(deps: Deps, viewer: Viewer, { id, strategy }: { id: string; strategy: 'inverse-error' | 'stacking' }) {
   const evaluation = await getEvaluation(deps, viewer, { id });
   if (evaluation.job.status !== 'succeeded') throw new AppError('CONFLICT', `the evaluation is ${evaluation.job.status}; fit from a finished one`);
-  const version = await resolveModelRef(deps.db, `${evaluation.model}@${evaluation.version}`);
+  const version = await resolveModelRef(deps.db, viewer, `${evaluation.model}@${evaluation.version}`, 'view');
   if (version.runtime.kind !== 'consensus') throw new AppError('INVALID_INPUT', `${evaluation.model} is not a consensus; only a consensus has members to weigh`);
   const rows: EvaluationRow[] = evaluation.points.map((p) => ({ measured: p.measured, predictions: p.members }));
   let params: Record<string, unknown>;
@@ -232,4 +237,21 @@ export async function fitFromEvaluation(deps: Deps, viewer: Viewer, { id, strate
   const { result } = await runSmokeTest(deps, viewer, { versionId: draft.id });
   if (!result.ok) throw new AppError(result.code === 'INVALID_INPUT' ? 'INVALID_INPUT' : 'MODEL_ERROR', `the fitted version ${version.slug}@${draft.version} failed its smoke test: ${result.message}`);
   return { version: await publishVersion(deps, viewer, { versionId: draft.id }), params };
+}
+
+/**
+ * The evaluations run on each version of a model the viewer may see, newest version first, with
+ * their metrics. Anyone who sees the model sees every evaluation's summary (dataset name, metrics,
+ * when); the molecules and values behind one stay with its owner (`getEvaluation`).
+ */
+export async function listModelEvaluations({ db }: DbDeps, viewer: Viewer, { slug }: { slug: string }) {
+  const model = await modelFor(db, viewer, slug);
+  const rows = await repo.listModelEvaluations(db, model.id);
+  const byVersion = new Map<number, { version: number; versionId: string; evaluations: (Omit<(typeof rows)[number], 'ownerId' | 'version' | 'versionId'> & { mine: boolean; readable: boolean })[] }>();
+  for (const { ownerId, version, versionId, ...e } of rows) {
+    const entry = byVersion.get(version) ?? { version, versionId, evaluations: [] };
+    entry.evaluations.push({ ...e, mine: ownerId === viewer.id, readable: ownerId === viewer.id || viewer.role === 'admin' });
+    byVersion.set(version, entry);
+  }
+  return [...byVersion.values()];
 }

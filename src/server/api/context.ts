@@ -31,7 +31,7 @@ export function assertSameOriginForSession(req: Request, viewer: Viewer | null):
 export async function createContext(req: NextRequest): Promise<Context> {
   try {
     const deps = await getServerDeps();
-    return { ...deps, viewer: await resolveViewer(deps, req), request: requestInfo(req.headers) };
+    return { ...deps, viewer: await resolveViewer(deps, req), request: requestInfo(req.headers), channel: 'api' };
   } catch (e) {
     // A database that is down answers 503 UNAVAILABLE here too, through the one mapping.
     throw toTRPCError(toAppError(e));

@@ -1,4 +1,5 @@
 import { adminRouter } from './routers/admin';
+import { agentRouter } from './routers/agent';
 import { datasetsRouter, evaluationsRouter } from './routers/evaluations';
 import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
@@ -16,6 +17,7 @@ export const appRouter = router({
   me: meRouter,
   datasets: datasetsRouter,
   evaluations: evaluationsRouter,
+  agent: agentRouter,
   grants: grantsRouter,
   promotions: promotionsRouter,
   teams: teamsRouter,

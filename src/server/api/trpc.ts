@@ -17,9 +17,17 @@ export interface RequestInfo {
   sameOrigin: boolean;
 }
 
+/**
+ * Which surface a call came through: `api` (the web UI, the SDK, plain HTTP) or `agent` (a tool of
+ * the chat agent or of MCP, called through a server-side caller). The audit log reads it.
+ */
+export type Channel = 'api' | 'agent';
+
 export interface Context extends Deps {
   viewer: Viewer | null;
   request?: RequestInfo;
+  /** Missing means `api`. */
+  channel?: Channel;
 }
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -73,16 +81,25 @@ export function describeZodError(e: ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
 }
 
+/**
+ * A tRPC error as every caller sees it: our code and a message that says what to fix. The HTTP
+ * error formatter and the agent's tools (which call procedures server-side) both use it.
+ */
+export function describeTRPCError(error: TRPCError): { code: ErrorCode; message: string } {
+  const cause = error.cause;
+  const zod = cause instanceof ZodError ? cause : null;
+  const code: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
+  const message = zod
+    ? describeZodError(zod)
+    : code === 'INTERNAL'
+      ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
+      : error.message;
+  return { code, message };
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const zod = cause instanceof ZodError ? cause : null;
-    const appCode: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
-    const message = zod
-      ? describeZodError(zod)
-      : appCode === 'INTERNAL'
-        ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
-        : shape.message;
+    const { code: appCode, message } = describeTRPCError(error);
     return { ...shape, message, data: { ...shape.data, appCode, stack: undefined } };
   },
 });

@@ -306,6 +306,57 @@ export interface AliasEventsTable {
   created_at: Timestamp;
 }
 
+export interface AgentConversationsTable {
+  id: string;
+  owner_id: string;
+  title: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgentMessagesTable {
+  conversation_id: string;
+  id: string;
+  seq: number;
+  role: 'user' | 'assistant';
+  /** An AI SDK UIMessage. */
+  message: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type AgentApprovalStatus = 'pending' | 'approved' | 'denied' | 'executed';
+
+export interface AgentApprovalsTable {
+  id: string;
+  conversation_id: string;
+  owner_id: string;
+  tool_call_id: string;
+  tool: string;
+  arguments: Json<unknown>;
+  reason: string | null;
+  status: Generated<AgentApprovalStatus>;
+  requested_at: Timestamp;
+  decided_at: NullableTimestamp;
+  executed_at: NullableTimestamp;
+}
+
+export interface AgentToolCallsTable {
+  id: Generated<string>;
+  owner_id: string;
+  surface: 'chat' | 'mcp';
+  conversation_id: string | null;
+  tool_call_id: string | null;
+  tool: string;
+  arguments: Json<unknown>;
+  outcome: 'ok' | 'error' | 'refused';
+  error_code: string | null;
+  error_message: string | null;
+  approval_id: string | null;
+  duration_ms: number | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organisation_settings: OrganisationSettingsTable;
   teams: TeamsTable;
@@ -318,6 +369,10 @@ export interface DB {
   alias_events: AliasEventsTable;
   bundles: BundlesTable;
   bundle_blobs: BundleBlobsTable;
+  agent_conversations: AgentConversationsTable;
+  agent_messages: AgentMessagesTable;
+  agent_approvals: AgentApprovalsTable;
+  agent_tool_calls: AgentToolCallsTable;
   datasets: DatasetsTable;
   dataset_rows: DatasetRowsTable;
   evaluations: EvaluationsTable;

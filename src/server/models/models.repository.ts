@@ -159,6 +159,12 @@ export async function findModelById(db: DbOrTx, id: string, viewer: ViewerLike |
   return row && toSummary(row, viewer);
 }
 
+/** The slugs of the models the viewer may see, for suggesting the closest ones to a name that does not exist. */
+export async function listSlugs(db: DbOrTx, viewer: ViewerLike | null): Promise<string[]> {
+  const rows = await db.selectFrom('models as m').select('m.slug').where(visibleModels(viewer)).orderBy('m.slug').execute();
+  return rows.map((r) => r.slug);
+}
+
 export async function listVersions(db: DbOrTx, modelId: string): Promise<ModelVersion[]> {
   const rows = await db
     .selectFrom('model_versions as v')

@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
 import { canonicalJson } from '../../shared/canonical-json';
+import { closestNames } from '../../shared/closest-names';
 import { parseModelRef } from '../../shared/model-ref';
 import { hasAccess, type ModelAccess } from '../../shared/permissions';
 import { isEditable, isRunnable } from '../../shared/version-status';
@@ -19,9 +20,15 @@ type DbDeps = Pick<Deps, 'db'>;
 
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
 
-/** The one answer for a slug that no model has and for one the viewer may not see: they read alike. */
-export function noSuchModel(slug: string): AppError {
-  return new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
+/**
+ * The one answer for a slug that no model has and for one the viewer may not see: they read alike.
+ * It names the closest slugs so a caller (a person, a script or the agent) can correct itself —
+ * among the models this viewer may see only, or the hint would disclose the others.
+ */
+export async function noSuchModel(db: DbOrTx, viewer: Viewer | null, slug: string): Promise<AppError> {
+  const near = closestNames(slug, await repo.listSlugs(db, viewer));
+  const hint = near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '; list models to see the available slugs';
+  return new AppError('NOT_FOUND', `no model named "${slug}"${hint}`, near.length ? { suggestions: near } : undefined);
 }
 
 export async function listModels({ db }: DbDeps, viewer: Viewer | null, q: TListModelsInput) {
@@ -55,7 +62,7 @@ function whoMay(model: ModelSummary, need: ModelAccess): string {
  */
 export async function modelFor(db: DbOrTx, viewer: Viewer | null, slug: string, need: Exclude<ModelAccess, 'none'> = 'view'): Promise<ModelSummary> {
   const model = await repo.findModelBySlug(db, slug, viewer);
-  if (!model || !hasAccess(model.access, 'view')) throw noSuchModel(slug);
+  if (!model || !hasAccess(model.access, 'view')) throw await noSuchModel(db, viewer, slug);
   if (!hasAccess(model.access, need)) throw new AppError('FORBIDDEN', whoMay(model, need));
   return model;
 }
@@ -88,7 +95,7 @@ export async function updateModelInfo(
 ): Promise<ModelSummary> {
   const model = await editableModel(db, viewer, info.slug);
   const updated = await repo.updateModelInfo(db, model.id, info, viewer);
-  if (!updated) throw noSuchModel(info.slug);
+  if (!updated) throw await noSuchModel(db, viewer, info.slug);
   return updated;
 }
 

@@ -83,6 +83,6 @@ export async function revokeGrant({ db }: DbDeps, viewer: Viewer, { grantId }: {
   const model = grant && (await repo.findModelById(db, grant.model_id, viewer));
   if (!grant || !model || model.access === 'none') throw new AppError('NOT_FOUND', `no grant ${grantId} visible to you`);
   await editableModel(db, viewer, model.slug);
-  if (!(await grants.deleteGrant(db, grantId))) throw noSuchModel(model.slug);
+  if (!(await grants.deleteGrant(db, grantId))) throw await noSuchModel(db, viewer, model.slug);
   return grants.listGrants(db, model.id);
 }

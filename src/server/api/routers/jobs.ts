@@ -1,8 +1,11 @@
+import { estimateRun } from '../../jobs/estimate.service';
 import * as jobs from '../../jobs/jobs.service';
-import { ZJobIdInput, ZListJobsInput, ZListResultsInput, ZSubmitJobInput } from '../../jobs/jobs.schema';
+import { ZEstimateInput, ZJobIdInput, ZListJobsInput, ZListResultsInput, ZSubmitJobInput } from '../../jobs/jobs.schema';
 import { readProcedure, router, runProcedure } from '../trpc';
 
 export const jobsRouter = router({
+  /** Time estimate before submitting: read-only, reused by the agent and the coming cost work. */
+  estimate: readProcedure.input(ZEstimateInput).query(({ ctx, input }) => estimateRun(ctx, ctx.viewer, input)),
   create: runProcedure.input(ZSubmitJobInput).mutation(({ ctx, input }) => jobs.submitJob(ctx, ctx.viewer, input)),
   get: readProcedure.input(ZJobIdInput).query(({ ctx, input }) => jobs.getJobWithMembers(ctx, ctx.viewer, input)),
   list: readProcedure.input(ZListJobsInput).query(({ ctx, input }) => jobs.listJobs(ctx, ctx.viewer, input)),

@@ -4,7 +4,7 @@ import type { ViewerLike } from '../../shared/permissions';
 /**
  * The SQL side of src/shared/permissions.ts, over a query whose models table is aliased `m`.
  * `modelAccess` decides for one model; lists filter with `visibleModels`, which must admit exactly
- * the models `modelAccess` gives at least `view` (model-access.int.test.ts holds them together).
+ * the models `modelAccess` gives at least `view` (visibility.int.test.ts holds them together).
  */
 
 const NO_ONE = '00000000-0000-0000-0000-000000000000';

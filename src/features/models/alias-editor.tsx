@@ -21,7 +21,8 @@ export function AliasEditor({ model }: { model: ModelDetail }) {
   const target = chosen === REMOVE || published.some((v) => String(v.version) === chosen) ? chosen : String(published[0]?.version ?? REMOVE);
   const setAliasMutation = useMutation(
     trpc.models.setAlias.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }),
+      // A protected move made a pending request: the history card lists those too.
+      onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.promotions.pathKey() })]),
     }),
   );
   const name = alias.trim();

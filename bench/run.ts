@@ -29,6 +29,7 @@ import { Launcher } from '../src/workers/sandbox/launcher';
 import { sandboxConfig } from '../src/workers/sandbox/sandbox-config';
 import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded';
 import { createApiToken, registerUser } from '../src/server/users/users.service';
+import { SYSTEM_VIEWER } from '../src/server/users/viewer';
 import { benchMolecules } from './molecules';
 import { ms, summarize } from './stats';
 
@@ -50,7 +51,7 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? '1,1b,sandbox,2,3').split(',')
  * sandbox's own.
  */
 async function sandboxedVsUnsandboxed(db: Db, smiles: string[]) {
-  const version = await resolveModelRef(db, MODEL);
+  const version = await resolveModelRef(db, SYSTEM_VIEWER, MODEL);
   const store = bundleStore(db);
   const bundles = new BundleCache({ dir: bundleCacheDir(root), fetch: (d) => store.get(d) });
   const executor = (mode: 'on' | 'off') =>

@@ -1,7 +1,7 @@
 /**
  * Who may see, run and change a model, and what a role and a credential may do: one home for
  * these rules, applied by the server's services and by the client's views alike. The SQL filter
- * of model lists (src/server/models/model-access.ts) mirrors `modelAccess` for `view`, and a test
+ * of model lists (src/server/models/model-access.ts) mirrors `modelAccess` for `view`, and src/server/models/visibility.int.test.ts
  * holds the two to the same answers.
  */
 

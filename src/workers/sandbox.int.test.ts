@@ -223,8 +223,8 @@ describe('the sandbox', () => {
   it('refuses what may not run on a worker: user bundles under GATEWAY_SANDBOX=off, every model when bubblewrap is missing', async () => {
     const bundles = new BundleCache({ dir: bundleCacheDir(projectRoot), fetch: (d) => bundleStore(gw.db).get(d) });
     const launcher = (env: Record<string, string>) => new Launcher({ root: projectRoot, db: gw.db, bundles, config: sandboxConfig(projectRoot, { ...process.env, ...env }) });
-    const users = await resolveModelRef(gw.db, 'test-echo');
-    const builtIn = await resolveModelRef(gw.db, 'rdkit-descriptors');
+    const users = await resolveModelRef(gw.db, admin, 'test-echo');
+    const builtIn = await resolveModelRef(gw.db, admin, 'rdkit-descriptors');
 
     const off = launcher({ GATEWAY_SANDBOX: 'off' });
     await expect(off.prepare(users)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/GATEWAY_SANDBOX=off, so it runs only trusted models.*needs the sandbox/) });

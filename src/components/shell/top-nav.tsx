@@ -1,9 +1,11 @@
 'use client';
 
+import { useQuery } from '@tanstack/react-query';
 import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { AgentToggle } from '@/features/agent/agent-panel';
+import { useTRPC } from '@/lib/trpc';
 
 const LINKS = [
   { href: '/models', label: 'Models', testId: 'nav-models', match: (p: string) => p.startsWith('/models') && !p.startsWith('/models/new') },
@@ -14,9 +16,14 @@ const LINKS = [
   { href: '/settings', label: 'Settings', testId: 'nav-settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
+const ADMIN_LINK = { href: '/admin', label: 'Admin', testId: 'nav-admin', match: (p: string) => p.startsWith('/admin') };
+
 export function TopNav() {
   const pathname = usePathname() ?? '';
   const { data } = useSession();
+  const trpc = useTRPC();
+  const me = useQuery(trpc.me.get.queryOptions(undefined, { staleTime: 60_000, enabled: !!data }));
+  const links = me.data?.role === 'admin' ? [...LINKS, ADMIN_LINK] : LINKS;
   return (
     <header className="topnav" data-testid="topnav">
       <div className="topnav-inner">
@@ -27,7 +34,7 @@ export function TopNav() {
           Model Gateway
         </Link>
         <nav className="topnav-links">
-          {LINKS.map((l) => (
+          {links.map((l) => (
             <Link
               key={l.href}
               href={l.href}

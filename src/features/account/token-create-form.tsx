@@ -1,15 +1,30 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { CopyButton } from '@/components/ui/copy-button';
 import { ErrorBox } from '@/components/ui/error-box';
 import { useTRPC } from '@/lib/trpc';
+import { TOKEN_SCOPES, type TokenScope } from '@/shared/permissions';
+
+const EXPIRIES = [
+  { days: 7, label: '7 days' },
+  { days: 30, label: '30 days' },
+  { days: 90, label: '90 days' },
+  { days: 365, label: '1 year' },
+  { days: 0, label: 'never (until revoked)' },
+];
 
 export function TokenCreateForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
+  const me = useQuery(trpc.me.get.queryOptions());
+  // What this account may give a token: its role's scopes; admin is opt-in.
+  const allowed = TOKEN_SCOPES.filter((sc) => me.data?.scopes.includes(sc));
+  const [picked, setPicked] = useState<TokenScope[] | null>(null);
+  const scopes = picked ?? allowed.filter((sc) => sc !== 'admin');
+  const [expiresInDays, setExpiresInDays] = useState(90);
   const create = useMutation(
     trpc.tokens.create.mutationOptions({
       onSuccess: ({ token: _secret, ...created }) => {
@@ -23,7 +38,7 @@ export function TokenCreateForm() {
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    create.mutate({ name });
+    create.mutate({ name, scopes, expiresInDays: expiresInDays || null });
   }
 
   return (
@@ -38,7 +53,27 @@ export function TokenCreateForm() {
           maxLength={100}
           data-testid="token-name"
         />
-        <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="token-create">
+        <select className="select" value={expiresInDays} onChange={(e) => setExpiresInDays(Number(e.target.value))} aria-label="Expires after" data-testid="token-expiry">
+          {EXPIRIES.map((x) => (
+            <option key={x.days} value={x.days}>
+              expires: {x.label}
+            </option>
+          ))}
+        </select>
+        <span className="row" data-testid="token-scopes">
+          {allowed.map((sc) => (
+            <label key={sc} className="row">
+              <input
+                type="checkbox"
+                checked={scopes.includes(sc)}
+                onChange={(e) => setPicked(e.target.checked ? [...scopes, sc] : scopes.filter((x) => x !== sc))}
+                data-testid={`token-scope-${sc}`}
+              />
+              {sc}
+            </label>
+          ))}
+        </span>
+        <button type="submit" className="btn btn-primary" disabled={create.isPending || scopes.length === 0} data-testid="token-create">
           {create.isPending ? 'Creating…' : 'Create token'}
         </button>
       </form>

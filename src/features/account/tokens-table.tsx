@@ -23,7 +23,7 @@ export function TokensTable() {
     );
   }
   return (
-    <Table head={['Name', 'Prefix', 'Created', 'Last used', '']} testId="tokens-table">
+    <Table head={['Name', 'Prefix', 'Scopes', 'Created', 'Expires', 'Last used', '']} testId="tokens-table">
       {tokens.data.map((t) => (
         <TokenRow key={t.id} token={t} />
       ))}
@@ -46,7 +46,9 @@ function TokenRow({ token }: { token: ApiToken }) {
       <td>
         <code>{token.prefix}…</code>
       </td>
+      <td data-testid="token-row-scopes">{token.scopes.join(', ')}</td>
       <td>{formatDate(token.createdAt)}</td>
+      <td>{token.expired ? <span className="muted">expired</span> : token.expiresAt ? formatDate(token.expiresAt) : <span className="muted">never</span>}</td>
       <td>{token.lastUsedAt ? formatDate(token.lastUsedAt) : <span className="muted">never</span>}</td>
       <td className="actions">
         {revoke.isError && <ErrorBox error={revoke.error} testId="token-revoke-error" />}

@@ -9,18 +9,20 @@ import { aliasProblem } from '@/shared/model-ref';
 
 const REMOVE = '';
 
-/** Points an alias at a published version, or removes it (owners and admins). */
+/** Points an alias at a published version, or removes it (those who maintain the model); a protected production move waits for approval. */
 export function AliasEditor({ model }: { model: ModelDetail }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const published = model.versions.filter((v) => v.status === 'published').sort((a, b) => b.version - a.version);
   const [alias, setAlias] = useState('production');
+  const [reason, setReason] = useState('');
   const [chosen, setTarget] = useState(String(published[0]?.version ?? REMOVE));
   // A version deprecated meanwhile is no longer a choice.
   const target = chosen === REMOVE || published.some((v) => String(v.version) === chosen) ? chosen : String(published[0]?.version ?? REMOVE);
   const setAliasMutation = useMutation(
     trpc.models.setAlias.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }),
+      // A protected move made a pending request: the history card lists those too.
+      onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.promotions.pathKey() })]),
     }),
   );
   const name = alias.trim();
@@ -30,7 +32,7 @@ export function AliasEditor({ model }: { model: ModelDetail }) {
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     if (problem) return;
-    setAliasMutation.mutate({ slug: model.slug, alias: name, version: removing ? null : Number(target) });
+    setAliasMutation.mutate({ slug: model.slug, alias: name, version: removing ? null : Number(target), reason });
   }
 
   return (
@@ -47,6 +49,7 @@ export function AliasEditor({ model }: { model: ModelDetail }) {
           ))}
           <option value={REMOVE}>remove the alias</option>
         </select>
+        <input className="input input-sm" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="why (kept in the history)" maxLength={500} aria-label="Reason" data-testid="alias-reason" />
         <button type="submit" className="btn btn-secondary btn-sm" disabled={!!problem || setAliasMutation.isPending} data-testid="alias-submit">
           {setAliasMutation.isPending ? 'Saving…' : removing ? 'Remove' : 'Set'}
         </button>
@@ -57,7 +60,7 @@ export function AliasEditor({ model }: { model: ModelDetail }) {
         )}
         {setAliasMutation.isSuccess && !setAliasMutation.isPending && (
           <small className="muted" data-testid="alias-saved">
-            Saved.
+            {setAliasMutation.data.status === 'pending' ? 'Waiting for approval: the promotion policy of this model protects production.' : 'Saved.'}
           </small>
         )}
       </div>

@@ -7,9 +7,11 @@ import { PageLoading } from '@/components/ui/page-loading';
 import { isConsensusRuntime } from '@/features/consensus/consensus';
 import { ConsensusDefinitionCard } from '@/features/consensus/consensus-definition-card';
 import { useTRPC } from '@/lib/trpc';
-import { mayEditModel } from '@/shared/permissions';
+import { hasAccess } from '@/shared/permissions';
 import { isRunnable, latestRunnable } from '@/shared/version-status';
+import { AccessCard } from './access-card';
 import { AliasEditor } from './alias-editor';
+import { AliasHistoryCard } from './alias-history-card';
 import { ModelDraftsCard } from './model-drafts-card';
 import { ModelHeader } from './model-header';
 import { aliasesByVersion } from './model-refs';
@@ -20,7 +22,6 @@ import { VersionsTable } from './versions-table';
 export function ModelDetailView({ slug, publishedVersion }: { slug: string; publishedVersion?: number }) {
   const trpc = useTRPC();
   const model = useQuery(trpc.models.get.queryOptions({ slug }));
-  const viewer = useQuery(trpc.me.get.queryOptions(undefined, { staleTime: 5 * 60_000 }));
 
   if (model.isPending) return <PageLoading testId="model-loading">Loading {slug}…</PageLoading>;
   if (model.isError) {
@@ -35,7 +36,8 @@ export function ModelDetailView({ slug, publishedVersion }: { slug: string; publ
   }
 
   const m = model.data;
-  const canEdit = mayEditModel(viewer.data, m);
+  // What the server says this viewer may do with the model (src/shared/permissions.ts).
+  const canEdit = hasAccess(m.access, 'maintain');
   const runnable = m.versions.filter((v) => isRunnable(v.status));
   const justPublished = publishedVersion !== undefined && m.versions.some((v) => v.version === publishedVersion && v.status === 'published');
   const productionHere = m.aliases.production === publishedVersion;
@@ -70,6 +72,8 @@ export function ModelDetailView({ slug, publishedVersion }: { slug: string; publ
         )}
         {canEdit && (runnable.some((v) => v.status === 'published') || Object.keys(m.aliases).length > 0) && <AliasEditor model={m} />}
       </section>
+      <AliasHistoryCard slug={m.slug} />
+      {canEdit && !m.builtIn && <AccessCard model={m} />}
       {canEdit && !m.builtIn && <ModelDraftsCard model={m} />}
     </div>
   );

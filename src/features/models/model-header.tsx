@@ -22,6 +22,11 @@ export function ModelHeader({ model: m }: { model: ModelDetail }) {
               {m.task}
             </Badge>
             {m.builtIn && <Badge tone="purple">built-in</Badge>}
+            {!m.builtIn && (
+              <Badge tone={m.visibility === 'private' ? 'amber' : 'neutral'} testId="model-visibility">
+                {m.visibility === 'team' && m.teamName ? `team ${m.teamName}` : m.visibility}
+              </Badge>
+            )}
             {latest ? (
               <Badge tone={latest.status === 'deprecated' ? 'amber' : 'green'} testId="model-latest">
                 v{latest.version} {latest.status}

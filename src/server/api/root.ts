@@ -1,8 +1,10 @@
+import { adminRouter } from './routers/admin';
 import { agentRouter } from './routers/agent';
 import { datasetsRouter, evaluationsRouter } from './routers/evaluations';
 import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
 import { modelsRouter } from './routers/models';
+import { grantsRouter, promotionsRouter, teamsRouter } from './routers/sharing';
 import { tokensRouter } from './routers/tokens';
 import { versionsRouter } from './routers/versions';
 import { createCallerFactory, router } from './trpc';
@@ -16,6 +18,10 @@ export const appRouter = router({
   datasets: datasetsRouter,
   evaluations: evaluationsRouter,
   agent: agentRouter,
+  grants: grantsRouter,
+  promotions: promotionsRouter,
+  teams: teamsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

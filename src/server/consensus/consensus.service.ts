@@ -1,8 +1,11 @@
 import type { DbOrTx } from '../db/client';
 import { AppError, isAppError } from '../errors';
 import type { TConsensusMember, TConsensusRuntime } from '../models/models.schema';
+import { findModelBySlug } from '../models/models.repository';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
+import { SYSTEM_VIEWER, type Viewer } from '../users/viewer';
+import { mayViewModel } from '../../shared/permissions';
 import { memberKey } from '../../shared/consensus-member';
 import { getStrategy, type StrategyParams } from './strategy';
 
@@ -28,8 +31,11 @@ function kindOf(schema: Record<string, unknown>, field: string): ValueKind | 'mi
   return 'other';
 }
 
-/** Resolves every member's reference to the version it names now. */
-export async function resolveMembers(db: DbOrTx, runtime: TConsensusRuntime): Promise<ResolvedMember[]> {
+/**
+ * Resolves every member's reference to the version it names now, as `viewer` may run it: members
+ * run under the caller's own access, so a consensus cannot lend anyone a model they may not run.
+ */
+export async function resolveMembers(db: DbOrTx, viewer: Viewer, runtime: TConsensusRuntime): Promise<ResolvedMember[]> {
   const seen = new Set<string>();
   const resolved: ResolvedMember[] = [];
   for (const member of runtime.members) {
@@ -38,7 +44,7 @@ export async function resolveMembers(db: DbOrTx, runtime: TConsensusRuntime): Pr
     seen.add(key);
     let version: ModelVersion;
     try {
-      version = await resolveModelRef(db, member.ref);
+      version = await resolveModelRef(db, viewer, member.ref, 'run');
     } catch (e) {
       throw isAppError(e) ? new AppError(e.code, `member "${key}": ${e.message}`) : e;
     }
@@ -55,30 +61,41 @@ export async function resolveMembers(db: DbOrTx, runtime: TConsensusRuntime): Pr
   return resolved;
 }
 
-async function assertNoCycle(db: DbOrTx, selfSlug: string, members: ResolvedMember[], path: string[] = [selfSlug]): Promise<void> {
+/** A model's name in a cycle's trail, unless `viewer` may not see it. */
+async function trailName(db: DbOrTx, viewer: Viewer, v: ModelVersion): Promise<string> {
+  const model = await findModelBySlug(db, v.slug, viewer);
+  return model && mayViewModel(viewer, model) ? `${v.slug}@${v.version}` : '(a model you cannot see)';
+}
+
+/**
+ * Follows members down through nested consensus models. A cycle is a structural fault, so the
+ * search sees every model; the trail names only those `viewer` may see.
+ */
+async function assertNoCycle(db: DbOrTx, viewer: Viewer, selfSlug: string, members: ResolvedMember[], path: string[] = [selfSlug]): Promise<void> {
   for (const m of members) {
-    const trail = [...path, `${m.version.slug}@${m.version.version}`];
+    const trail = [...path, await trailName(db, viewer, m.version)];
     if (m.version.slug === selfSlug) {
       throw new AppError('INVALID_INPUT', `a consensus cannot contain itself: ${trail.join(' → ')}`);
     }
     if (m.version.runtime.kind === 'consensus') {
       if (trail.length > MAX_CONSENSUS_DEPTH + 1) throw new AppError('INVALID_INPUT', `consensus nesting is deeper than ${MAX_CONSENSUS_DEPTH}: ${trail.join(' → ')}`);
-      await assertNoCycle(db, selfSlug, await resolveMembers(db, m.version.runtime), trail);
+      await assertNoCycle(db, viewer, selfSlug, await resolveMembers(db, SYSTEM_VIEWER, m.version.runtime), trail);
     }
   }
 }
 
 /** Refuses a version that would reach its own model through its members (after an alias move). */
-export async function assertAcyclic(db: DbOrTx, slug: string, version: ModelVersion): Promise<void> {
-  if (version.runtime.kind === 'consensus') await assertNoCycle(db, slug, await resolveMembers(db, version.runtime));
+export async function assertAcyclic(db: DbOrTx, viewer: Viewer, slug: string, version: ModelVersion): Promise<void> {
+  if (version.runtime.kind === 'consensus') await assertNoCycle(db, viewer, slug, await resolveMembers(db, SYSTEM_VIEWER, version.runtime));
 }
 
 /**
- * Checks a consensus definition — members exist and agree on type, the strategy fits them,
- * the quorum is reachable, and there is no cycle — and derives its input and output schemas.
+ * Checks a consensus definition — members exist and its owner (`viewer`) may run each of them,
+ * they agree on type, the strategy fits them, the quorum is reachable, and there is no cycle — and
+ * derives its input and output schemas.
  */
-export async function defineConsensus(db: DbOrTx, slug: string, runtime: TConsensusRuntime) {
-  const members = await resolveMembers(db, runtime);
+export async function defineConsensus(db: DbOrTx, viewer: Viewer, slug: string, runtime: TConsensusRuntime) {
+  const members = await resolveMembers(db, viewer, runtime);
   const kind = members[0].kind;
   const odd = members.find((m) => m.kind !== kind);
   if (odd) {
@@ -102,7 +119,7 @@ export async function defineConsensus(db: DbOrTx, slug: string, runtime: TConsen
   if (runtime.quorum > members.length) {
     throw new AppError('INVALID_INPUT', `quorum ${runtime.quorum} is more than the ${members.length} members; lower it`);
   }
-  await assertNoCycle(db, slug, members);
+  await assertNoCycle(db, viewer, slug, members);
 
   const valueType = kind === 'number' ? 'number' : 'string';
   const outputSchema = {

@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(HUUSKONEN))('5-fold cross-validation of logS-consens
       if ('skipped' in trained) throw new Error(trained.skipped);
       expect(trained.trained).toBe(true);
       await seedBuiltInModels(gw.deps);
-      const v = await resolveModelRef(gw.db, 'logS-gbm');
+      const v = await resolveModelRef(gw.db, admin, 'logS-gbm');
       const p = v.provenance as unknown as TrainingProvenance;
       expect(v.status).toBe('published');
       // Training is deterministic: the same inputs give the same weights, byte for byte, as the registered version's.
@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(HUUSKONEN))('5-fold cross-validation of logS-consens
   });
 
   it('evaluates the consensus and its members out of fold, with bootstrap intervals and calibration', async () => {
-    const consensus = await resolveModelRef(gw.db, 'logS-consensus');
+    const consensus = await resolveModelRef(gw.db, admin, 'logS-consensus');
     if (consensus.runtime.kind !== 'consensus') throw new Error('logS-consensus is not a consensus');
     const dataset = (await evaluations.listDatasets(gw.deps, admin)).find((d) => d.source === 'file:huuskonen-solubility-train.csv');
     const started = await evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus', datasetId: dataset!.id, folds: FOLDS });

@@ -4,6 +4,7 @@ import { assignFolds } from '../consensus/cross-validation';
 import type { StrategyParams } from '../consensus/strategy';
 import type { DbOrTx } from '../db/client';
 import { AppError } from '../errors';
+import type { Viewer } from '../users/viewer';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import * as folds from './folds.repository';
@@ -22,9 +23,9 @@ interface FoldTarget {
 const trainable = (v: ModelVersion) => v.runtime.kind === 'process' && !!v.runtime.training;
 
 /** Which models of `version` learn from data and can be retrained per fold (runtime.training). */
-export async function foldTargets(db: DbOrTx, version: ModelVersion, field: string): Promise<FoldTarget[]> {
+export async function foldTargets(db: DbOrTx, viewer: Viewer, version: ModelVersion, field: string): Promise<FoldTarget[]> {
   if (version.runtime.kind !== 'consensus') return trainable(version) ? [{ key: '', version, field }] : [];
-  const members = await resolveMembers(db, version.runtime);
+  const members = await resolveMembers(db, viewer, version.runtime);
   return members.filter((m) => trainable(m.version)).map((m) => ({ key: m.key, version: m.version, field: m.member.field }));
 }
 

@@ -101,7 +101,7 @@ describe.skipIf(!existsSync(HUUSKONEN))('evaluation against experiment (Huuskone
   });
 
   it('fits inverse-error and stacking consensus versions from the evaluation in one call each', async () => {
-    const before = (await resolveModelRef(gw.db, 'logS-consensus')).version;
+    const before = (await resolveModelRef(gw.db, admin, 'logS-consensus')).version;
     const inverse = await fitFromEvaluation(gw.deps, admin, { id: evaluationId, strategy: 'inverse-error' });
     expect(inverse.version).toMatchObject({ version: before + 1, status: 'published', runtime: { strategy: 'inverse-error' } });
     // Fitted on the molecules it is scored on, and its provenance says so.
@@ -110,7 +110,7 @@ describe.skipIf(!existsSync(HUUSKONEN))('evaluation against experiment (Huuskone
     const stacked = await fitFromEvaluation(gw.deps, admin, { id: evaluationId, strategy: 'stacking' });
     console.log('fitted on the evaluation:', JSON.stringify({ inverseError: inverse.params, stacking: stacked.params }));
     expect(stacked.version).toMatchObject({ version: before + 2, runtime: { strategy: 'stacking' } });
-    expect((await resolveModelRef(gw.db, 'logS-consensus')).version).toBe(before + 2);
+    expect((await resolveModelRef(gw.db, admin, 'logS-consensus')).version).toBe(before + 2);
 
     const p = await jobs.submitJob(gw.deps, admin, { model: `logS-consensus@${before + 2}`, inputs: [{ smiles: 'c1ccccc1' }] });
     const done = await waitForJob(p.id);

@@ -11,11 +11,11 @@ import type { Kysely } from 'kysely';
 import type { DbOrTx } from '../db/client';
 import type { DB } from '../db/types';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import * as memberJobsRepo from '../jobs/member-jobs.repository';
 import { getJobWithMembers, submitJob } from '../jobs/jobs.service';
 import { projectRoot } from '../models/manifest';
-import { getVersionById, resolveModelRef } from '../models/models.service';
+import { getVersionById, modelFor, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { Viewer } from '../users/viewer';
 import { parseMeasuredCsv, type BadLine, type MeasuredRow } from './csv';
@@ -130,7 +130,7 @@ export async function startEvaluation(
   if (e.folds !== undefined && !(Number.isInteger(e.folds) && e.folds >= MIN_FOLDS && e.folds <= MAX_FOLDS)) {
     throw new AppError('INVALID_INPUT', `folds must be an integer from ${MIN_FOLDS} to ${MAX_FOLDS}, got ${e.folds}`, { field: 'folds' });
   }
-  const version = await resolveModelRef(db, e.model);
+  const version = await resolveModelRef(db, viewer, e.model);
   const dataset = await visibleDataset(db, viewer, e.datasetId);
   const fields = numericFields(version);
   const field =
@@ -143,7 +143,7 @@ export async function startEvaluation(
   const rows = await datasets.datasetRows(db, dataset.id);
   const seed = e.seed ?? 42;
   if (e.folds !== undefined) assignFolds(rows.length, e.folds, seed);
-  const targets = e.folds !== undefined ? await foldTargets(db, version, field) : [];
+  const targets = e.folds !== undefined ? await foldTargets(db, viewer, version, field) : [];
   const job = await submitJob(deps, viewer, {
     model: `${version.slug}@${version.version}`,
     inputs: rows.map((r) => ({ [smilesField]: r.smiles })),
@@ -159,7 +159,7 @@ export async function startEvaluation(
 }
 
 export async function listEvaluations({ db }: DbDeps, viewer: Viewer, q: { limit: number; offset: number }) {
-  const rows = await repo.listEvaluations(db, viewer.id, q.limit, q.offset);
+  const rows = await repo.listEvaluations(db, viewer, q.limit, q.offset);
   return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), dataset: r.dataset, model: r.slug, version: r.version, field: r.output_field, folds: r.folds, status: r.status, jobId: r.job_id }));
 }
 
@@ -168,8 +168,13 @@ const finite = (v: unknown): number | null => (typeof v === 'number' && Number.i
 /** The evaluation with what only the server uses (the out-of-fold series, for fitting). */
 export async function loadEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id: string }) {
   const e = await repo.findEvaluation(db, id);
-  if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
-  const [job, dataset] = await Promise.all([getJobWithMembers({ db }, viewer, { jobId: e.job_id }), datasets.findDataset(db, e.dataset_id)]);
+  const missing = () => new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
+  if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw missing();
+  // Its job is readable only while the viewer may see the model: so is the evaluation.
+  const job = await getJobWithMembers({ db }, viewer, { jobId: e.job_id }).catch((err) => {
+    throw isAppError(err) && err.code === 'NOT_FOUND' ? missing() : err;
+  });
+  const dataset = await datasets.findDataset(db, e.dataset_id);
   const version = await getVersionById(db, job.modelVersionId);
   const [rows, own] = await Promise.all([datasets.datasetRows(db, e.dataset_id), repo.outputsByItem(db, job.id)]);
 
@@ -262,4 +267,21 @@ export async function getEvaluation(deps: DbDeps, viewer: Viewer, input: { id: s
 function domainFlag(out: Record<string, unknown> | null | undefined): boolean | null {
   const ad = out?.applicabilityDomain as { inDomain?: unknown } | undefined;
   return typeof ad?.inDomain === 'boolean' ? ad.inDomain : null;
+}
+
+/**
+ * The evaluations run on each version of a model the viewer may see, newest version first, with
+ * their metrics. Anyone who sees the model sees every evaluation's summary (dataset name, metrics,
+ * when); the molecules and values behind one stay with its owner (`getEvaluation`).
+ */
+export async function listModelEvaluations({ db }: DbDeps, viewer: Viewer, { slug }: { slug: string }) {
+  const model = await modelFor(db, viewer, slug);
+  const rows = await repo.listModelEvaluations(db, model.id);
+  const byVersion = new Map<number, { version: number; versionId: string; evaluations: (Omit<(typeof rows)[number], 'ownerId' | 'version' | 'versionId'> & { mine: boolean; readable: boolean })[] }>();
+  for (const { ownerId, version, versionId, ...e } of rows) {
+    const entry = byVersion.get(version) ?? { version, versionId, evaluations: [] };
+    entry.evaluations.push({ ...e, mine: ownerId === viewer.id, readable: ownerId === viewer.id || viewer.role === 'admin' });
+    byVersion.set(version, entry);
+  }
+  return [...byVersion.values()];
 }

@@ -26,7 +26,7 @@ export type FitStrategy = (typeof FIT_STRATEGIES)[number];
 export async function fitFromEvaluation(deps: Deps, viewer: Viewer, { id, strategy, members: keep }: { id: string; strategy: FitStrategy; members?: string[] }) {
   const evaluation = await loadEvaluation(deps, viewer, { id });
   if (evaluation.job.status !== 'succeeded') throw new AppError('CONFLICT', `the evaluation is ${evaluation.job.status}; fit from a finished one`);
-  const version = await resolveModelRef(deps.db, `${evaluation.model}@${evaluation.version}`);
+  const version = await resolveModelRef(deps.db, viewer, `${evaluation.model}@${evaluation.version}`, 'view');
   if (version.runtime.kind !== 'consensus') throw new AppError('INVALID_INPUT', `${evaluation.model} is not a consensus; only a consensus has members to weigh`);
   const cv = evaluation.crossValidation;
   if (evaluation.folds && !cv?.report) throw new AppError('CONFLICT', `the evaluation's folds have not all ended (${cv?.retraining.pending ?? '?'} pending); fit once they have`);

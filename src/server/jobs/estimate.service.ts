@@ -40,8 +40,8 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
  * A time estimate for running `items` inputs on a model, before submitting: the version's measured
  * median time per item × items ÷ the tasks one worker runs at once. Read-only; no cost model yet.
  */
-export async function estimateRun({ db }: Pick<Deps, 'db'>, _viewer: Viewer, q: { model: string; items: number }): Promise<RunEstimate> {
-  const version = await resolveModelRef(db, q.model);
+export async function estimateRun({ db }: Pick<Deps, 'db'>, viewer: Viewer, q: { model: string; items: number }): Promise<RunEstimate> {
+  const version = await resolveModelRef(db, viewer, q.model, 'view');
   const tasks = Math.ceil(q.items / version.batchSize);
   const parallel = Math.min(parallelTasksPerWorker(), tasks);
   const times = await versionItemTimes(db, version.id);

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
 import type { JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
 import type { Job, JobResult } from './jobs.types';
+import { visibleModels } from '../models/model-access';
+import type { ViewerLike } from '../../shared/permissions';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -130,13 +132,29 @@ export async function findJob(db: DbOrTx, id: string): Promise<Job | undefined> 
   return row && toJob(row);
 }
 
+/** A job the viewer may read: their own (any job, for an admin) of a model they may still see. */
+export async function findReadableJob(db: DbOrTx, viewer: ViewerLike, id: string): Promise<Job | undefined> {
+  let q = jobQuery(db).where('j.id', '=', id).where(visibleModels(viewer));
+  if (viewer.role !== 'admin') q = q.where('j.owner_id', '=', viewer.id);
+  const row = await q.executeTakeFirst();
+  return row && toJob(row);
+}
+
+/** An owner's top-level jobs, of the models `viewer` may see. */
 export async function listJobs(
   db: DbOrTx,
+  viewer: ViewerLike,
   q: { ownerId?: string; limit: number; offset: number },
 ): Promise<{ items: Job[]; total: number }> {
   // Member jobs of a consensus are listed under their parent, not on their own.
-  let list = jobQuery(db).where('j.parent_job_id', 'is', null);
-  let count = db.selectFrom('jobs as j').select((e) => e.fn.countAll<number>().as('n')).where('j.parent_job_id', 'is', null);
+  let list = jobQuery(db).where('j.parent_job_id', 'is', null).where(visibleModels(viewer));
+  let count = db
+    .selectFrom('jobs as j')
+    .innerJoin('model_versions as v', 'v.id', 'j.model_version_id')
+    .innerJoin('models as m', 'm.id', 'v.model_id')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('j.parent_job_id', 'is', null)
+    .where(visibleModels(viewer));
   if (q.ownerId) {
     list = list.where('j.owner_id', '=', q.ownerId);
     count = count.where('j.owner_id', '=', q.ownerId);

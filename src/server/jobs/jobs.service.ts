@@ -28,7 +28,7 @@ export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJ
   const idempotency = input.idempotencyKey ? { key: input.idempotencyKey, hash: requestHash(input) } : undefined;
   const replay = idempotency && (await replayOf(deps, viewer, idempotency));
   if (replay) return replay;
-  const version = await resolveModelRef(deps.db, input.model);
+  const version = await resolveModelRef(deps.db, viewer, input.model);
   const prepared = await prepareInputs(version.inputSchema, input.inputs, { requester: viewer.id });
   return createJob(deps, viewer, version, prepared, { label: input.label, idempotency });
 }
@@ -117,7 +117,8 @@ async function insertJobTree(
       throw new AppError('INVALID_INPUT', `${version.slug}@${version.version} nests consensus models deeper than ${MAX_CONSENSUS_DEPTH}: an alias was moved into a cycle`);
     }
     // Aliases are resolved now: moving one later never changes this job.
-    for (const member of await resolveMembers(tx, runtime)) {
+    // Members run under the submitter's own access: each must be a model they may run.
+    for (const member of await resolveMembers(tx, viewer, runtime)) {
       const memberPrepared = await prepareInputs(member.version.inputSchema, valid.map((v) => v.input), { requester: viewer.id });
       const reindexed = memberPrepared.map((p, i) => ({ ...p, index: valid[i].index, submitted: valid[i].submitted ?? valid[i].input }));
       await insertJobTree(tx, boss, viewer, member.version, reindexed, {
@@ -149,12 +150,13 @@ export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string, pare
   }
 }
 
-/** A job the viewer may read; another user's job is reported as missing, so ids cannot be probed. */
+/**
+ * A job the viewer may read: their own (an admin: anyone's), of a model they may see. Another
+ * user's job, or one of a model no longer visible to them, is reported as missing, so ids cannot be probed.
+ */
 export async function readableJob(db: DbOrTx, viewer: Viewer, jobId: string): Promise<Job> {
-  const job = await repo.findJob(db, jobId);
-  if (!job || (job.ownerId !== viewer.id && viewer.role !== 'admin')) {
-    throw new AppError('NOT_FOUND', `no job ${jobId} visible to you`);
-  }
+  const job = await repo.findReadableJob(db, viewer, jobId);
+  if (!job) throw new AppError('NOT_FOUND', `no job ${jobId} visible to you`);
   return job;
 }
 
@@ -169,7 +171,7 @@ export async function getJobWithMembers({ db }: DbDeps, viewer: Viewer, { jobId 
 }
 
 export async function listJobs({ db }: DbDeps, viewer: Viewer, q: { limit: number; offset: number }) {
-  return repo.listJobs(db, { ownerId: viewer.id, ...q });
+  return repo.listJobs(db, viewer, { ownerId: viewer.id, ...q });
 }
 
 export async function listResults({ db }: DbDeps, viewer: Viewer, q: TListResultsInput) {

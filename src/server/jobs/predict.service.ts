@@ -55,7 +55,7 @@ export async function predictOne(deps: Deps, viewer: Viewer, req: { model: strin
   const idempotency = req.idempotencyKey ? { key: req.idempotencyKey, hash: requestHash(req) } : undefined;
   // A retry of a prediction already made waits for (or reads) the first one's job.
   const replay = idempotency && (await replayOf(deps, viewer, idempotency));
-  const version = replay ? await getVersionById(deps.db, replay.modelVersionId) : await resolveModelRef(deps.db, req.model);
+  const version = replay ? await getVersionById(deps.db, replay.modelVersionId) : await resolveModelRef(deps.db, viewer, req.model);
   const [prepared] = await prepareInputs(version.inputSchema, [req.input], { requester: viewer.id });
   if (prepared.error) throw new AppError('INVALID_INPUT', singleItemMessage(prepared));
 

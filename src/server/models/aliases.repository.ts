@@ -38,3 +38,81 @@ export async function findVersionByAlias(db: DbOrTx, slug: string, alias: string
     .executeTakeFirst();
   return row && toModelVersion(row);
 }
+
+/** The version an alias points at now, or undefined. */
+export async function findAlias(db: DbOrTx, modelId: string, name: string) {
+  return db
+    .selectFrom('model_aliases as a')
+    .innerJoin('model_versions as v', 'v.id', 'a.version_id')
+    .select(['a.version_id', 'v.version'])
+    .where('a.model_id', '=', modelId)
+    .where('a.name', '=', name)
+    .executeTakeFirst();
+}
+
+export interface AliasEvent {
+  id: number;
+  alias: string;
+  fromVersion: number | null;
+  toVersion: number | null;
+  actor: string | null;
+  approvedBy: string | null;
+  requestId: string | null;
+  reason: string;
+  at: string;
+}
+
+export async function insertAliasEvent(
+  db: DbOrTx,
+  e: {
+    modelId: string;
+    alias: string;
+    from: { id: string; version: number } | null;
+    to: { id: string; version: number } | null;
+    actorId: string | null;
+    approvedBy: string | null;
+    requestId: string | null;
+    reason: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('alias_events')
+    .values({
+      model_id: e.modelId,
+      alias: e.alias,
+      from_version_id: e.from?.id ?? null,
+      from_version: e.from?.version ?? null,
+      to_version_id: e.to?.id ?? null,
+      to_version: e.to?.version ?? null,
+      actor_id: e.actorId,
+      approved_by: e.approvedBy,
+      request_id: e.requestId,
+      reason: e.reason,
+    })
+    .execute();
+}
+
+/** A model's alias moves, newest first, with who made and who approved each. */
+export async function listAliasEvents(db: DbOrTx, modelId: string, limit: number): Promise<AliasEvent[]> {
+  const rows = await db
+    .selectFrom('alias_events as e')
+    .leftJoin('users as actor', 'actor.id', 'e.actor_id')
+    .leftJoin('users as approver', 'approver.id', 'e.approved_by')
+    .select(['e.id', 'e.alias', 'e.from_version', 'e.to_version', 'e.reason', 'e.created_at', 'e.request_id', 'actor.email as actor', 'approver.email as approver'])
+    .where('e.model_id', '=', modelId)
+    .orderBy('e.created_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    alias: r.alias,
+    fromVersion: r.from_version,
+    toVersion: r.to_version,
+    actor: r.actor,
+    approvedBy: r.approver,
+    requestId: r.request_id,
+    reason: r.reason,
+    at: new Date(r.created_at).toISOString(),
+  }));
+}

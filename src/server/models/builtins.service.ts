@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { withFolderBundle } from '../bundles/model-folder';
 import { defineConsensus } from '../consensus/consensus.service';
+import { SYSTEM_VIEWER } from '../users/viewer';
 import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
 import { loadManifest, onPath, projectRoot } from './manifest';
 import { ensureTrained, readTrainingConfig, type TrainingProvenance } from './trained-builtins';
@@ -41,7 +42,7 @@ export async function publishTrustedManifest(
   const spec = { ...specOf(manifest), runtime: sealRuntimeSecrets(manifest.runtime) };
   const digest = versionDigest(spec, codeDigest);
   const info = { slug: manifest.slug, name: manifest.name, task: manifest.task, description: manifest.description, tags: manifest.tags };
-  const existingModel = await repo.findModelBySlug(db, manifest.slug);
+  const existingModel = await repo.findModelBySlug(db, manifest.slug, null);
   const modelId = builtIn
     ? await repo.upsertBuiltInModel(db, info)
     : (existingModel?.id ??
@@ -70,7 +71,7 @@ export async function publishTrustedManifest(
       `${manifest.slug}@${manifest.version} is already published with different content; versions are immutable, so bump "version" in the manifest`,
     );
   }
-  const model = (await repo.findModelBySlug(db, manifest.slug)) ?? existingModel;
+  const model = (await repo.findModelBySlug(db, manifest.slug, null)) ?? existingModel;
   if (!model) throw new AppError('NOT_FOUND', `no model named "${manifest.slug}"`);
   return { model, version, created };
 }
@@ -125,7 +126,7 @@ export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: stri
     let manifest = await withFolderBundle(deps.db, dir, given);
     if (given.runtime.kind === 'consensus') {
       try {
-        const { inputSchema, outputSchema } = await defineConsensus(deps.db, given.slug, given.runtime);
+        const { inputSchema, outputSchema } = await defineConsensus(deps.db, SYSTEM_VIEWER, given.slug, given.runtime);
         manifest = { ...given, inputSchema, outputSchema };
       } catch (e) {
         log(`skipped: ${given.slug}: ${(e as Error).message}`);

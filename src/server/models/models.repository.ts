@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { ModelVersionRow, ModelVisibility } from '../db/types';
+import type { Selectable } from 'kysely';
+import type { ModelsTable, ModelVersionRow, ModelVisibility } from '../db/types';
+import { modelAccess, type ViewerLike } from '../../shared/permissions';
+import { viewerGrant, visibleModels } from './model-access';
 import type { TRuntimeSpec } from './models.schema';
 import { RUNNABLE_STATUSES } from '../../shared/version-status';
 import type { ModelSummary, ModelVersion } from './models.types';
@@ -30,11 +33,17 @@ export function toModelVersion(row: ModelVersionRow & { slug: string }): ModelVe
   };
 }
 
-function summaryQuery(db: DbOrTx) {
+function summaryQuery(db: DbOrTx, viewer: ViewerLike | null) {
   return db
     .selectFrom('models as m')
     .leftJoin('users as u', 'u.id', 'm.owner_id')
+    .leftJoin('teams as t', 't.id', 'm.team_id')
     .select([
+      'm.visibility',
+      'm.team_id',
+      't.name as team_name',
+      'm.production_requires_approval',
+      viewerGrant(viewer).as('viewer_grant'),
       'm.id',
       'm.slug',
       'm.name',
@@ -66,7 +75,8 @@ function summaryQuery(db: DbOrTx) {
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
 
-function toSummary(r: SummaryRow): ModelSummary {
+function toSummary(r: SummaryRow, viewer: ViewerLike | null): ModelSummary {
+  const facts = { builtIn: r.built_in, ownerId: r.owner_id, visibility: r.visibility, teamId: r.team_id, viewerGrant: r.viewer_grant };
   return {
     id: r.id,
     slug: r.slug,
@@ -80,6 +90,12 @@ function toSummary(r: SummaryRow): ModelSummary {
     latestVersion: r.latest_version ?? null,
     runtimeKind: (r.runtime_kind as ModelSummary['runtimeKind']) ?? null,
     createdAt: iso(r.created_at),
+    visibility: r.visibility,
+    teamId: r.team_id,
+    teamName: r.team_name,
+    productionRequiresApproval: r.production_requires_approval,
+    viewerGrant: r.viewer_grant,
+    access: modelAccess(viewer, facts),
   };
 }
 
@@ -100,11 +116,13 @@ function statusFilter(status: NonNullable<ModelFilters['status']>) {
   return sql<boolean>`not ${has([...RUNNABLE_STATUSES])}`;
 }
 
+/** Models the viewer may see, filtered and paged. */
 export async function listModels(
   db: DbOrTx,
+  viewer: ViewerLike | null,
   q: ModelFilters & { limit: number; offset: number },
 ): Promise<{ items: ModelSummary[]; total: number }> {
-  const conditions = [];
+  const conditions = [visibleModels(viewer)];
   if (q.search) {
     const pattern = `%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     conditions.push(sql<boolean>`(m.slug ilike ${pattern} or m.name ilike ${pattern} or m.description ilike ${pattern} or ${q.search} = any(m.tags))`);
@@ -114,29 +132,38 @@ export async function listModels(
   if (q.ownerId) conditions.push(sql<boolean>`m.owner_id = ${q.ownerId}`);
   if (q.ownerEmail) conditions.push(sql<boolean>`m.owner_id = (select id from users where email = ${q.ownerEmail.toLowerCase()})`);
   if (q.status) conditions.push(statusFilter(q.status));
-  const where = conditions.length ? sql<boolean>`${sql.join(conditions, sql` and `)}` : sql<boolean>`true`;
+  const where = sql<boolean>`${sql.join(conditions, sql` and `)}`;
   const [rows, total] = await Promise.all([
-    summaryQuery(db).where(where).orderBy('m.built_in', 'desc').orderBy('m.slug').limit(q.limit).offset(q.offset).execute(),
+    summaryQuery(db, viewer).where(where).orderBy('m.built_in', 'desc').orderBy('m.slug').limit(q.limit).offset(q.offset).execute(),
     db.selectFrom('models as m').select((e) => e.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toSummary), total: Number(total.n) };
+  return { items: rows.map((r) => toSummary(r, viewer)), total: Number(total.n) };
 }
 
-/** Distinct tags of all models, for the catalog's filter. */
-export async function listTags(db: DbOrTx): Promise<string[]> {
-  const rows = await sql<{ tag: string }>`select distinct unnest(tags) as tag from models order by tag`.execute(db);
+/** Distinct tags of the models the viewer may see, for the catalog's filter. */
+export async function listTags(db: DbOrTx, viewer: ViewerLike | null): Promise<string[]> {
+  const rows = await sql<{ tag: string }>`select distinct unnest(tags) as tag from models m where ${visibleModels(viewer)} order by tag`.execute(db);
   return rows.rows.map((r) => r.tag);
 }
 
-/** Every model's slug, for suggesting the closest ones to a name that does not exist. */
-export async function listSlugs(db: DbOrTx): Promise<string[]> {
-  const rows = await db.selectFrom('models').select('slug').orderBy('slug').execute();
-  return rows.map((r) => r.slug);
+/**
+ * A model by slug with the viewer's access to it (`access: 'none'` when they may not see it: the
+ * caller answers that as NOT_FOUND). Undefined when no model has the slug.
+ */
+export async function findModelBySlug(db: DbOrTx, slug: string, viewer: ViewerLike | null): Promise<ModelSummary | undefined> {
+  const row = await summaryQuery(db, viewer).where('m.slug', '=', slug).executeTakeFirst();
+  return row && toSummary(row, viewer);
 }
 
-export async function findModelBySlug(db: DbOrTx, slug: string): Promise<ModelSummary | undefined> {
-  const row = await summaryQuery(db).where('m.slug', '=', slug).executeTakeFirst();
-  return row && toSummary(row);
+export async function findModelById(db: DbOrTx, id: string, viewer: ViewerLike | null): Promise<ModelSummary | undefined> {
+  const row = await summaryQuery(db, viewer).where('m.id', '=', id).executeTakeFirst();
+  return row && toSummary(row, viewer);
+}
+
+/** The slugs of the models the viewer may see, for suggesting the closest ones to a name that does not exist. */
+export async function listSlugs(db: DbOrTx, viewer: ViewerLike | null): Promise<string[]> {
+  const rows = await db.selectFrom('models as m').select('m.slug').where(visibleModels(viewer)).orderBy('m.slug').execute();
+  return rows.map((r) => r.slug);
 }
 
 export async function listVersions(db: DbOrTx, modelId: string): Promise<ModelVersion[]> {
@@ -168,11 +195,9 @@ export async function findVersion(
   return row && toModelVersion(row);
 }
 
-type ModelRowOf = { id: string; slug: string; name: string; task: string; description: string; tags: string[]; built_in: boolean; owner_id: string | null; created_at: Date };
-
-/** A model row just written, as a summary: a new model has no versions yet. */
-function writtenSummary(r: ModelRowOf, ownerEmail: string | null): ModelSummary {
-  return { ...toSummary({ ...r, owner_email: ownerEmail, latest_version: null, runtime_kind: null }) };
+/** A model row just written, as its owner sees it: a new model has no versions or grants yet. */
+function writtenSummary(r: Selectable<ModelsTable>, ownerEmail: string | null, viewer: ViewerLike | null): ModelSummary {
+  return toSummary({ ...r, owner_email: ownerEmail, latest_version: null, runtime_kind: null, team_name: null, viewer_grant: null }, viewer);
 }
 
 /** Creates a model; null when the slug (whatever its case) is taken. */
@@ -207,7 +232,7 @@ export async function insertModel(
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
-  return row ? writtenSummary(row, m.ownerEmail) : null;
+  return row ? writtenSummary(row, m.ownerEmail, m.ownerId ? { id: m.ownerId, role: 'member' } : null) : null;
 }
 
 /** Creates or refreshes a built-in model's info (built-ins ship with the code); returns its id. */
@@ -289,20 +314,40 @@ export async function replaceStoredRuntime(db: DbOrTx, id: string, runtime: TRun
   await db.updateTable('model_versions').set({ runtime: JSON.stringify(runtime), digest }).where('id', '=', id).execute();
 }
 
-/** Every task any model declares, for the catalog's filter. */
-export async function listTasks(db: DbOrTx): Promise<string[]> {
-  const rows = await db.selectFrom('models').select('task').distinct().orderBy('task').execute();
+/** Every task the models the viewer may see declare, for the catalog's filter. */
+export async function listTasks(db: DbOrTx, viewer: ViewerLike | null): Promise<string[]> {
+  const rows = await db.selectFrom('models as m').select('m.task').distinct().where(visibleModels(viewer)).orderBy('m.task').execute();
   return rows.map((r) => r.task);
 }
 
-export async function findModelOwner(db: DbOrTx, slug: string) {
-  return db.selectFrom('models').select(['id', 'owner_id', 'built_in']).where('slug', '=', slug).executeTakeFirst();
+/** Whether any model (visible or not) has this slug: slugs are unique across the organisation. */
+export async function slugTaken(db: DbOrTx, slug: string): Promise<boolean> {
+  return !!(await db.selectFrom('models').select('id').where(sql`lower(slug)`, '=', slug.toLowerCase()).executeTakeFirst());
+}
+
+/** Who may see and run a model, and whether moving `production` waits for an approver. */
+export async function updateModelAccess(
+  db: DbOrTx,
+  modelId: string,
+  a: { visibility?: ModelVisibility; teamId?: string | null; productionRequiresApproval?: boolean },
+): Promise<void> {
+  await db
+    .updateTable('models')
+    .set({
+      ...(a.visibility ? { visibility: a.visibility } : {}),
+      ...(a.teamId === undefined ? {} : { team_id: a.teamId }),
+      ...(a.productionRequiresApproval === undefined ? {} : { production_requires_approval: a.productionRequiresApproval }),
+      updated_at: new Date(),
+    })
+    .where('id', '=', modelId)
+    .execute();
 }
 
 export async function updateModelInfo(
   db: DbOrTx,
   modelId: string,
   info: { name: string; task: string; description: string; tags: string[] },
+  viewer: ViewerLike | null,
 ): Promise<ModelSummary | undefined> {
   await db
     .updateTable('models')
@@ -310,6 +355,5 @@ export async function updateModelInfo(
     .where('id', '=', modelId)
     .execute();
   // The summary also carries the owner's email and the latest version, which the update does not touch.
-  const row = await summaryQuery(db).where('m.id', '=', modelId).executeTakeFirst();
-  return row && toSummary(row);
+  return findModelById(db, modelId, viewer);
 }

@@ -7,6 +7,8 @@ import { loadManifest, projectRoot } from './manifest';
 import * as models from './models.service';
 
 let gw: TestGateway;
+/** Any account: it sees the built-ins and the organisation's models. */
+const anyone = fakeViewer();
 let builtIns = 0;
 
 beforeAll(async () => {
@@ -17,10 +19,10 @@ afterAll(async () => gw?.stop());
 describe('registry', () => {
   it('seeds every built-in model from its manifest, idempotently', async () => {
     // The template database was seeded already; seeding again changes nothing.
-    const before = await models.listModels(gw.deps, null, { limit: 50, offset: 0 });
+    const before = await models.listModels(gw.deps, anyone, { limit: 50, offset: 0 });
     const seeded = await seedBuiltInModels(gw.deps);
     expect(seeded).toEqual(expect.arrayContaining(['esol-solubility', 'ocl-properties', 'rdkit-descriptors']));
-    const { items, total } = await models.listModels(gw.deps, null, { limit: 50, offset: 0 });
+    const { items, total } = await models.listModels(gw.deps, anyone, { limit: 50, offset: 0 });
     expect(total).toBe(seeded.length);
     expect(total).toBe(before.total);
     // Each at the version its manifest names (a trained model's comes from its training ledger, and matches).
@@ -33,36 +35,36 @@ describe('registry', () => {
 
   it('searches by name, description or tag, filters by task, and pages', async () => {
     await registerFixtureModel(gw.db, 'echo');
-    expect((await models.listModels(gw.deps, null, { search: 'openchemlib', limit: 10, offset: 0 })).items.map((m) => m.slug)).toContain('ocl-properties');
-    expect((await models.listModels(gw.deps, null, { search: 'openchemlib', limit: 10, offset: 0 })).items.map((m) => m.slug)).not.toContain('rdkit-descriptors');
-    expect((await models.listModels(gw.deps, null, { search: 'fixture', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['test-echo']);
-    const rdkit = await models.getModel(gw.deps, null, { slug: 'rdkit-descriptors' });
-    expect((await models.listModels(gw.deps, null, { task: rdkit.task, limit: 10, offset: 0 })).items.map((m) => m.slug)).toContain('rdkit-descriptors');
-    const page1 = await models.listModels(gw.deps, null, { limit: 2, offset: 0 });
-    const page2 = await models.listModels(gw.deps, null, { limit: 2, offset: 2 });
+    expect((await models.listModels(gw.deps, anyone, { search: 'openchemlib', limit: 10, offset: 0 })).items.map((m) => m.slug)).toContain('ocl-properties');
+    expect((await models.listModels(gw.deps, anyone, { search: 'openchemlib', limit: 10, offset: 0 })).items.map((m) => m.slug)).not.toContain('rdkit-descriptors');
+    expect((await models.listModels(gw.deps, anyone, { search: 'fixture', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['test-echo']);
+    const rdkit = await models.getModel(gw.deps, anyone, { slug: 'rdkit-descriptors' });
+    expect((await models.listModels(gw.deps, anyone, { task: rdkit.task, limit: 10, offset: 0 })).items.map((m) => m.slug)).toContain('rdkit-descriptors');
+    const page1 = await models.listModels(gw.deps, anyone, { limit: 2, offset: 0 });
+    const page2 = await models.listModels(gw.deps, anyone, { limit: 2, offset: 2 });
     expect(page1.total).toBe(builtIns + 1);
     expect(page1.items).toHaveLength(2);
     expect(page2.items).toHaveLength(2);
     expect(new Set([...page1.items, ...page2.items].map((m) => m.slug)).size).toBe(4);
-    const all = await models.listModels(gw.deps, null, { limit: 100, offset: 0 });
-    expect(await models.listTasks(gw.deps, null)).toEqual([...new Set(all.items.map((m) => m.task))].sort());
-    expect((await models.listModels(gw.deps, null, { tag: 'esol', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['esol-solubility']);
-    expect((await models.listModels(gw.deps, null, { status: 'published', limit: 100, offset: 0 })).total).toBe(builtIns + 1);
-    expect((await models.listModels(gw.deps, null, { status: 'draft', limit: 10, offset: 0 })).total).toBe(0);
+    const all = await models.listModels(gw.deps, anyone, { limit: 100, offset: 0 });
+    expect(await models.listTasks(gw.deps, anyone)).toEqual([...new Set(all.items.map((m) => m.task))].sort());
+    expect((await models.listModels(gw.deps, anyone, { tag: 'esol', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['esol-solubility']);
+    expect((await models.listModels(gw.deps, anyone, { status: 'published', limit: 100, offset: 0 })).total).toBe(builtIns + 1);
+    expect((await models.listModels(gw.deps, anyone, { status: 'draft', limit: 10, offset: 0 })).total).toBe(0);
     expect((await models.listModels(gw.deps, fakeViewer(), { owner: 'me', limit: 10, offset: 0 })).total).toBe(0);
-    expect(await models.listTags(gw.deps, null)).toContain('rdkit');
+    expect(await models.listTags(gw.deps, anyone)).toContain('rdkit');
     // Wildcards in a search are literal.
-    expect((await models.listModels(gw.deps, null, { search: '%', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await models.listModels(gw.deps, anyone, { search: '%', limit: 10, offset: 0 })).total).toBe(0);
   });
 
   it('resolves slug, slug@N and slug@latest, and explains what is wrong otherwise', async () => {
-    const latest = await models.resolveModelRef(gw.db, 'esol-solubility');
+    const latest = await models.resolveModelRef(gw.db, anyone, 'esol-solubility');
     expect(latest).toMatchObject({ slug: 'esol-solubility', version: 1, status: 'published' });
-    expect((await models.resolveModelRef(gw.db, 'esol-solubility@1')).id).toBe(latest.id);
-    expect((await models.resolveModelRef(gw.db, 'esol-solubility@latest')).id).toBe(latest.id);
-    await expect(models.resolveModelRef(gw.db, 'esol-solubility@7')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no published version 7/) });
-    await expect(models.resolveModelRef(gw.db, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(models.resolveModelRef(gw.db, 'esol-solubility@prod!')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await models.resolveModelRef(gw.db, anyone, 'esol-solubility@1')).id).toBe(latest.id);
+    expect((await models.resolveModelRef(gw.db, anyone, 'esol-solubility@latest')).id).toBe(latest.id);
+    await expect(models.resolveModelRef(gw.db, anyone, 'esol-solubility@7')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no published version 7/) });
+    await expect(models.resolveModelRef(gw.db, anyone, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(models.resolveModelRef(gw.db, anyone, 'esol-solubility@prod!')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('refuses to change a published version of a user model (versions are immutable)', async () => {
@@ -74,12 +76,12 @@ describe('registry', () => {
     });
     const bumped = await publishTrustedManifest(gw.deps, { manifest: { ...changed, version: 2 }, builtIn: false, codeDigest });
     expect(bumped).toMatchObject({ created: true, version: { version: 2 } });
-    expect((await models.resolveModelRef(gw.db, 'test-echo')).version).toBe(2);
-    expect((await models.resolveModelRef(gw.db, 'test-echo@1')).timeoutMs).toBe(manifest.timeoutMs);
+    expect((await models.resolveModelRef(gw.db, anyone, 'test-echo')).version).toBe(2);
+    expect((await models.resolveModelRef(gw.db, anyone, 'test-echo@1')).timeoutMs).toBe(manifest.timeoutMs);
   });
 
   it('stores built-in runtimes relative to the project so a checkout can move', async () => {
-    const v = await models.resolveModelRef(gw.db, 'rdkit-descriptors');
+    const v = await models.resolveModelRef(gw.db, anyone, 'rdkit-descriptors');
     expect(v.runtime).toMatchObject({ kind: 'process', cwd: 'models/rdkit-descriptors' });
     expect(path.isAbsolute(projectRoot)).toBe(true);
     expect(v.digest).toMatch(/^sha256:[0-9a-f]{64}$/);

@@ -6,7 +6,7 @@ import type { Viewer } from '../users/viewer';
 import { canonicalJson } from '../../shared/canonical-json';
 import { closestNames } from '../../shared/closest-names';
 import { parseModelRef } from '../../shared/model-ref';
-import { mayEditModel } from '../../shared/permissions';
+import { hasAccess, type ModelAccess } from '../../shared/permissions';
 import { isEditable, isRunnable } from '../../shared/version-status';
 import * as repo from './models.repository';
 import * as versionRepo from './versions.repository';
@@ -20,34 +20,50 @@ type DbDeps = Pick<Deps, 'db'>;
 
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
 
-export async function listModels({ db }: DbDeps, viewer: Viewer | null, q: TListModelsInput) {
-  const { owner, ...rest } = q;
-  const byOwner = owner === 'me' ? { ownerId: viewer?.id ?? NO_ONE } : owner ? { ownerEmail: owner } : {};
-  return repo.listModels(db, { ...rest, ...byOwner });
-}
-
-export async function listTags({ db }: DbDeps, _viewer: Viewer | null): Promise<string[]> {
-  return repo.listTags(db);
-}
-
-export async function listTasks({ db }: DbDeps, _viewer: Viewer | null): Promise<string[]> {
-  return repo.listTasks(db);
-}
-
 /**
- * NOT_FOUND for a slug no model has, naming the closest real ones so a caller (a person, a script
- * or the agent) can correct itself. Every model is visible to everyone today; when private models
- * come, the candidates must be the viewer's visible slugs only.
+ * The one answer for a slug that no model has and for one the viewer may not see: they read alike.
+ * It names the closest slugs so a caller (a person, a script or the agent) can correct itself —
+ * among the models this viewer may see only, or the hint would disclose the others.
  */
-async function noSuchModel(db: DbOrTx, slug: string): Promise<AppError> {
-  const near = closestNames(slug, await repo.listSlugs(db));
+export async function noSuchModel(db: DbOrTx, viewer: Viewer | null, slug: string): Promise<AppError> {
+  const near = closestNames(slug, await repo.listSlugs(db, viewer));
   const hint = near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '; list models to see the available slugs';
   return new AppError('NOT_FOUND', `no model named "${slug}"${hint}`, near.length ? { suggestions: near } : undefined);
 }
 
-async function findModel(db: DbOrTx, slug: string): Promise<ModelSummary> {
-  const model = await repo.findModelBySlug(db, slug);
-  if (!model) throw await noSuchModel(db, slug);
+export async function listModels({ db }: DbDeps, viewer: Viewer | null, q: TListModelsInput) {
+  const { owner, ...rest } = q;
+  const byOwner = owner === 'me' ? { ownerId: viewer?.id ?? NO_ONE } : owner ? { ownerEmail: owner } : {};
+  return repo.listModels(db, viewer, { ...rest, ...byOwner });
+}
+
+export async function listTags({ db }: DbDeps, viewer: Viewer | null): Promise<string[]> {
+  return repo.listTags(db, viewer);
+}
+
+export async function listTasks({ db }: DbDeps, viewer: Viewer | null): Promise<string[]> {
+  return repo.listTasks(db, viewer);
+}
+
+const NEEDS: Record<Exclude<ModelAccess, 'none'>, string> = { view: 'see', run: 'run', maintain: 'change' };
+
+/** Who may do more with a model than the viewer, in words, for a FORBIDDEN message. */
+function whoMay(model: ModelSummary, need: ModelAccess): string {
+  if (model.builtIn) return `only administrators can change the built-in model "${model.slug}"`;
+  const owner = model.ownerEmail ? `its owner (${model.ownerEmail})` : 'its owner';
+  if (need === 'run') return `you may see "${model.slug}" but not run it; ask ${owner} to share it with you to run`;
+  const team = model.teamName && model.visibility !== 'private' ? `, the maintainers of team ${model.teamName}` : '';
+  return `only those who maintain "${model.slug}" can change it: ${owner}${team}, people it is shared with to maintain, and administrators`;
+}
+
+/**
+ * A model the viewer may `need` (see, run or change): NOT_FOUND when they may not see it (as for a
+ * slug no model has), FORBIDDEN saying who may when they see it but may not do that.
+ */
+export async function modelFor(db: DbOrTx, viewer: Viewer | null, slug: string, need: Exclude<ModelAccess, 'none'> = 'view'): Promise<ModelSummary> {
+  const model = await repo.findModelBySlug(db, slug, viewer);
+  if (!model || !hasAccess(model.access, 'view')) throw await noSuchModel(db, viewer, slug);
+  if (!hasAccess(model.access, need)) throw new AppError('FORBIDDEN', whoMay(model, need));
   return model;
 }
 
@@ -56,9 +72,9 @@ async function findModel(db: DbOrTx, slug: string): Promise<ModelSummary> {
  * who may edit the model; secret values (headers, env) to nobody, masked on the way out.
  */
 export async function getModel({ db }: DbDeps, viewer: Viewer | null, { slug }: { slug: string }): Promise<ModelDetail> {
-  const model = await findModel(db, slug);
+  const model = await modelFor(db, viewer, slug);
   const [versions, aliases] = await Promise.all([repo.listVersions(db, model.id), aliasRepo.listAliases(db, model.id)]);
-  const visible = mayEditModel(viewer, model) ? versions : versions.filter((v) => isRunnable(v.status));
+  const visible = hasAccess(model.access, 'maintain') ? versions : versions.filter((v) => isRunnable(v.status));
   return { ...model, versions: visible, aliases };
 }
 
@@ -67,11 +83,9 @@ export async function listMyDrafts({ db }: DbDeps, viewer: Viewer) {
   return versionRepo.listDraftsOf(db, viewer.id);
 }
 
-/** A model the viewer may change, or FORBIDDEN saying who may. */
+/** A model the viewer may change: NOT_FOUND when they may not see it, FORBIDDEN saying who may when they see it. */
 export async function editableModel(db: DbOrTx, viewer: Viewer, slug: string): Promise<ModelSummary> {
-  const model = await findModel(db, slug);
-  if (!mayEditModel(viewer, model)) throw new AppError('FORBIDDEN', `only the owner of "${slug}" or an admin can change it`);
-  return model;
+  return modelFor(db, viewer, slug, 'maintain');
 }
 
 export async function updateModelInfo(
@@ -80,36 +94,41 @@ export async function updateModelInfo(
   info: { slug: string; name: string; task: string; description: string; tags: string[] },
 ): Promise<ModelSummary> {
   const model = await editableModel(db, viewer, info.slug);
-  const updated = await repo.updateModelInfo(db, model.id, info);
-  if (!updated) throw new AppError('NOT_FOUND', `no model named "${info.slug}"`);
+  const updated = await repo.updateModelInfo(db, model.id, info, viewer);
+  if (!updated) throw await noSuchModel(db, viewer, info.slug);
   return updated;
 }
 
-/** Item-level usage of a model's versions over the last `days` days. */
+/**
+ * Item-level usage of a model's versions over the last `days` days. Other callers' failures are
+ * counted by code, never shown: their inputs are theirs.
+ */
 export async function getModelUsage({ db }: DbDeps, viewer: Viewer, q: { slug: string; days: number }): Promise<ModelUsage> {
-  const model = await getModel({ db }, viewer, q);
-  return modelUsage(db, model.id, q.days);
+  const model = await modelFor(db, viewer, q.slug);
+  return modelUsage(db, model.id, q.days, viewer.id);
 }
 
 /**
  * Resolves what a caller names — `slug`, `slug@3`, `slug@latest` or `slug@<alias>` — to a
- * runnable version. Drafts never run through this path; deprecated versions still do for
- * callers who name them.
+ * version the viewer may `need` (run, by default). A model they may not see is NOT_FOUND, as is a
+ * draft of a model they do not maintain. Drafts never run through this path; deprecated versions
+ * still do for callers who name them.
  */
-export async function resolveModelRef(db: DbOrTx, ref: string): Promise<ModelVersion> {
+export async function resolveModelRef(db: DbOrTx, viewer: Viewer, ref: string, need: 'view' | 'run' = 'run'): Promise<ModelVersion> {
   const parsed = parseModelRef(ref);
   if (!parsed) {
     throw new AppError('INVALID_INPUT', `"${ref.slice(0, 100)}" is not a model reference; use "slug", "slug@3", "slug@latest" or "slug@production"`);
   }
   const { slug, selector } = parsed;
+  const model = await modelFor(db, viewer, slug, need);
   const found =
     selector.kind === 'latest'
       ? await repo.findVersion(db, { slug, version: 'latest' })
       : selector.kind === 'number'
         ? await repo.findVersion(db, { slug, version: selector.version })
         : await aliasRepo.findVersionByAlias(db, slug, selector.alias);
-  if (!found) {
-    const model = await findModel(db, slug);
+  const hidden = found && isEditable(found.status) && !hasAccess(model.access, 'maintain');
+  if (!found || hidden) {
     if (selector.kind !== 'alias') {
       throw new AppError('NOT_FOUND', `model "${slug}" has no published version ${selector.kind === 'latest' ? 'latest' : selector.version}`);
     }

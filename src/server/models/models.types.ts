@@ -1,5 +1,6 @@
 import type { TRuntimeSpec } from './models.schema';
-import type { SmokeTestRecord, VersionStatus } from '../db/types';
+import type { GrantLevel, ModelVisibility, SmokeTestRecord, VersionStatus } from '../db/types';
+import type { ModelAccess } from '../../shared/permissions';
 
 export interface ModelSummary {
   id: string;
@@ -15,6 +16,17 @@ export interface ModelSummary {
   /** Runtime of the latest published version (or of the latest draft): process, http, kubernetes, consensus. */
   runtimeKind: 'process' | 'http' | 'kubernetes' | 'consensus' | null;
   createdAt: string;
+  /** Who may see it: `private` (owner and grants), `team` (the owning team), `organisation` (everyone). */
+  visibility: ModelVisibility;
+  /** The owning team (whose members see a `team` model and whose maintainers maintain it), or null. */
+  teamId: string | null;
+  teamName: string | null;
+  /** Moving `production` waits for an approver (a maintainer or an admin). */
+  productionRequiresApproval: boolean;
+  /** The highest grant the asking viewer holds on it, or null. */
+  viewerGrant: GrantLevel | null;
+  /** What the asking viewer may do with it (src/shared/permissions.ts). */
+  access: ModelAccess;
 }
 
 export interface ModelVersion {

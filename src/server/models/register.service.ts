@@ -1,4 +1,5 @@
-import type { SmokeTestRecord } from '../db/types';
+import type { ModelVisibility, SmokeTestRecord } from '../db/types';
+import { hasAccess } from '../../shared/permissions';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
@@ -27,14 +28,28 @@ export interface ManifestRegistration {
 export async function registerManifest(
   deps: Deps,
   viewer: Viewer,
-  { manifest, publish, aliases = [] }: { manifest: TModelManifest; publish: boolean; aliases?: string[] },
+  {
+    manifest,
+    publish,
+    aliases = [],
+    access,
+  }: { manifest: TModelManifest; publish: boolean; aliases?: string[]; access?: { visibility?: ModelVisibility; teamId?: string | null } },
 ): Promise<ManifestRegistration> {
-  const spec = await withDerivedSchemas(deps.db, manifest.slug, specOf(manifest));
-  let model = await repo.findModelOwner(deps.db, manifest.slug);
-  if (!model) {
-    const created = await createModel(deps, viewer, { slug: manifest.slug, name: manifest.name, task: manifest.task, description: manifest.description, tags: manifest.tags });
-    model = { id: created.id, owner_id: created.ownerId, built_in: created.builtIn };
-  }
+  const spec = await withDerivedSchemas(deps.db, viewer, manifest.slug, specOf(manifest));
+  const existing = await repo.findModelBySlug(deps.db, manifest.slug, viewer);
+  // A slug is unique across the organisation: one taken by a model the viewer cannot see is taken all the same.
+  if (existing && !hasAccess(existing.access, 'view')) throw new AppError('CONFLICT', `the slug "${manifest.slug}" is taken; choose another one`);
+  const model =
+    existing ??
+    (await createModel(deps, viewer, {
+      slug: manifest.slug,
+      name: manifest.name,
+      task: manifest.task,
+      description: manifest.description,
+      tags: manifest.tags,
+      visibility: access?.visibility,
+      teamId: access?.teamId,
+    }));
   let version = await repo.findVersion(deps.db, { slug: manifest.slug, version: manifest.version });
   // Masked secrets keep those of the version being re-registered; the digest counts sealed values by their mac.
   const digest = versionDigest(storedSpec(spec, version));

@@ -9,11 +9,14 @@ export interface ModelUsage {
   successRate: number | null;
   p50Ms: number | null;
   p95Ms: number | null;
+  /** The asking caller's own latest failures, with their messages. */
   lastErrors: { at: string; version: number; code: string | null; message: string | null }[];
+  /** Everyone else's failures, only counted by code: their messages quote their inputs. */
+  otherErrors: { code: string | null; count: number }[];
 }
 
-/** Item-level usage of every version of a model over the last `days` days. */
-export async function modelUsage(db: DbOrTx, modelId: string, days = 30): Promise<ModelUsage> {
+/** Item-level usage of every version of a model over the last `days` days, as `viewerId` may see it. */
+export async function modelUsage(db: DbOrTx, modelId: string, days: number, viewerId: string): Promise<ModelUsage> {
   const since = sql<Date>`now() - make_interval(days => ${days})`;
   const recent = db
     .selectFrom('results as r')
@@ -21,7 +24,7 @@ export async function modelUsage(db: DbOrTx, modelId: string, days = 30): Promis
     .innerJoin('model_versions as v', 'v.id', 'j.model_version_id')
     .where('v.model_id', '=', modelId)
     .where('j.created_at', '>', since);
-  const [agg, errors] = await Promise.all([
+  const [agg, errors, others] = await Promise.all([
     recent
       .select([
         sql<number>`count(*)::int`.as('n'),
@@ -33,8 +36,16 @@ export async function modelUsage(db: DbOrTx, modelId: string, days = 30): Promis
     recent
       .select(['r.created_at', 'v.version', 'r.error_code', 'r.error'])
       .where('r.status', '=', 'failed')
+      .where('j.owner_id', '=', viewerId)
       .orderBy('r.created_at', 'desc')
       .limit(5)
+      .execute(),
+    recent
+      .select(['r.error_code', sql<number>`count(*)::int`.as('n')])
+      .where('r.status', '=', 'failed')
+      .where('j.owner_id', '<>', viewerId)
+      .groupBy('r.error_code')
+      .orderBy(sql`count(*)`, 'desc')
       .execute(),
   ]);
   return {
@@ -46,6 +57,7 @@ export async function modelUsage(db: DbOrTx, modelId: string, days = 30): Promis
     p50Ms: agg.p50 === null ? null : Number(agg.p50),
     p95Ms: agg.p95 === null ? null : Number(agg.p95),
     lastErrors: errors.map((e) => ({ at: new Date(e.created_at).toISOString(), version: e.version, code: e.error_code, message: e.error })),
+    otherErrors: others.map((o) => ({ code: o.error_code, count: o.n })),
   };
 }
 

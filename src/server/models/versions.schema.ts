@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALIAS_PATTERN, MAX_VERSION_NUMBER } from '../../shared/model-ref';
+import { GRANT_LEVELS, VISIBILITIES, type GrantLevel, type ModelVisibility } from '../../shared/permissions';
 import { safeJsonObject, safeName, safeText } from '../safe-input';
 import { ZNewSlug, ZResources, ZRuntimeSpec, ZSlug, ZTimeoutMs, ZVersionJsonSchema } from './models.schema';
 
@@ -11,6 +12,25 @@ export const ZCreateModelInput = z.object({
   task: safeName(120, 'say what the model does, e.g. property/logS'),
   description: safeText(4000, { multiline: true }).default(''),
   tags: z.array(safeName(40, 'a tag cannot be empty')).max(20, 'at most 20 tags').default([]),
+});
+
+export const ZVisibility = z.enum(VISIBILITIES as [ModelVisibility, ...ModelVisibility[]]);
+export const ZGrantLevel = z.enum(GRANT_LEVELS as [GrantLevel, ...GrantLevel[]]);
+
+export const ZModelAccessInput = z.object({
+  slug,
+  /** `private` (owner and grants), `team` (the owning team), `organisation` (every account). */
+  visibility: ZVisibility.optional(),
+  /** The owning team: its members see a `team` model, its maintainers maintain it. Null for none. */
+  teamId: z.uuid().nullable().optional(),
+  /** Moving `production` waits for an approver. Only an administrator can switch it off again. */
+  productionRequiresApproval: z.boolean().optional(),
+});
+
+/** A new model: its info, and who may see it (private, by default). */
+export const ZNewModelInput = ZCreateModelInput.extend({
+  visibility: ZVisibility.default('private'),
+  teamId: z.uuid().nullable().default(null),
 });
 
 /** What a version is made of; every field can be edited while it is a draft. */
@@ -44,4 +64,6 @@ export const ZSetAliasInput = z.object({
   slug,
   alias: z.string().regex(ALIAS_PATTERN, 'alias: a lowercase word, e.g. production or staging'),
   version: z.number().int().positive().max(MAX_VERSION_NUMBER).nullable(),
+  /** Why: kept in the alias history (and shown to an approver). */
+  reason: safeText(500).default(''),
 });

@@ -1,18 +1,18 @@
-import type { Kysely } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { DB, ModelVisibility, SmokeTestRecord } from '../db/types';
+import type { ModelVisibility, SmokeTestRecord } from '../db/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
 import { assertBundleUsable } from '../bundles/bundles.service';
-import { assertAcyclic, defineConsensus } from '../consensus/consensus.service';
+import { defineConsensus } from '../consensus/consensus.service';
 import { assertOutboundAllowed } from '../outbound/outbound-hosts';
 import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
-import { aliasProblem } from '../../shared/model-ref';
+import { hasAccess } from '../../shared/permissions';
 import { EDITABLE_STATUSES, isEditable } from '../../shared/version-status';
 import * as repo from './models.repository';
 import * as versionRepo from './versions.repository';
-import * as aliasRepo from './aliases.repository';
+import { setAlias } from './aliases.service';
+import { checkAccessSettings } from './sharing.service';
 import { editableModel, versionDigest } from './models.service';
 import type { ModelSummary, ModelVersion } from './models.types';
 import type { TRuntimeSpec } from './models.schema';
@@ -35,10 +35,17 @@ async function assertMayUseRuntime(db: DbOrTx, viewer: Viewer, spec: TVersionSpe
   await assertBundleUsable(db, spec.runtime);
 }
 
-/** A version of a model the viewer may change. */
+/**
+ * A version of a model the viewer may change. A version they may not see — of a model they may
+ * not see, or a draft of one they do not maintain — is NOT_FOUND like a missing one; a published
+ * version of a model they see but do not maintain is FORBIDDEN, saying who may.
+ */
 export async function editableVersion(db: DbOrTx, viewer: Viewer, versionId: string): Promise<ModelVersion> {
   const version = await repo.findVersion(db, { id: versionId });
-  if (!version) throw new AppError('NOT_FOUND', `no model version ${versionId}`);
+  const model = version && (await repo.findModelBySlug(db, version.slug, viewer));
+  if (!version || !model || !hasAccess(model.access, 'view') || (isEditable(version.status) && !hasAccess(model.access, 'maintain'))) {
+    throw new AppError('NOT_FOUND', `no model version ${versionId}`);
+  }
   await editableModel(db, viewer, version.slug);
   return version;
 }
@@ -52,15 +59,18 @@ export async function createModel(
   viewer: Viewer,
   m: { slug: string; name: string; task: string; description: string; tags: string[]; visibility?: ModelVisibility; teamId?: string | null },
 ): Promise<ModelSummary> {
-  const created = await repo.insertModel(db, { ...m, ownerId: viewer.id, ownerEmail: viewer.email, builtIn: false, visibility: m.visibility ?? 'private', teamId: m.teamId ?? null });
+  // Private unless said otherwise: its owner shares it (a team, the organisation, grants).
+  const access = { visibility: m.visibility ?? 'private', teamId: m.teamId ?? null };
+  await checkAccessSettings(db, viewer, access);
+  const created = await repo.insertModel(db, { ...m, ...access, ownerId: viewer.id, ownerEmail: viewer.email, builtIn: false });
   if (!created) throw new AppError('CONFLICT', `the slug "${m.slug}" is taken; choose another one`);
   return created;
 }
 
-/** A consensus's schemas are derived from its members, whatever the caller sent. */
-export async function withDerivedSchemas(db: DbOrTx, slug: string, spec: TVersionSpec): Promise<TVersionSpec> {
+/** A consensus's schemas are derived from its members (each one its owner may run), whatever the caller sent. */
+export async function withDerivedSchemas(db: DbOrTx, viewer: Viewer, slug: string, spec: TVersionSpec): Promise<TVersionSpec> {
   if (spec.runtime.kind !== 'consensus') return spec;
-  const { inputSchema, outputSchema } = await defineConsensus(db, slug, spec.runtime);
+  const { inputSchema, outputSchema } = await defineConsensus(db, viewer, slug, spec.runtime);
   return { ...spec, inputSchema, outputSchema };
 }
 
@@ -88,7 +98,7 @@ export async function createDraftVersion(
 ): Promise<ModelVersion> {
   await assertMayUseRuntime(db, viewer, given);
   const model = await editableModel(db, viewer, slug);
-  const spec = storedSpec(await withDerivedSchemas(db, slug, given), await secretsSource(db, viewer, model, secretsFrom));
+  const spec = storedSpec(await withDerivedSchemas(db, viewer, slug, given), await secretsSource(db, viewer, model, secretsFrom));
   return repo.insertVersion(db, model.slug, {
     modelId: model.id,
     version: await versionRepo.nextVersionNumber(db, model.id),
@@ -115,7 +125,7 @@ export async function updateDraftVersion(
   await assertMayUseRuntime(db, viewer, given);
   const version = await editableVersion(db, viewer, versionId);
   if (!isEditable(version.status)) throw immutable(version);
-  const spec = storedSpec(await withDerivedSchemas(db, version.slug, given), version);
+  const spec = storedSpec(await withDerivedSchemas(db, viewer, version.slug, given), version);
   const updated = await versionRepo.updateVersionContent(db, version.slug, versionId, { ...spec, digest: versionDigest(spec) });
   if (!updated) throw immutable(await editableVersion(db, viewer, versionId));
   return updated;
@@ -155,34 +165,6 @@ export async function deprecateVersion({ db }: DbDeps, viewer: Viewer, { version
     throw new AppError('CONFLICT', `${version.slug}@${version.version} is ${version.status}; only published versions can be deprecated`);
   }
   return deprecated;
-}
-
-/** Points an alias at a published version (or removes it with `version: null`). Running jobs keep their version. */
-export async function setAlias(
-  { db }: { db: DbOrTx },
-  viewer: Viewer,
-  { slug, alias, version }: { slug: string; alias: string; version: number | null },
-): Promise<Record<string, number>> {
-  const problem = aliasProblem(alias);
-  if (problem) throw new AppError('INVALID_INPUT', `"${alias}" cannot be an alias: ${problem}`);
-  const model = await editableModel(db, viewer, slug);
-  if (version === null) {
-    if (!(await aliasRepo.deleteAlias(db, model.id, alias))) throw new AppError('NOT_FOUND', `"${slug}" has no alias "${alias}"`);
-  } else {
-    const target = await repo.findVersion(db, { slug, version });
-    if (!target) throw new AppError('NOT_FOUND', `model "${slug}" has no version ${version}`);
-    if (target.status !== 'published') {
-      throw new AppError('CONFLICT', `${slug}@${version} is ${target.status}; aliases point only at published versions`);
-    }
-    const move = async (tx: DbOrTx) => {
-      await aliasRepo.upsertAlias(tx, { modelId: model.id, name: alias, versionId: target.id, userId: viewer.id });
-      // Through aliases, a move can close a loop of consensus models: check with the alias moved.
-      await assertAcyclic(tx, slug, target);
-    };
-    if (db.isTransaction) await move(db);
-    else await (db as Kysely<DB>).transaction().execute(move);
-  }
-  return aliasRepo.listAliases(db, model.id);
 }
 
 /**

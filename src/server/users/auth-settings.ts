@@ -1,5 +1,5 @@
 /**
- * Identity's edge settings, each from an environment variable, read when used. docs/governance-identity.md lists them.
+ * Identity's edge settings, each from an environment variable, read when used. docs/identity.md lists them.
  */
 
 const num = (name: string, fallback: number, min = 0) => {

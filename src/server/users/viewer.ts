@@ -23,3 +23,17 @@ export interface Viewer {
   scopes: TokenScope[];
   auth: ViewerAuth;
 }
+
+/**
+ * The gateway acting for itself on trusted paths that have no caller: seeding the built-ins,
+ * publishing test fixtures, checking a consensus for cycles (a structural rule, not an access
+ * decision). Never hand it to a procedure.
+ */
+export const SYSTEM_VIEWER: Viewer = Object.freeze({
+  id: '00000000-0000-0000-0000-000000000000',
+  email: 'system@model-gateway.internal',
+  role: 'admin',
+  teamIds: [],
+  scopes: ['read', 'run', 'register', 'admin'],
+  auth: { kind: 'internal' },
+}) as Viewer;

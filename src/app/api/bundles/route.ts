@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { resolveViewer } from '@/server/api/context';
+import { assertSameOriginForSession, resolveViewer } from '@/server/api/context';
 import { errorResponse } from '@/server/api/http-errors';
 import { uploadBundle } from '@/server/bundles/bundles.service';
 import { getDbDeps } from '@/server/deps';
@@ -17,6 +17,8 @@ export async function POST(req: NextRequest) {
     const deps = getDbDeps();
     const viewer = await resolveViewer(deps, req);
     if (!viewer) throw new AppError('UNAUTHORIZED', 'sign in, or send an API token as "Authorization: Bearer mgw_…"');
+    assertSameOriginForSession(req, viewer);
+    if (!viewer.scopes.includes('register')) throw new AppError('FORBIDDEN', 'uploading a bundle needs the "register" scope (a token with it, or an account that may register models)');
     const body = req.body as unknown as AsyncIterable<Uint8Array> | null;
     return Response.json(await uploadBundle(deps, viewer, { body }), { status: 201 });
   } catch (e) {

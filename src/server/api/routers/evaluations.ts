@@ -4,13 +4,13 @@ import { MAX_FOLDS, MIN_FOLDS } from '../../evaluations/cross-validation.service
 import * as evaluations from '../../evaluations/evaluations.service';
 import { FIT_STRATEGIES, fitFromEvaluation } from '../../evaluations/fit.service';
 import { safeName, safeText } from '../../safe-input';
-import { authedProcedure, router } from '../trpc';
+import { readProcedure, registerProcedure, router, runProcedure } from '../trpc';
 
 const ZId = z.object({ id: z.uuid() });
 
 export const datasetsRouter = router({
-  list: authedProcedure.query(({ ctx }) => evaluations.listDatasets(ctx, ctx.viewer)),
-  upload: authedProcedure
+  list: readProcedure.query(({ ctx }) => evaluations.listDatasets(ctx, ctx.viewer)),
+  upload: runProcedure
     .input(
       z.object({
         name: safeName(200, 'name the dataset'),
@@ -24,7 +24,7 @@ export const datasetsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => evaluations.createDatasetFromCsv(ctx, ctx.viewer, input)),
-  importFile: authedProcedure
+  importFile: runProcedure
     .input(
       z.object({
         file: safeText(300).min(1),
@@ -37,11 +37,11 @@ export const datasetsRouter = router({
 });
 
 export const evaluationsRouter = router({
-  strategies: authedProcedure.query(() => listStrategies().map((s) => ({ name: s.name, kind: s.kind, description: s.description }))),
-  list: authedProcedure
+  strategies: readProcedure.query(() => listStrategies().map((s) => ({ name: s.name, kind: s.kind, description: s.description }))),
+  list: readProcedure
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).default(0) }))
     .query(({ ctx, input }) => evaluations.listEvaluations(ctx, ctx.viewer, input)),
-  create: authedProcedure
+  create: runProcedure
     .input(
       z.object({
         model: safeText(200).min(2),
@@ -53,8 +53,8 @@ export const evaluationsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => evaluations.startEvaluation(ctx, ctx.viewer, input)),
-  get: authedProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx, ctx.viewer, input)),
-  fit: authedProcedure
+  get: readProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx, ctx.viewer, input)),
+  fit: registerProcedure
     .input(ZId.extend({ strategy: z.enum(FIT_STRATEGIES), members: z.array(safeText(100).min(1)).min(1).max(50).optional() }))
     .mutation(({ ctx, input }) => fitFromEvaluation(ctx, ctx.viewer, input)),
 });

@@ -6,6 +6,7 @@ import * as m0006 from './0006_add_idempotency_keys';
 import * as m0007 from './0007_create_bundles';
 import * as m0008 from './0008_index_models_slug_case';
 import * as m0010 from './0010_create_task_tokens';
+import * as m0040 from './0040_create_audit_log';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0007_create_bundles': m0007,
   '0008_index_models_slug_case': m0008,
   '0010_create_task_tokens': m0010,
+  '0040_create_audit_log': m0040,
 };

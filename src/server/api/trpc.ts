@@ -2,12 +2,25 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import { AppError, asInputRefusal, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
+import { auditedCall } from '../audit/audit-trail';
+import type { AuditChannel } from '../db/types';
 import type { Deps } from '../deps';
 import { maskSecrets } from '../secrets/runtime-secrets';
 import type { Viewer } from '../users/viewer';
 
+/**
+ * Which surface a call came through: `ui` (the web app, by its session cookie), `api` (a Bearer
+ * token over HTTP), `sdk` (the typed SDK, which says so in `x-gateway-client`), `agent` (the chat
+ * agent's and MCP's server-side caller). The audit log records it.
+ */
+export type Channel = Exclude<AuditChannel, 'system'>;
+
 export interface Context extends Deps {
   viewer: Viewer | null;
+  /** Missing means `api`. */
+  channel?: Channel;
+  /** The request's `x-request-id` (echoed in the answer) or one made for it. */
+  requestId?: string;
 }
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -61,16 +74,22 @@ export function describeZodError(e: ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
 }
 
+/** A tRPC error as callers see it: our code and a message that says what to fix. */
+export function describeTRPCError(error: TRPCError): { code: ErrorCode; message: string } {
+  const cause = error.cause;
+  const zod = cause instanceof ZodError ? cause : null;
+  const code: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
+  const message = zod
+    ? describeZodError(zod)
+    : code === 'INTERNAL'
+      ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
+      : error.message;
+  return { code, message };
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const zod = cause instanceof ZodError ? cause : null;
-    const appCode: ErrorCode = isAppError(cause) ? cause.code : zod ? 'INVALID_INPUT' : (APP_CODE[error.code] ?? 'INTERNAL');
-    const message = zod
-      ? describeZodError(zod)
-      : appCode === 'INTERNAL'
-        ? 'something went wrong on the gateway; try again, and tell its operators if it persists'
-        : shape.message;
+    const { code: appCode, message } = describeTRPCError(error);
     return { ...shape, message, data: { ...shape.data, appCode, stack: undefined } };
   },
 });
@@ -99,9 +118,20 @@ const secretsMasked = t.middleware(async ({ next }) => {
   return result.ok ? { ...result, data: maskSecrets(result.data) } : result;
 });
 
+/**
+ * Every mutation leaves exactly one audit entry: the one its service wrote in its own transaction,
+ * or one recorded here when it ends, with its input and outcome (see `auditedCall`).
+ */
+const auditTrail = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+  if (type !== 'mutation') return next();
+  return auditedCall(ctx, { procedure: path, rawInput: getRawInput }, () => next(), (result) =>
+    result.ok ? { ok: true, data: result.data } : { ok: false, ...describeTRPCError(result.error) },
+  );
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors).use(secretsMasked);
+export const publicProcedure = t.procedure.use(appErrors).use(secretsMasked).use(auditTrail);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) {

@@ -194,7 +194,43 @@ export interface TaskTokensTable {
   created_at: Timestamp;
 }
 
+/** Where a mutation came from: the web UI, a script over HTTP, the SDK, the chat agent, or the gateway itself. */
+export type AuditChannel = 'ui' | 'api' | 'sdk' | 'agent' | 'system';
+
+/** One entry of the append-only, hash-chained audit log (db/migrations/0040). */
+export interface AuditLogTable {
+  seq: number;
+  id: Generated<string>;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_email: string | null;
+  actor_role: string | null;
+  channel: AuditChannel;
+  request_id: string | null;
+  procedure: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  input: Json<unknown> | null;
+  outcome: 'ok' | 'error';
+  error_code: string | null;
+  error_message: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The chain's head: the last entry's position and hash, locked by every append. */
+export interface AuditHeadTable {
+  singleton: boolean;
+  seq: number;
+  hash: string;
+}
+
 export interface DB {
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
   bundles: BundlesTable;
   bundle_blobs: BundleBlobsTable;
   datasets: DatasetsTable;
@@ -219,3 +255,4 @@ export type TaskRow = Selectable<TasksTable>;
 export type ResultRow = Selectable<ResultsTable>;
 export type NewResult = Insertable<ResultsTable>;
 export type JobUpdate = Updateable<JobsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
+import { audit, type AuditInput } from '../audit/audit.service';
 import type { DbOrTx } from '../db/client';
 import type { NewResult, TaskItem } from '../db/types';
 import type { Deps } from '../deps';
@@ -24,13 +25,13 @@ const PREDICTION_PRIORITY = 10;
 type QueueDeps = Pick<Deps, 'db' | 'boss'>;
 
 /** Validates and canonicalises every input, then creates the job (see `createJob`). */
-export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput): Promise<Job> {
+export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput, o: Pick<CreateJobOptions, 'within'> = {}): Promise<Job> {
   const idempotency = input.idempotencyKey ? { key: input.idempotencyKey, hash: requestHash(input) } : undefined;
   const replay = idempotency && (await replayOf(deps, viewer, idempotency));
   if (replay) return replay;
   const version = await resolveModelRef(deps.db, input.model);
   const prepared = await prepareInputs(version.inputSchema, input.inputs, { requester: viewer.id });
-  return createJob(deps, viewer, version, prepared, { label: input.label, idempotency });
+  return createJob(deps, viewer, version, prepared, { label: input.label, idempotency, within: o.within });
 }
 
 /** What a request asked for, so a retry under the same key can be told from a different request. */
@@ -51,20 +52,41 @@ export async function replayOf(deps: Pick<Deps, 'db'>, viewer: Viewer, idem: { k
   return found.job;
 }
 
+export interface CreateJobOptions {
+  label?: string;
+  idempotency?: { key: string; hash: string };
+  /**
+   * More of the same mutation, in the job's transaction (an evaluation's row): what it returns is
+   * the call's audit entry instead of the job's own.
+   */
+  within?: (tx: DbOrTx, job: Job) => Promise<AuditInput>;
+  /** False when the caller records the call itself, after further steps (a smoke test). */
+  audit?: boolean;
+}
+
+/** The audit entry of a job's creation. */
+function jobCreated(job: Job): AuditInput {
+  return {
+    action: 'job.create',
+    entity: { type: 'job', id: job.id },
+    after: { model: `${job.model}@${job.version}`, label: job.label, status: job.status, itemsTotal: job.itemsTotal, itemsFailed: job.itemsFailed, tasksTotal: job.tasksTotal },
+  };
+}
+
 /**
  * Writes the job, its refused items, its tasks and their queue entries in one transaction:
  * either all of it exists or none of it. A consensus job also gets one member job per member,
- * written the same way; its own results are aggregated when they have all ended.
+ * written the same way; its own results are aggregated when they have all ended. The audit
+ * entry is the transaction's last statement.
  */
-export async function createJob(
-  { db, boss }: QueueDeps,
-  viewer: Viewer,
-  version: ModelVersion,
-  prepared: PreparedItem[],
-  o: { label?: string; idempotency?: { key: string; hash: string } } = {},
-): Promise<Job> {
+export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version: ModelVersion, prepared: PreparedItem[], o: CreateJobOptions = {}): Promise<Job> {
   try {
-    return await db.transaction().execute((tx) => insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0 }));
+    return await db.transaction().execute(async (tx) => {
+      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0 });
+      const entry = o.within ? await o.within(tx, job) : jobCreated(job);
+      if (o.audit !== false) await audit(tx, viewer, entry);
+      return job;
+    });
   } catch (e) {
     // Another request with the same key won the race: its job is the answer to this one too.
     const replay = e instanceof KeyAlreadyUsed && o.idempotency ? await replayOf({ db }, viewer, o.idempotency) : undefined;
@@ -179,10 +201,18 @@ export async function listResults({ db }: DbDeps, viewer: Viewer, q: TListResult
 
 export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
   const job = await readableJob(db, viewer, jobId);
-  const cancelled = await repo.cancelJob(db, jobId);
-  if (!cancelled) {
-    throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
-  }
-  await repo.notifyJobFinished(db, jobId);
-  return cancelled;
+  return db.transaction().execute(async (tx) => {
+    const cancelled = await repo.cancelJob(tx, jobId);
+    if (!cancelled) {
+      throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
+    }
+    await repo.notifyJobFinished(tx, jobId);
+    await audit(tx, viewer, {
+      action: 'job.cancel',
+      entity: { type: 'job', id: jobId },
+      before: { status: job.status, itemsDone: job.itemsDone, itemsFailed: job.itemsFailed },
+      after: { status: cancelled.status, itemsDone: cancelled.itemsDone, itemsFailed: cancelled.itemsFailed },
+    });
+    return cancelled;
+  });
 }

@@ -1,6 +1,8 @@
 import type { NextRequest } from 'next/server';
-import { resolveViewer } from '@/server/api/context';
+import { runInAuditScope } from '@/server/audit/audit-scope';
+import { authenticateRequest } from '@/server/api/context';
 import { errorResponse } from '@/server/api/http-errors';
+import { channelOf, REQUEST_ID_HEADER, requestIdOf } from '@/server/api/request-identity';
 import { uploadBundle } from '@/server/bundles/bundles.service';
 import { getDbDeps } from '@/server/deps';
 import { AppError } from '@/server/errors';
@@ -13,14 +15,18 @@ export const dynamic = 'force-dynamic';
  * refusals are `{ error: { message, appCode, details? } }` with the HTTP status of the one error mapping.
  */
 export async function POST(req: NextRequest) {
+  const requestId = requestIdOf(req.headers);
+  const headers = { [REQUEST_ID_HEADER]: requestId };
   try {
     const deps = getDbDeps();
-    const viewer = await resolveViewer(deps, req);
+    const { viewer, auth } = await authenticateRequest(deps, req);
     if (!viewer) throw new AppError('UNAUTHORIZED', 'sign in, or send an API token as "Authorization: Bearer mgw_…"');
     const body = req.body as unknown as AsyncIterable<Uint8Array> | null;
-    return Response.json(await uploadBundle(deps, viewer, { body }), { status: 201 });
+    const scope = { channel: channelOf(req.headers, auth), requestId, procedure: 'POST /api/bundles', written: [] };
+    const answer = await runInAuditScope(scope, () => uploadBundle(deps, viewer, { body }));
+    return Response.json(answer, { status: 201, headers });
   } catch (e) {
-    return errorResponse(e);
+    return errorResponse(e, headers);
   }
 }
 

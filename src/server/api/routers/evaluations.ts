@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditCallAsOne } from '../../audit/audit-scope';
 import { listStrategies } from '../../consensus/strategy';
 import * as evaluations from '../../evaluations/evaluations.service';
 import { safeName, safeText } from '../../safe-input';
@@ -45,5 +46,9 @@ export const evaluationsRouter = router({
   get: authedProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx, ctx.viewer, input)),
   fit: authedProcedure
     .input(ZId.extend({ strategy: z.enum(['inverse-error', 'stacking']) }))
-    .mutation(({ ctx, input }) => evaluations.fitFromEvaluation(ctx, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => {
+      // Fit, a new draft, its smoke test on the worker, publish: recorded as one entry when it ends.
+      auditCallAsOne();
+      return evaluations.fitFromEvaluation(ctx, ctx.viewer, input);
+    }),
 });

@@ -1,3 +1,4 @@
+import { inAuditedTransaction } from '../../audit/audited-transaction';
 import * as users from '../../users/users.service';
 import { authedProcedure, publicProcedure, router } from '../trpc';
 
@@ -6,7 +7,13 @@ export const meRouter = router({
   register: publicProcedure
     .input(users.ZRegisterInput)
     .mutation(async ({ ctx, input }) => {
-      const viewer = await users.registerUser(ctx, ctx.viewer, input);
+      // The account a sign-up creates is who made it; the password never reaches the entry.
+      const viewer = await inAuditedTransaction(ctx, ctx.viewer, (tx) => users.registerUser({ db: tx }, ctx.viewer, input), {
+        action: 'user.register',
+        entity: (v) => ({ type: 'user', id: v.id }),
+        after: (v) => ({ email: v.email, role: v.role }),
+        actor: (v) => v,
+      });
       return { id: viewer.id, email: viewer.email, role: viewer.role };
     }),
 });

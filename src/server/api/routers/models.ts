@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { auditCallAsOne } from '../../audit/audit-scope';
+import { inAuditedTransaction } from '../../audit/audited-transaction';
+import { modelBefore } from '../../audit/snapshots';
 import { predictOne } from '../../jobs/predict.service';
 import { checkHttp } from '../../models/http-check.service';
 import { ZHttpRuntime, ZListModelsInput, ZModelManifest, ZPredictInput } from '../../models/models.schema';
@@ -18,13 +21,31 @@ export const modelsRouter = router({
   tags: authedProcedure.query(({ ctx }) => models.listTags(ctx, ctx.viewer)),
   get: authedProcedure.input(z.object({ slug: safeText(200) })).query(({ ctx, input }) => models.getModel(ctx, ctx.viewer, input)),
   drafts: authedProcedure.query(({ ctx }) => models.listMyDrafts(ctx, ctx.viewer)),
-  update: authedProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) => models.updateModelInfo(ctx, ctx.viewer, input)),
+  update: authedProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) =>
+    inAuditedTransaction(ctx, ctx.viewer, (tx) => models.updateModelInfo({ db: tx }, ctx.viewer, input), {
+      action: 'model.update',
+      before: (tx) => modelBefore(tx, input.slug),
+      entity: (m) => ({ type: 'model', id: m.id }),
+    }),
+  ),
   usage: authedProcedure
     .input(z.object({ slug: safeText(200), days: z.number().int().min(1).max(365).default(30) }))
     .query(({ ctx, input }) => models.getModelUsage(ctx, ctx.viewer, input)),
   predict: authedProcedure.input(ZPredictInput).mutation(({ ctx, input }) => predictOne(ctx, ctx.viewer, input)),
-  create: authedProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) => versions.createModel(ctx, ctx.viewer, input)),
-  setAlias: authedProcedure.input(ZSetAliasInput).mutation(({ ctx, input }) => versions.setAlias(ctx, ctx.viewer, input)),
+  create: authedProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) =>
+    inAuditedTransaction(ctx, ctx.viewer, (tx) => versions.createModel({ db: tx }, ctx.viewer, input), {
+      action: 'model.create',
+      entity: (m) => ({ type: 'model', id: m.id }),
+    }),
+  ),
+  setAlias: authedProcedure.input(ZSetAliasInput).mutation(({ ctx, input }) =>
+    inAuditedTransaction(ctx, ctx.viewer, (tx) => versions.setAlias({ db: tx }, ctx.viewer, input), {
+      action: 'model.setAlias',
+      before: (tx) => modelBefore(tx, input.slug),
+      entity: () => ({ type: 'model', id: input.slug }),
+      after: (aliases) => ({ aliases }),
+    }),
+  ),
   /** Onboarding's reachability check of a served model; never throws for an unreachable server. */
   checkHttp: authedProcedure
     .input(
@@ -41,5 +62,9 @@ export const modelsRouter = router({
     .mutation(({ ctx, input }) => inferSchemas(input.input, input.output, { requester: ctx.viewer.id })),
   registerManifest: authedProcedure
     .input(z.object({ manifest: ZModelManifest, publish: z.boolean().default(true), aliases: z.array(safeText(32)).max(10).default([]) }))
-    .mutation(({ ctx, input }) => registerManifest(ctx, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => {
+      // Several steps (model, draft, a smoke test on the worker, publish): recorded as one entry when it ends.
+      auditCallAsOne();
+      return registerManifest(ctx, ctx.viewer, input);
+    }),
 });

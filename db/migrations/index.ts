@@ -7,6 +7,8 @@ import * as m0007 from './0007_create_bundles';
 import * as m0008 from './0008_index_models_slug_case';
 import * as m0010 from './0010_create_task_tokens';
 import * as m0040 from './0040_create_audit_log';
+import * as m0041 from './0041_add_cost_accounting';
+import * as m0042 from './0042_create_quotas';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0008_index_models_slug_case': m0008,
   '0010_create_task_tokens': m0010,
   '0040_create_audit_log': m0040,
+  '0041_add_cost_accounting': m0041,
+  '0042_create_quotas': m0042,
 };

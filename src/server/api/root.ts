@@ -2,6 +2,7 @@ import { datasetsRouter, evaluationsRouter } from './routers/evaluations';
 import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
 import { modelsRouter } from './routers/models';
+import { quotasRouter } from './routers/quotas';
 import { tokensRouter } from './routers/tokens';
 import { versionsRouter } from './routers/versions';
 import { createCallerFactory, router } from './trpc';
@@ -14,6 +15,7 @@ export const appRouter = router({
   me: meRouter,
   datasets: datasetsRouter,
   evaluations: evaluationsRouter,
+  quotas: quotasRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -99,6 +99,16 @@ export interface JobsTable {
   member_key: string | null;
   idempotency_key: Generated<string | null>;
   request_hash: Generated<string | null>;
+  /** Measured so far (a consensus job's include its members'); numeric comes back as a string. */
+  cpu_seconds: Generated<number>;
+  gpu_seconds: Generated<number>;
+  cost: ColumnType<string, string | number | undefined, string | number>;
+  estimated_cpu_seconds: number | null;
+  estimated_gpu_seconds: number | null;
+  estimated_cost: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  currency: string | null;
+  /** The team the job is charged to. */
+  team_id: string | null;
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
@@ -139,7 +149,38 @@ export interface ResultsTable {
   duration_ms: number | null;
   executor: string | null;
   version_digest: string | null;
+  /** This item's share of its batch's measured model time, and the CPU-/GPU-seconds it makes. */
+  model_ms: number | null;
+  cpu_seconds: number | null;
+  gpu_seconds: number | null;
   created_at: Timestamp;
+}
+
+export type UsageSubject = 'user' | 'team';
+export type UsagePeriod = 'day' | 'month';
+
+/** Items submitted and time measured per subject and UTC day or month (db/migrations/0041). */
+export interface UsageCountersTable {
+  subject_type: UsageSubject;
+  subject_id: string;
+  period: UsagePeriod;
+  period_start: ColumnType<string, string, string>;
+  items: Generated<number>;
+  cpu_seconds: Generated<number>;
+  gpu_seconds: Generated<number>;
+  cost: ColumnType<string, string | number | undefined, string | number>;
+}
+
+/** Limits of a user, a team, or the default for users (db/migrations/0042); null is no limit. */
+export interface QuotasTable {
+  subject_type: 'default' | UsageSubject;
+  subject_id: string | null;
+  concurrent_jobs: number | null;
+  items_per_day: number | null;
+  cpu_seconds_per_month: number | null;
+  gpu_seconds_per_month: number | null;
+  updated_by: string | null;
+  updated_at: Timestamp;
 }
 
 export interface DatasetsTable {
@@ -231,6 +272,8 @@ export interface AuditHeadTable {
 export interface DB {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  usage_counters: UsageCountersTable;
+  quotas: QuotasTable;
   bundles: BundlesTable;
   bundle_blobs: BundleBlobsTable;
   datasets: DatasetsTable;

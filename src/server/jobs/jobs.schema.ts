@@ -38,3 +38,9 @@ export const ZListResultsInput = z.object({
 export type TListResultsInput = z.infer<typeof ZListResultsInput>;
 
 export const ZJobIdInput = z.object({ jobId: z.uuid() });
+
+/** What `jobs.estimate` needs: the model and how many inputs would be submitted. */
+export const ZEstimateInput = z.object({
+  model: ZModelRef,
+  items: z.number().int().min(1).max(MAX_ITEMS_PER_JOB, `a job takes at most ${MAX_ITEMS_PER_JOB} inputs`),
+});

@@ -6,7 +6,10 @@ import type { NewResult, TaskItem } from '../db/types';
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { MAX_CONSENSUS_DEPTH, resolveMembers } from '../consensus/consensus.service';
+import { estimateCost, type CostEstimate } from '../cost/estimate.service';
+import { readPricing } from '../cost/pricing';
 import { AppError } from '../errors';
+import { claimQuota, quotaSubjects } from '../quotas/quotas.service';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
@@ -80,9 +83,14 @@ function jobCreated(job: Job): AuditInput {
  * entry is the transaction's last statement.
  */
 export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version: ModelVersion, prepared: PreparedItem[], o: CreateJobOptions = {}): Promise<Job> {
+  const pricing = readPricing();
+  const valid = prepared.filter((p) => p.input).length;
+  // Read-only, so outside the transaction: what the job is expected to cost, recorded with it and held against its quotas.
+  const estimate = await estimateCost(db, version, valid, pricing).catch(() => null);
+  const accounting = { teamId: chargedTeam(viewer), estimate, currency: pricing.currency };
   try {
     return await db.transaction().execute(async (tx) => {
-      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0 });
+      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting });
       const entry = o.within ? await o.within(tx, job) : jobCreated(job);
       if (o.audit !== false) await audit(tx, viewer, entry);
       return job;
@@ -97,13 +105,28 @@ export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version
 
 class KeyAlreadyUsed extends Error {}
 
+/**
+ * The team a job is charged to (its team quota and cost reports): none until teams exist.
+ * TODO(teams): the submitter's team (the requested one if they belong to several).
+ */
+function chargedTeam(_viewer: Viewer): string | null {
+  return null;
+}
+
 async function insertJobTree(
   tx: DbOrTx,
   boss: PgBoss,
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem[],
-  o: { label?: string; parent?: { jobId: string; key: string }; idempotency?: { key: string; hash: string }; depth: number },
+  o: {
+    label?: string;
+    parent?: { jobId: string; key: string };
+    idempotency?: { key: string; hash: string };
+    depth: number;
+    /** The top-level job's charge: its team, estimate and currency (member jobs inherit the team). */
+    accounting: { teamId: string | null; estimate: CostEstimate | null; currency: string };
+  },
 ): Promise<Job> {
   const valid: TaskItem[] = [];
   const refused: PreparedItem[] = [];
@@ -125,8 +148,21 @@ async function insertJobTree(
     label: o.label,
     parent: o.parent,
     idempotency: o.idempotency,
+    teamId: o.accounting.teamId,
+    currency: o.accounting.currency,
+    estimate: o.depth === 0 && o.accounting.estimate?.cost != null ? { cpuSeconds: o.accounting.estimate.cpuSeconds!, gpuSeconds: o.accounting.estimate.gpuSeconds!, cost: o.accounting.estimate.cost } : null,
   });
   if (!job) throw new KeyAlreadyUsed();
+  // Right after the job's row (a concurrent replay of its key stopped above) and before anything
+  // heavy: the quota counters are locked and counted, and a refusal rolls all of it back.
+  if (o.depth === 0) {
+    const est = o.accounting.estimate;
+    await claimQuota(tx, quotaSubjects(viewer, o.accounting.teamId), {
+      jobId: job.id,
+      items: valid.length,
+      estimate: { cpuSeconds: est?.cpuSeconds ?? 0, gpuSeconds: est?.gpuSeconds ?? 0 },
+    });
+  }
   if (refused.length) {
     const rows: NewResult[] = refused.map((p) =>
       resultRow(job.id, { index: p.index, input: p.submitted }, { index: p.index, code: p.error!.code, error: p.error!.message }, { versionDigest: version.digest }),
@@ -146,6 +182,7 @@ async function insertJobTree(
         label: `member ${member.key}`,
         parent: { jobId: job.id, key: member.key },
         depth: o.depth + 1,
+        accounting: o.accounting,
       });
     }
     if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);

@@ -2,11 +2,13 @@ import type { PgBoss } from 'pg-boss';
 import { checkOutput } from '../chem/inputs';
 import type { Db } from '../db/client';
 import type { TaskItem } from '../db/types';
+import { resourceUnits, type ResourceUnits } from '../cost/attribution';
 import { toAppError, type ErrorCode } from '../errors';
 import { getVersionById } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { TTaskRunPayload } from '../queue/catalog';
 import { isRunnable } from '../../shared/version-status';
+import { chargeWritten, withModelTime } from './charge';
 import type { Executor } from './executor';
 import * as repo from './jobs.repository';
 import { onJobSettled } from './jobs.service';
@@ -90,6 +92,7 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
       items: new Map(task.items.map((i) => [i.index, i])),
+      units: resourceUnits(version),
     });
     return { status: 'completed', output: { items: outcomes.length } };
   } catch (e) {
@@ -195,10 +198,14 @@ export async function recordTaskOutcomes(
   deps: Pick<WorkerDeps, 'db' | 'boss'>,
   task: { id: string; jobId: string; attempt: number },
   outcomes: ItemOutcome[],
-  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem> },
+  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem>; units?: ResourceUnits },
 ): Promise<Job['status']> {
   const provenance = { executor: meta.executor, versionDigest: meta.versionDigest, taskId: task.id, attempt: task.attempt };
-  const rows = outcomes.map((o) => resultRow(task.jobId, meta.items.get(o.index) ?? { index: o.index, input: {} }, o, provenance));
+  const rows = withModelTime(
+    outcomes.map((o) => resultRow(task.jobId, meta.items.get(o.index) ?? { index: o.index, input: {} }, o, provenance)),
+    outcomes,
+    meta.units,
+  );
   return deps.db.transaction().execute(async (tx) => {
     const written = await repo.insertResults(tx, rows);
     const closed = await repo.finishTask(tx, task.id, 'done');
@@ -207,7 +214,9 @@ export async function recordTaskOutcomes(
       failed: written.filter((w) => w.status === 'failed').length,
       tasks: closed ? 1 : 0,
     });
+    await chargeWritten(tx, task.jobId, written);
     if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
     return status;
   });
 }
+

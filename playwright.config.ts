@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,14 @@ if (!process.env.E2E_KUBECONFIG) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-gateway-e2e-kube-'));
   process.env.E2E_KUBECONFIG = path.join(dir, 'kubeconfig');
 }
+
+// The agent's language model in the e2e run: a loopback OpenAI-compatible server streaming scripted
+// SSE chunks (test/fixtures/agent), on a port free now, chosen once like the data dir.
+process.env.E2E_LLM_PORT ??= execFileSync(process.execPath, [
+  '-e',
+  "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+]).toString();
+const llmURL = `http://127.0.0.1:${process.env.E2E_LLM_PORT}`;
 
 export default defineConfig({
   testDir: './e2e',
@@ -58,6 +67,15 @@ export default defineConfig({
       env: { E2E_KUBE_PORT: String(KUBE_PORT), E2E_KUBECONFIG: process.env.E2E_KUBECONFIG },
     },
     {
+      command: 'node --import tsx test/fixtures/agent/serve-openai.ts',
+      url: `${llmURL}/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { PORT: process.env.E2E_LLM_PORT },
+    },
+    {
       command: 'node --import tsx scripts/start.ts',
       url: `${baseURL}/api/healthz`,
       timeout: 300_000,
@@ -78,6 +96,10 @@ export default defineConfig({
         GATEWAY_K8S_ENABLED: '1',
         GATEWAY_K8S_KUBECONFIG: process.env.E2E_KUBECONFIG,
         GATEWAY_K8S_TASK_URL: baseURL,
+        // agent.spec.ts: the agent talks to the scripted loopback model through the real provider.
+        AGENT_PROVIDER: 'openai-compatible',
+        AGENT_BASE_URL: `${llmURL}/v1`,
+        AGENT_MODEL: 'scripted',
       },
     },
   ],

@@ -10,7 +10,10 @@ if (!url) {
   process.exit(2);
 }
 prepareDatabase(url, (line) => console.log(`[migrate] ${line}`)).then(
-  () => process.exit(0),
+  ({ setupToken }) => {
+    if (setupToken) console.log(`[migrate] no account yet: create the admin at /signin?setup=${setupToken} (a one-time set-up token; the next run replaces it)`);
+    process.exit(0);
+  },
   (e) => {
     console.error('[migrate] failed:', e instanceof Error ? e.message : e);
     process.exit(1);

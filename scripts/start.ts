@@ -61,7 +61,7 @@ async function installationSecret(name: 'NEXTAUTH_SECRET' | 'GATEWAY_SECRET_KEY'
 }
 
 /** Migrates and seeds, retrying while an external database cannot be reached yet. */
-async function prepareWithRetry(url: string): Promise<void> {
+async function prepareWithRetry(url: string): Promise<{ setupToken: string | null }> {
   for (let attempt = 1, delay = 1000; ; attempt++, delay = Math.min(delay * 2, 15_000)) {
     try {
       return await prepareDatabase(url, log);
@@ -104,7 +104,11 @@ async function main() {
       if (!stopping) restart(500);
     });
   }
-  await prepareWithRetry(databaseUrl);
+  const { setupToken } = await prepareWithRetry(databaseUrl);
+  // The first account needs this one-time token, so whoever reaches /signin first is not the admin.
+  const setupFile = path.join(dataDir, 'setup-token');
+  if (setupToken) await fs.writeFile(setupFile, setupToken, { mode: 0o600 });
+  else await fs.rm(setupFile, { force: true });
   ensureBubblewrap(log);
   await ensureBuild();
 
@@ -139,7 +143,12 @@ async function main() {
   }
 
   log(`Model Gateway is up: ${url}`);
-  log('Sign in at /signin: the first account you create there becomes the admin.');
+  if (setupToken) {
+    log(`No account yet. Create the admin account at ${url}/signin?setup=${setupToken}`);
+    log(`(a one-time set-up token, also in ${setupFile}; each start without an account replaces it)`);
+  } else {
+    log('Sign in at /signin. Admins invite people or open sign-up under /admin.');
+  }
 }
 
 main().catch((e) => {

@@ -14,8 +14,9 @@ import { publishTrustedManifest } from '../src/server/models/builtins.service';
 import { loadManifest } from '../src/server/models/manifest';
 import type { TModelManifest } from '../src/server/models/models.schema';
 import { createBoss } from '../src/server/queue/boss';
-import { registerUser } from '../src/server/users/users.service';
-import type { Viewer } from '../src/server/users/viewer';
+import { getViewer, registerUser } from '../src/server/users/users.service';
+import type { Role, Viewer } from '../src/server/users/viewer';
+import { scopesForRole } from '../src/shared/permissions';
 import { startWorker, type WorkerHandle, type WorkerOptions } from '../src/workers/main';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -79,8 +80,27 @@ export async function registerFixtureModel(db: Db, name: FixtureModel, patch: Pa
 }
 
 let n = 0;
-export async function createUser(db: Db, label = 'user'): Promise<Viewer> {
-  return registerUser({ db }, null, { email: `${label}-${Date.now()}-${n++}@example.test`, password: 'correct horse battery' });
+/**
+ * An account through the trusted path (the FIRST account of a fresh database becomes admin), with
+ * a role and teams when given; returned as an in-process caller's viewer.
+ */
+export async function createUser(db: Db, label = 'user', o: { role?: Role; teamIds?: string[] } = {}): Promise<Viewer> {
+  const viewer = await registerUser({ db }, null, { email: `${label}-${Date.now()}-${n++}@example.test`, password: 'correct horse battery', role: o.role });
+  if (!o.teamIds?.length) return viewer;
+  await db.insertInto('team_members').values(o.teamIds.map((teamId) => ({ team_id: teamId, user_id: viewer.id }))).execute();
+  return (await getViewer({ db }, viewer.id))!;
+}
+
+/** A viewer that is not in the database (for services that never read the account). */
+export function fakeViewer(p: Partial<Viewer> = {}): Viewer {
+  const role = p.role ?? 'member';
+  return { id: '00000000-0000-0000-0000-000000000001', email: 'nobody@example.test', role, teamIds: [], scopes: [...scopesForRole(role)], auth: { kind: 'internal' }, ...p };
+}
+
+/** A team, straight into the database. */
+export async function createTeam(db: Db, name = 'team'): Promise<string> {
+  const row = await db.insertInto('teams').values({ name: `${name}-${Date.now()}-${n++}` }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** Polls `condition` until it holds (or throws after `timeoutMs`): waiting for a state, never a fixed sleep. */

@@ -1,6 +1,8 @@
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../server/api/root';
+import type { UploadedBundle } from '../shared/bundles';
+export type { UploadedBundle };
 
 export type GatewayInputs = inferRouterInputs<AppRouter>;
 export type GatewayOutputs = inferRouterOutputs<AppRouter>;
@@ -198,15 +200,6 @@ export function createGatewayClient(opts: GatewayClientOptions) {
   };
 }
 
-/** What `POST /api/bundles` answers. */
-export interface UploadedBundle {
-  digest: string;
-  sizeBytes: number;
-  files: number;
-  /** The bundle's model.json, its process runtime pointing at the bundle. */
-  manifest?: Record<string, unknown>;
-  manifestError?: string;
-}
 
 /** A folder packed as a .tar.gz, or the bytes of an archive file (Node only). */
 async function bundleBytes(source: string): Promise<Uint8Array> {

@@ -3,6 +3,7 @@
 import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { AgentToggle } from '@/features/agent/agent-panel';
 
 const LINKS = [
   { href: '/models', label: 'Models', testId: 'nav-models', match: (p: string) => p.startsWith('/models') && !p.startsWith('/models/new') },
@@ -37,6 +38,7 @@ export function TopNav() {
             </Link>
           ))}
         </nav>
+        <AgentToggle />
         <Link href="/settings" className="topnav-user" data-testid="nav-user-email">
           {data?.user?.email ?? ''}
         </Link>

@@ -1,13 +1,7 @@
 import type { ErrorCode } from '@/server/errors';
+import type { UploadedBundle } from '@/shared/bundles';
+export type { UploadedBundle };
 
-/** What `POST /api/bundles` answers: the digest to run, and the bundle's own model.json (its runtime pointing at the bundle). */
-export interface UploadedBundle {
-  digest: string;
-  sizeBytes: number;
-  files: number;
-  manifest?: Record<string, unknown>;
-  manifestError?: string;
-}
 
 export class BundleUploadError extends Error {
   constructor(

@@ -18,7 +18,7 @@ export function requestIdOf(headers: Headers): string {
  * (`api`), or the SDK when it says so. Without either (sign-up), the client's own header decides.
  * The header is a label the client gives, never a permission: it only names the channel.
  */
-export function channelOf(headers: Headers, auth: 'session' | 'token' | null): Channel {
+export function channelOf(headers: Headers, auth: 'session' | 'token' | 'internal' | null): Channel {
   const client = headers.get(CLIENT_HEADER)?.toLowerCase();
   if (auth === 'session') return 'ui';
   if (client === 'sdk') return 'sdk';

@@ -1,3 +1,4 @@
+import { agentRouter } from './routers/agent';
 import { datasetsRouter, evaluationsRouter } from './routers/evaluations';
 import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
@@ -15,6 +16,7 @@ export const appRouter = router({
   me: meRouter,
   datasets: datasetsRouter,
   evaluations: evaluationsRouter,
+  agent: agentRouter,
   quotas: quotasRouter,
 });
 

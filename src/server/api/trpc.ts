@@ -5,8 +5,19 @@ import { AppError, asInputRefusal, isAppError, isDatabaseOutage, toAppError, typ
 import { auditedCall } from '../audit/audit-trail';
 import type { AuditChannel } from '../db/types';
 import type { Deps } from '../deps';
+import { RateLimiter } from '../rate-limit';
 import { maskSecrets } from '../secrets/runtime-secrets';
+import { anonymousRateSettings, authRouteRateSettings, tokenRateSettings } from '../users/auth-settings';
 import type { Viewer } from '../users/viewer';
+import { scopesForRole, type TokenScope } from '../../shared/permissions';
+
+/** What the HTTP request told us beyond its credential; absent for in-process callers (the agent's tools, tests). */
+export interface RequestInfo {
+  /** The client's address (rate limits of requests without a credential). */
+  ip: string;
+  /** False when a browser says the request came from another site (Origin, or Sec-Fetch-Site). */
+  sameOrigin: boolean;
+}
 
 /**
  * Which surface a call came through: `ui` (the web app, by its session cookie), `api` (a Bearer
@@ -17,6 +28,7 @@ export type Channel = Exclude<AuditChannel, 'system'>;
 
 export interface Context extends Deps {
   viewer: Viewer | null;
+  request?: RequestInfo;
   /** Missing means `api`. */
   channel?: Channel;
   /** The request's `x-request-id` (echoed in the answer) or one made for it. */
@@ -74,7 +86,10 @@ export function describeZodError(e: ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
 }
 
-/** A tRPC error as callers see it: our code and a message that says what to fix. */
+/**
+ * A tRPC error as every caller sees it: our code and a message that says what to fix. The HTTP
+ * error formatter and the agent's tools (which call procedures server-side) both use it.
+ */
 export function describeTRPCError(error: TRPCError): { code: ErrorCode; message: string } {
   const cause = error.cause;
   const zod = cause instanceof ZodError ? cause : null;
@@ -129,13 +144,93 @@ const auditTrail = t.middleware(async ({ ctx, type, path, getRawInput, next }) =
   );
 });
 
+const g = globalThis as unknown as { __gatewayLimiters?: { tokens: RateLimiter; anonymous: RateLimiter; auth: RateLimiter } };
+/** Per-process token buckets: per API token, per address for calls without a credential, and per address for next-auth's routes. */
+export const edgeLimiters = (g.__gatewayLimiters ??= {
+  tokens: new RateLimiter(tokenRateSettings),
+  anonymous: new RateLimiter(anonymousRateSettings),
+  auth: new RateLimiter(authRouteRateSettings),
+});
+
+function refuse(e: AppError): never {
+  throw toTRPCError(e);
+}
+
+/**
+ * The edges every procedure shares: a token's request rate, an anonymous caller's rate per address,
+ * and no mutation through a session cookie from another site (a forged form or script elsewhere).
+ */
+const edges = t.middleware(({ ctx, type, next }) => {
+  const auth = ctx.viewer?.auth;
+  const limited = auth?.kind === 'token' ? edgeLimiters.tokens.take(`token:${auth.tokenId}`) : !ctx.viewer && ctx.request ? edgeLimiters.anonymous.take(`ip:${ctx.request.ip}`) : { ok: true as const };
+  if (!limited.ok) {
+    refuse(
+      new AppError('RATE_LIMITED', `too many requests ${auth?.kind === 'token' ? 'with this API token' : 'from this address'}; try again in ${limited.retryAfterSeconds} s`, {
+        retryAfterSeconds: limited.retryAfterSeconds,
+      }),
+    );
+  }
+  if (type === 'mutation' && auth?.kind === 'session' && ctx.request && !ctx.request.sameOrigin) {
+    refuse(new AppError('FORBIDDEN', 'a change made with a session cookie must come from this gateway\'s own pages; this request came from another site (its Origin does not match)'));
+  }
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors).use(secretsMasked).use(auditTrail);
+export const publicProcedure = t.procedure.use(appErrors).use(secretsMasked).use(edges).use(auditTrail);
 
+/** Any signed-in caller, whatever its scopes (who am I, my own tokens). */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in, or send an API token as "Authorization: Bearer mgw_…"' });
   }
   return next({ ctx: { ...ctx, viewer: ctx.viewer } });
+});
+
+const SCOPE_VERB: Record<TokenScope, string> = {
+  read: 'read the catalog, jobs and results',
+  run: 'run models (predictions, jobs, evaluations)',
+  register: 'register and change models',
+  admin: 'administer the gateway',
+};
+
+/**
+ * A signed-in caller whose credential carries `scope`: a token its scope (within its owner's
+ * role), a session its role's (a viewer reads only; only admins administer).
+ */
+export function scopedProcedure(scope: TokenScope) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!ctx.viewer.scopes.includes(scope)) {
+      const v = ctx.viewer;
+      refuse(
+        new AppError(
+          'FORBIDDEN',
+          scopesForRole(v.role).includes(scope)
+            ? `this API token lacks the "${scope}" scope (it has ${v.scopes.join(', ') || 'none'}); create a token that may ${SCOPE_VERB[scope]} on the settings page`
+            : scope === 'admin'
+              ? 'only administrators may do this'
+              : `your account's role (${v.role}) may not ${SCOPE_VERB[scope]}; ask an administrator for another role`,
+        ),
+      );
+    }
+    return next();
+  });
+}
+
+/** Reading: the catalog, a model, jobs and results, evaluations. */
+export const readProcedure = scopedProcedure('read');
+/** Running models: predictions, jobs, evaluations, datasets. */
+export const runProcedure = scopedProcedure('run');
+/** Registering and changing models: drafts, versions, aliases, sharing. */
+export const registerProcedure = scopedProcedure('register');
+/** Administrators only (with a token: one carrying the `admin` scope). */
+export const adminProcedure = scopedProcedure('admin').use(({ ctx, next }) => {
+  if (ctx.viewer.role !== 'admin') refuse(new AppError('FORBIDDEN', 'only administrators may do this'));
+  return next();
+});
+/** A signed-in browser session (not an API token): making tokens, so no token can mint another. */
+export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.viewer.auth.kind === 'token') refuse(new AppError('FORBIDDEN', 'API tokens are created from a signed-in session (the settings page), not with another token'));
+  return next();
 });

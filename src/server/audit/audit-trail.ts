@@ -2,7 +2,7 @@ import type { DbOrTx } from '../db/client';
 import type { AuditChannel } from '../db/types';
 import type { Viewer } from '../users/viewer';
 import { currentAuditScope, runInAuditScope, type AuditScope } from './audit-scope';
-import { anyCommitted, audit } from './audit.service';
+import { anyCommitted, audit, type AuditActor } from './audit.service';
 
 export type CallOutcome = { ok: true; data: unknown } | { ok: false; code: string; message: string };
 
@@ -58,7 +58,7 @@ export async function auditedCall<R extends { ok: boolean }>(
 }
 
 /** A sign-up has no viewer yet: the account it created is who made it. */
-function viewerFromAnswer(procedure: string, outcome: CallOutcome): Viewer | null {
+function viewerFromAnswer(procedure: string, outcome: CallOutcome): AuditActor | null {
   if (procedure !== 'me.register' || !outcome.ok) return null;
   const d = outcome.data as Partial<Viewer> | null;
   return d?.id && d.email && d.role ? { id: d.id, email: d.email, role: d.role } : null;

@@ -26,7 +26,10 @@ export interface AuditInput {
  * together) and links the entry to the one before. Who, the channel and the request id come from
  * the request's audit scope; outside a request (workers, scripts) the channel is `system`.
  */
-export async function audit(db: DbOrTx, viewer: Viewer | null, e: AuditInput): Promise<void> {
+/** Who an entry names: a viewer, or an account a sign-up just made. */
+export type AuditActor = Pick<Viewer, 'id' | 'email' | 'role'>;
+
+export async function audit(db: DbOrTx, viewer: AuditActor | null, e: AuditInput): Promise<void> {
   const scope = currentAuditScope();
   if (scope?.deferred) return;
   if (!db.isTransaction) {

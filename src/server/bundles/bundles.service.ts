@@ -11,17 +11,9 @@ import { bundleLimits, normaliseEntryPath, readArchive, type BundleLimits } from
 import { createBundleStore, type BundleStore } from './bundle-store';
 import * as repo from './bundles.repository';
 import type { BundleInfo } from './bundles.repository';
+import type { UploadedBundle } from '../../shared/bundles';
+export type { UploadedBundle };
 
-/** What an upload answers: the digest to name in a runtime, and the bundle's own manifest when it has one. */
-export interface UploadedBundle {
-  digest: string;
-  sizeBytes: number;
-  files: number;
-  /** `model.json` from the bundle (its root, or its one top folder), its runtime completed with the bundle and cwd. */
-  manifest?: Record<string, unknown>;
-  /** Why a `model.json` that is there could not be read. */
-  manifestError?: string;
-}
 
 const MANIFEST_MAX_BYTES = 1024 * 1024;
 

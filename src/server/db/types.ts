@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { GrantLevel, ModelVisibility, Role, TokenScope } from '../../shared/permissions';
 
 /** Database tables, written once by hand to match db/migrations. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -10,9 +11,13 @@ export interface UsersTable {
   email: string;
   name: string | null;
   password_hash: string | null;
-  role: Generated<'admin' | 'user'>;
+  role: Generated<Role>;
   created_at: Timestamp;
+  /** An admin disabled the account: it cannot sign in, and its sessions and tokens stop working. */
+  disabled_at: NullableTimestamp;
 }
+
+export type { GrantLevel, ModelVisibility, Role, TokenScope };
 
 export interface ApiTokensTable {
   id: Generated<string>;
@@ -23,6 +28,8 @@ export interface ApiTokensTable {
   created_at: Timestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  scopes: Generated<TokenScope[]>;
+  expires_at: NullableTimestamp;
 }
 
 export interface ModelsTable {
@@ -30,7 +37,9 @@ export interface ModelsTable {
   slug: string;
   name: string;
   owner_id: string | null;
-  visibility: Generated<'public' | 'private'>;
+  visibility: Generated<ModelVisibility>;
+  team_id: string | null;
+  production_requires_approval: Generated<boolean>;
   task: string;
   description: Generated<string>;
   tags: Generated<string[]>;
@@ -269,13 +278,180 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** The organisation's settings: one row (db/migrations/0030). */
+export interface OrganisationSettingsTable {
+  id: Generated<boolean>;
+  name: Generated<string>;
+  signup_open: Generated<boolean>;
+  signup_domains: Generated<string[]>;
+  setup_token_hash: string | null;
+  setup_token_expires_at: NullableTimestamp;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface TeamsTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  added_by: string | null;
+  added_at: Timestamp;
+}
+
+/** A model shared with one user or one team, at a level. */
+export interface ModelGrantsTable {
+  id: Generated<string>;
+  model_id: string;
+  user_id: string | null;
+  team_id: string | null;
+  level: GrantLevel;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  email: string;
+  role: Role;
+  team_ids: Generated<string[]>;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_user_id: string | null;
+  revoked_at: NullableTimestamp;
+}
+
+/** A browser session; the session cookie carries its id. */
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface SignInThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  window_started_at: Timestamp;
+  locked_until: NullableTimestamp;
+}
+
+export type PromotionStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+export interface PromotionRequestsTable {
+  id: Generated<string>;
+  model_id: string;
+  alias: string;
+  from_version_id: string | null;
+  to_version_id: string;
+  requested_by: string | null;
+  reason: Generated<string>;
+  status: Generated<PromotionStatus>;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  decision_note: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface AliasEventsTable {
+  id: Generated<number>;
+  model_id: string;
+  alias: string;
+  from_version_id: string | null;
+  to_version_id: string | null;
+  from_version: number | null;
+  to_version: number | null;
+  actor_id: string | null;
+  approved_by: string | null;
+  request_id: string | null;
+  reason: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface AgentConversationsTable {
+  id: string;
+  owner_id: string;
+  title: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgentMessagesTable {
+  conversation_id: string;
+  id: string;
+  seq: number;
+  role: 'user' | 'assistant';
+  /** An AI SDK UIMessage. */
+  message: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type AgentApprovalStatus = 'pending' | 'approved' | 'denied' | 'executed';
+
+export interface AgentApprovalsTable {
+  id: string;
+  conversation_id: string;
+  owner_id: string;
+  tool_call_id: string;
+  tool: string;
+  arguments: Json<unknown>;
+  reason: string | null;
+  status: Generated<AgentApprovalStatus>;
+  requested_at: Timestamp;
+  decided_at: NullableTimestamp;
+  executed_at: NullableTimestamp;
+}
+
+export interface AgentToolCallsTable {
+  id: Generated<string>;
+  owner_id: string;
+  surface: 'chat' | 'mcp';
+  conversation_id: string | null;
+  tool_call_id: string | null;
+  tool: string;
+  arguments: Json<unknown>;
+  outcome: 'ok' | 'error' | 'refused';
+  error_code: string | null;
+  error_message: string | null;
+  approval_id: string | null;
+  duration_ms: number | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   usage_counters: UsageCountersTable;
   quotas: QuotasTable;
+  organisation_settings: OrganisationSettingsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  model_grants: ModelGrantsTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  sign_in_throttle: SignInThrottleTable;
+  promotion_requests: PromotionRequestsTable;
+  alias_events: AliasEventsTable;
   bundles: BundlesTable;
   bundle_blobs: BundleBlobsTable;
+  agent_conversations: AgentConversationsTable;
+  agent_messages: AgentMessagesTable;
+  agent_approvals: AgentApprovalsTable;
+  agent_tool_calls: AgentToolCallsTable;
   datasets: DatasetsTable;
   dataset_rows: DatasetRowsTable;
   evaluations: EvaluationsTable;

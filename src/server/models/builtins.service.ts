@@ -6,6 +6,7 @@ import { withFolderBundle } from '../bundles/model-folder';
 import { defineConsensus } from '../consensus/consensus.service';
 import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
 import { loadManifest, onPath, projectRoot } from './manifest';
+import type { ModelVisibility } from '../db/types';
 import type { TModelManifest } from './models.schema';
 import * as repo from './models.repository';
 import { specOf, versionDigest } from './models.service';
@@ -19,7 +20,22 @@ import type { ModelSummary, ModelVersion } from './models.types';
  */
 export async function publishTrustedManifest(
   { db }: Pick<Deps, 'db'>,
-  { manifest, builtIn, codeDigest }: { manifest: TModelManifest; builtIn: boolean; codeDigest?: string },
+  {
+    manifest,
+    builtIn,
+    codeDigest,
+    owner = null,
+    visibility = owner ? 'private' : 'organisation',
+    teamId = null,
+  }: {
+    manifest: TModelManifest;
+    builtIn: boolean;
+    codeDigest?: string;
+    /** Whose model a new (non-built-in) model is; an ownerless one is visible to the whole organisation by default. */
+    owner?: { id: string; email: string } | null;
+    visibility?: ModelVisibility;
+    teamId?: string | null;
+  },
 ): Promise<{ model: ModelSummary; version: ModelVersion; created: boolean }> {
   const spec = { ...specOf(manifest), runtime: sealRuntimeSecrets(manifest.runtime) };
   const digest = versionDigest(spec, codeDigest);
@@ -27,7 +43,8 @@ export async function publishTrustedManifest(
   const existingModel = await repo.findModelBySlug(db, manifest.slug);
   const modelId = builtIn
     ? await repo.upsertBuiltInModel(db, info)
-    : (existingModel?.id ?? (await repo.insertModel(db, { ...info, ownerId: null, ownerEmail: null, builtIn: false }))?.id);
+    : (existingModel?.id ??
+      (await repo.insertModel(db, { ...info, ownerId: owner?.id ?? null, ownerEmail: owner?.email ?? null, builtIn: false, visibility, teamId }))?.id);
   if (!modelId) throw new AppError('CONFLICT', `the slug "${manifest.slug}" is taken`);
   const existing = await repo.findVersion(db, { slug: manifest.slug, version: manifest.version });
   let version: ModelVersion;

@@ -126,7 +126,7 @@ describe('checkHttpModel', () => {
     const runtime = { kind: 'http' as const, url: server.url, protocol: 'oip-v2' as const, model: 'smiles-length' };
     const check = await checkHttpModel(runtime, 2000);
     expect(check).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringMatching(/the host 127\.0\.0\.1:\d+ is not in GATEWAY_OUTBOUND_HOSTS/) });
-    const viewer: Viewer = { id: '00000000-0000-0000-0000-000000000001', email: 'm@example.test', role: 'user' };
+    const viewer: Viewer = { id: '00000000-0000-0000-0000-000000000001', email: 'm@example.test', role: 'member', teamIds: [], scopes: ['read', 'run', 'register'], auth: { kind: 'internal' } };
     await expect(checkHttp({ db: undefined as never }, viewer, { runtime, timeoutMs: 2000 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/runtime\.url: the host 127\.0\.0\.1:\d+ is not in GATEWAY_OUTBOUND_HOSTS/),

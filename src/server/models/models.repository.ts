@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { ModelVersionRow } from '../db/types';
+import type { ModelVersionRow, ModelVisibility } from '../db/types';
 import type { TRuntimeSpec } from './models.schema';
 import { RUNNABLE_STATUSES } from '../../shared/version-status';
 import type { ModelSummary, ModelVersion } from './models.types';
@@ -127,6 +127,12 @@ export async function listTags(db: DbOrTx): Promise<string[]> {
   return rows.rows.map((r) => r.tag);
 }
 
+/** Every model's slug, for suggesting the closest ones to a name that does not exist. */
+export async function listSlugs(db: DbOrTx): Promise<string[]> {
+  const rows = await db.selectFrom('models').select('slug').orderBy('slug').execute();
+  return rows.map((r) => r.slug);
+}
+
 export async function findModelBySlug(db: DbOrTx, slug: string): Promise<ModelSummary | undefined> {
   const row = await summaryQuery(db).where('m.slug', '=', slug).executeTakeFirst();
   return row && toSummary(row);
@@ -171,11 +177,32 @@ function writtenSummary(r: ModelRowOf, ownerEmail: string | null): ModelSummary 
 /** Creates a model; null when the slug (whatever its case) is taken. */
 export async function insertModel(
   db: DbOrTx,
-  m: { slug: string; name: string; task: string; description: string; tags: string[]; ownerId: string | null; ownerEmail: string | null; builtIn: boolean },
+  m: {
+    slug: string;
+    name: string;
+    task: string;
+    description: string;
+    tags: string[];
+    ownerId: string | null;
+    ownerEmail: string | null;
+    builtIn: boolean;
+    visibility: ModelVisibility;
+    teamId: string | null;
+  },
 ): Promise<ModelSummary | null> {
   const row = await db
     .insertInto('models')
-    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: m.ownerId, built_in: m.builtIn })
+    .values({
+      slug: m.slug,
+      name: m.name,
+      task: m.task,
+      description: m.description,
+      tags: m.tags,
+      owner_id: m.ownerId,
+      built_in: m.builtIn,
+      visibility: m.visibility,
+      team_id: m.teamId,
+    })
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -189,7 +216,7 @@ export async function upsertBuiltInModel(
 ): Promise<string> {
   const row = await db
     .insertInto('models')
-    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: null, built_in: true })
+    .values({ slug: m.slug, name: m.name, task: m.task, description: m.description, tags: m.tags, owner_id: null, built_in: true, visibility: 'organisation' })
     .onConflict((oc) => oc.column('slug').doUpdateSet({ name: m.name, task: m.task, description: m.description, tags: m.tags, updated_at: new Date() }))
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModelsDir, registerFixtureModel, startTestGateway, type TestGateway } from '../../../test/support';
+import { fakeViewer, fixtureModelsDir, registerFixtureModel, startTestGateway, type TestGateway } from '../../../test/support';
 import { publishTrustedManifest, seedBuiltInModels } from './builtins.service';
 import { loadManifest, projectRoot } from './manifest';
 import * as models from './models.service';
@@ -46,7 +46,7 @@ describe('registry', () => {
     expect((await models.listModels(gw.deps, null, { tag: 'esol', limit: 10, offset: 0 })).items.map((m) => m.slug)).toEqual(['esol-solubility']);
     expect((await models.listModels(gw.deps, null, { status: 'published', limit: 100, offset: 0 })).total).toBe(builtIns + 1);
     expect((await models.listModels(gw.deps, null, { status: 'draft', limit: 10, offset: 0 })).total).toBe(0);
-    expect((await models.listModels(gw.deps, { id: '00000000-0000-0000-0000-000000000001', email: 'nobody@example.test', role: 'user' }, { owner: 'me', limit: 10, offset: 0 })).total).toBe(0);
+    expect((await models.listModels(gw.deps, fakeViewer(), { owner: 'me', limit: 10, offset: 0 })).total).toBe(0);
     expect(await models.listTags(gw.deps, null)).toContain('rdkit');
     // Wildcards in a search are literal.
     expect((await models.listModels(gw.deps, null, { search: '%', limit: 10, offset: 0 })).total).toBe(0);

@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
 import { canonicalJson } from '../../shared/canonical-json';
+import { closestNames } from '../../shared/closest-names';
 import { parseModelRef } from '../../shared/model-ref';
 import { mayEditModel } from '../../shared/permissions';
 import { isEditable, isRunnable } from '../../shared/version-status';
@@ -33,9 +34,20 @@ export async function listTasks({ db }: DbDeps, _viewer: Viewer | null): Promise
   return repo.listTasks(db);
 }
 
+/**
+ * NOT_FOUND for a slug no model has, naming the closest real ones so a caller (a person, a script
+ * or the agent) can correct itself. Every model is visible to everyone today; when private models
+ * come, the candidates must be the viewer's visible slugs only.
+ */
+async function noSuchModel(db: DbOrTx, slug: string): Promise<AppError> {
+  const near = closestNames(slug, await repo.listSlugs(db));
+  const hint = near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '; list models to see the available slugs';
+  return new AppError('NOT_FOUND', `no model named "${slug}"${hint}`, near.length ? { suggestions: near } : undefined);
+}
+
 async function findModel(db: DbOrTx, slug: string): Promise<ModelSummary> {
   const model = await repo.findModelBySlug(db, slug);
-  if (!model) throw new AppError('NOT_FOUND', `no model named "${slug}"; list models to see the available slugs`);
+  if (!model) throw await noSuchModel(db, slug);
   return model;
 }
 

@@ -48,3 +48,28 @@ export async function modelUsage(db: DbOrTx, modelId: string, days = 30): Promis
     lastErrors: errors.map((e) => ({ at: new Date(e.created_at).toISOString(), version: e.version, code: e.error_code, message: e.error })),
   };
 }
+
+export interface ItemTimes {
+  /** Median time a succeeded item of this version took, over the sample. */
+  medianMs: number | null;
+  /** How many item timings the median is taken over. */
+  sample: number;
+}
+
+/** The median item time of one version, over the succeeded items of its most recent jobs (at most 2,000 items). */
+export async function versionItemTimes(db: DbOrTx, versionId: string): Promise<ItemTimes> {
+  const recentJobs = db.selectFrom('jobs').select('id').where('model_version_id', '=', versionId).orderBy('created_at', 'desc').limit(50);
+  const sample = db
+    .selectFrom('results')
+    .select('duration_ms')
+    .where('job_id', 'in', recentJobs)
+    .where('status', '=', 'succeeded')
+    .where('duration_ms', 'is not', null)
+    .limit(2000)
+    .as('s');
+  const row = await db
+    .selectFrom(sample)
+    .select([sql<number>`count(*)::int`.as('n'), sql<number | null>`percentile_cont(0.5) within group (order by s.duration_ms)`.as('p50')])
+    .executeTakeFirstOrThrow();
+  return { medianMs: row.p50 === null ? null : Number(row.p50), sample: row.n };
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { DB, SmokeTestRecord } from '../db/types';
+import type { DB, ModelVisibility, SmokeTestRecord } from '../db/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
@@ -50,9 +50,9 @@ export async function getEditableVersion({ db }: DbDeps, viewer: Viewer, { versi
 export async function createModel(
   { db }: DbDeps,
   viewer: Viewer,
-  m: { slug: string; name: string; task: string; description: string; tags: string[] },
+  m: { slug: string; name: string; task: string; description: string; tags: string[]; visibility?: ModelVisibility; teamId?: string | null },
 ): Promise<ModelSummary> {
-  const created = await repo.insertModel(db, { ...m, ownerId: viewer.id, ownerEmail: viewer.email, builtIn: false });
+  const created = await repo.insertModel(db, { ...m, ownerId: viewer.id, ownerEmail: viewer.email, builtIn: false, visibility: m.visibility ?? 'private', teamId: m.teamId ?? null });
   if (!created) throw new AppError('CONFLICT', `the slug "${m.slug}" is taken; choose another one`);
   return created;
 }

@@ -73,7 +73,7 @@ beforeAll(async () => {
   admin = await createUser(gw.db, 'admin'); // the first account of a database is its admin
   member = await createUser(gw.db, 'member');
   other = await createUser(gw.db, 'other');
-  expect([admin.role, member.role, other.role]).toEqual(['admin', 'user', 'user']);
+  expect([admin.role, member.role, other.role]).toEqual(['admin', 'member', 'member']);
 });
 
 afterAll(async () => {

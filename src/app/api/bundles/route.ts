@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { runInAuditScope } from '@/server/audit/audit-scope';
-import { authenticateRequest } from '@/server/api/context';
+import { resolveViewer } from '@/server/api/context';
 import { errorResponse } from '@/server/api/http-errors';
 import { channelOf, REQUEST_ID_HEADER, requestIdOf } from '@/server/api/request-identity';
 import { uploadBundle } from '@/server/bundles/bundles.service';
@@ -19,10 +19,10 @@ export async function POST(req: NextRequest) {
   const headers = { [REQUEST_ID_HEADER]: requestId };
   try {
     const deps = getDbDeps();
-    const { viewer, auth } = await authenticateRequest(deps, req);
+    const viewer = await resolveViewer(deps, req);
     if (!viewer) throw new AppError('UNAUTHORIZED', 'sign in, or send an API token as "Authorization: Bearer mgw_…"');
     const body = req.body as unknown as AsyncIterable<Uint8Array> | null;
-    const scope = { channel: channelOf(req.headers, auth), requestId, procedure: 'POST /api/bundles', written: [] };
+    const scope = { channel: channelOf(req.headers, viewer.auth.kind), requestId, procedure: 'POST /api/bundles', written: [] };
     const answer = await runInAuditScope(scope, () => uploadBundle(deps, viewer, { body }));
     return Response.json(answer, { status: 201, headers });
   } catch (e) {

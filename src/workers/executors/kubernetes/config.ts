@@ -18,7 +18,7 @@ const ZGpuPool = z.object({
     .default([]),
 });
 
-/** The cluster settings of the Kubernetes executor (GATEWAY_K8S_* or a config file; see docs/kubernetes.md). */
+/** The cluster settings of the Kubernetes executor (GATEWAY_K8S_* or a config file; see "Running on Kubernetes" in the README). */
 export const ZKubernetesConfig = z.object({
   /** A kubeconfig file; unset: KUBECONFIG, ~/.kube/config, then the pod's service account. */
   kubeconfig: z.string().optional(),

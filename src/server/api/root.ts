@@ -3,6 +3,7 @@ import { datasetsRouter, evaluationsRouter } from './routers/evaluations';
 import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
 import { modelsRouter } from './routers/models';
+import { auditRouter, costRouter, operationsRouter } from './routers/operations';
 import { quotasRouter } from './routers/quotas';
 import { tokensRouter } from './routers/tokens';
 import { versionsRouter } from './routers/versions';
@@ -18,6 +19,9 @@ export const appRouter = router({
   evaluations: evaluationsRouter,
   agent: agentRouter,
   quotas: quotasRouter,
+  operations: operationsRouter,
+  audit: auditRouter,
+  cost: costRouter,
 });
 
 export type AppRouter = typeof appRouter;

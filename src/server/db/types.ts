@@ -142,6 +142,23 @@ export interface TasksTable {
   error: string | null;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
+  /** When the queue gave up on it (db/migrations/0043); cleared when an admin retries it. */
+  dead_lettered_at: NullableTimestamp;
+  retried_at: NullableTimestamp;
+  retried_by: string | null;
+}
+
+/** One worker process's liveness (db/migrations/0043). */
+export interface WorkerHeartbeatsTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  last_seen_at: Timestamp;
+  stopped_at: NullableTimestamp;
+  executors: Generated<string[]>;
+  tasks_running: Generated<number>;
+  tasks_finished: Generated<number>;
 }
 
 export interface ResultsTable {
@@ -437,6 +454,7 @@ export interface DB {
   audit_head: AuditHeadTable;
   usage_counters: UsageCountersTable;
   quotas: QuotasTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
   organisation_settings: OrganisationSettingsTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;

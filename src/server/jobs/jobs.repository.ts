@@ -273,6 +273,11 @@ export async function finishTask(db: DbOrTx, taskId: string, status: 'done' | 'f
   return !!row;
 }
 
+/** Marks a closed task as given up on, keeping why (closing it cleared the last attempt's error). */
+export async function markDeadLettered(db: DbOrTx, taskId: string, why: string | null): Promise<void> {
+  await db.updateTable('tasks').set({ dead_lettered_at: new Date(), error: why?.slice(0, 2000) ?? null }).where('id', '=', taskId).execute();
+}
+
 /**
  * Adds what a task wrote to its job's counts and settles the job when every item has a result.
  * `justFinished` is true only for the call whose update ended the job.

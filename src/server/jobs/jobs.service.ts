@@ -87,7 +87,7 @@ export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version
   const valid = prepared.filter((p) => p.input).length;
   // Read-only, so outside the transaction: what the job is expected to cost, recorded with it and held against its quotas.
   const estimate = await estimateCost(db, version, valid, pricing).catch(() => null);
-  const accounting = { teamId: chargedTeam(viewer), estimate, currency: pricing.currency };
+  const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
   try {
     return await db.transaction().execute(async (tx) => {
       const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting });
@@ -106,11 +106,14 @@ export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version
 class KeyAlreadyUsed extends Error {}
 
 /**
- * The team a job is charged to (its team quota and cost reports): none until teams exist.
- * TODO(teams): the submitter's team (the requested one if they belong to several).
+ * The team a job is charged to (its team's quota and cost reports): the model's owning team when
+ * the submitter belongs to it, else the submitter's first team (by id, so it is stable), else none.
  */
-function chargedTeam(_viewer: Viewer): string | null {
-  return null;
+async function chargedTeam(db: DbOrTx, viewer: Viewer, version: ModelVersion): Promise<string | null> {
+  if (viewer.teamIds.length === 0) return null;
+  const model = await db.selectFrom('models').select('team_id').where('id', '=', version.modelId).executeTakeFirst();
+  if (model?.team_id && viewer.teamIds.includes(model.team_id)) return model.team_id;
+  return [...viewer.teamIds].sort()[0];
 }
 
 async function insertJobTree(
@@ -161,6 +164,8 @@ async function insertJobTree(
       jobId: job.id,
       items: valid.length,
       estimate: { cpuSeconds: est?.cpuSeconds ?? 0, gpuSeconds: est?.gpuSeconds ?? 0 },
+      // Without an estimate (it could not be made) the job is taken to need both.
+      uses: est ? { cpu: est.parts.some((p) => p.cpu > 0), gpu: est.parts.some((p) => p.gpu > 0) } : { cpu: true, gpu: true },
     });
   }
   if (refused.length) {

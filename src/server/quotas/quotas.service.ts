@@ -26,6 +26,8 @@ export interface QuotaClaim {
   jobId: string;
   items: number;
   estimate: { cpuSeconds: number; gpuSeconds: number };
+  /** Whether the job takes CPU and GPU time at all: a job needing no GPU is not held by a used-up GPU limit. */
+  uses: { cpu: boolean; gpu: boolean };
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -65,8 +67,8 @@ export async function claimQuota(tx: DbOrTx, subjects: { label: string; subject:
         resetsAt: day.resetsAt,
       });
     }
-    checkTime(s, 'cpuSecondsPerMonth', 'CPU', limits.cpuSecondsPerMonth, month, month.cpuSeconds, active.outstandingCpuSeconds - claim.estimate.cpuSeconds, claim.estimate.cpuSeconds);
-    checkTime(s, 'gpuSecondsPerMonth', 'GPU', limits.gpuSecondsPerMonth, month, month.gpuSeconds, active.outstandingGpuSeconds - claim.estimate.gpuSeconds, claim.estimate.gpuSeconds);
+    if (claim.uses.cpu) checkTime(s, 'cpuSecondsPerMonth', 'CPU', limits.cpuSecondsPerMonth, month, month.cpuSeconds, active.outstandingCpuSeconds - claim.estimate.cpuSeconds, claim.estimate.cpuSeconds);
+    if (claim.uses.gpu) checkTime(s, 'gpuSecondsPerMonth', 'GPU', limits.gpuSecondsPerMonth, month, month.gpuSeconds, active.outstandingGpuSeconds - claim.estimate.gpuSeconds, claim.estimate.gpuSeconds);
   }
 }
 
@@ -78,8 +80,8 @@ function checkTime(s: { label: string; subject: Subject }, key: keyof Limits, un
   if (limit === null) return;
   const heldNow = Math.max(0, held);
   if (used + heldNow >= limit || used + heldNow + estimate > limit) {
-    const parts = [`${round(used)} of ${limit} ${unit}-seconds this month are used`, heldNow > 0 ? `${round(heldNow)} more are expected by running jobs` : '', estimate > 0 ? `this job is estimated at ${round(estimate)}` : ''];
-    refuse(s, key, `${parts.filter(Boolean).join(', ')}; the count resets at ${month.resetsAt}`, { limit, used: round(used + heldNow), requested: round(estimate), resetsAt: month.resetsAt });
+    const parts = [`${round(used)} of ${round(limit)} ${unit}-seconds this month are used`, heldNow > 0 ? `${round(heldNow)} more are expected by running jobs` : '', estimate > 0 ? `this job is estimated at ${round(estimate)}` : ''];
+    refuse(s, key, `${parts.filter(Boolean).join(', ')}; the count resets at ${month.resetsAt}`, { limit: round(limit), used: round(used + heldNow), requested: round(estimate), resetsAt: month.resetsAt });
   }
 }
 

@@ -32,6 +32,8 @@ const llmURL = `http://127.0.0.1:${process.env.E2E_LLM_PORT}`;
 export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
+  // Creates the first (admin) account with the set-up token, after the web servers are up.
+  globalSetup: './e2e/global-setup.ts',
   workers: 1,
   retries: 0,
   timeout: 120_000,
@@ -90,6 +92,8 @@ export default defineConfig({
         GATEWAY_SKIP_BUILD: process.env.GATEWAY_SKIP_BUILD ?? '0',
         // The e2e database is thrown away when the server stops.
         GATEWAY_REMOVE_DATA_ON_EXIT: '1',
+        // After the admin (e2e/global-setup.ts), specs sign up ordinary members themselves.
+        GATEWAY_OPEN_SIGNUP: '1',
         // onboarding.spec.ts registers a model served by a loopback fixture.
         GATEWAY_OUTBOUND_HOSTS: '127.0.0.1,localhost',
         // Kubernetes versions run on the fake cluster; its pods call this app's task endpoint.

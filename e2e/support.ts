@@ -1,5 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { AppNav } from './pages/app-nav';
 import { SignInPage } from './pages/sign-in.page';
 
@@ -17,4 +19,9 @@ export async function registerAndSignIn(page: Page, email: string, password = PA
   await signIn.register(email, password);
   await expect(page).toHaveURL(/\/models$/);
   await expect(new AppNav(page).userEmail).toHaveText(email);
+}
+
+/** The admin account e2e/global-setup.ts created with the set-up token. */
+export function e2eAdmin(): { email: string; password: string } {
+  return JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'e2e-admin.json'), 'utf8'));
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { getProviders, signIn, useSession } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -10,11 +10,19 @@ import { useTRPC } from '@/lib/trpc';
 
 type Mode = 'signin' | 'register';
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+/**
+ * Sign in, or create an account. A new gateway's first account is its admin and needs the one-time
+ * set-up token `npm start` printed (its link carries it as `?setup=`); after that, who may sign up
+ * is the organisation's setting, shown here before anyone types.
+ */
+export function SignInForm({ callbackUrl, setupToken: linkSetupToken }: { callbackUrl: string; setupToken?: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const { status } = useSession();
-  const [mode, setMode] = useState<Mode>('signin');
+  const options = useQuery(trpc.me.signUpOptions.queryOptions());
+  const settingUp = options.data?.mode === 'setup';
+  const [mode, setMode] = useState<Mode>(linkSetupToken ? 'register' : 'signin');
+  const [setupToken, setSetupToken] = useState(linkSetupToken ?? '');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
@@ -28,6 +36,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }, [status, router, callbackUrl]);
 
   useEffect(() => {
+    if (settingUp) setMode('register');
+  }, [settingUp]);
+
+  useEffect(() => {
     getProviders()
       .then((p) => setSso(p?.oidc ? p.oidc.name : null))
       .catch(() => setSso(null));
@@ -39,7 +51,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     setBusy(true);
     try {
       if (mode === 'register') {
-        await register.mutateAsync({ email, password, name: name.trim() || undefined });
+        await register.mutateAsync({ email, password, name: name.trim() || undefined, setupToken: settingUp ? setupToken.trim() : undefined });
       }
       const res = await signIn('credentials', { email, password, redirect: false });
       if (!res || res.error) {
@@ -71,9 +83,27 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <p className="muted">
         {mode === 'signin'
           ? 'Run registered scientific models on one molecule or a whole library.'
-          : 'The first account on a new gateway becomes its administrator.'}
+          : settingUp
+            ? 'This gateway has no account yet: the first one becomes its administrator.'
+            : options.data?.mode === 'closed'
+              ? 'Sign-up is closed on this gateway: ask an administrator for an invitation.'
+              : options.data?.mode === 'domains'
+                ? `Sign-up is open to addresses at ${options.data.domains.join(', ')}.`
+                : 'Create an account to run models and screens.'}
       </p>
       <form onSubmit={onSubmit} className="form" data-testid="signin-form">
+        {mode === 'register' && settingUp && (
+          <Field label="Set-up token" hint="Printed by npm start, and in the file setup-token in its data folder.">
+            <input
+              className="input"
+              required
+              value={setupToken}
+              onChange={(e) => setSetupToken(e.target.value)}
+              data-testid="signin-setup-token"
+              autoComplete="off"
+            />
+          </Field>
+        )}
         {mode === 'register' && (
           <Field label="Name (optional)">
             <input className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="signin-name" autoComplete="name" />

@@ -12,8 +12,10 @@ export function TokenCreateForm() {
   const [name, setName] = useState('');
   const create = useMutation(
     trpc.tokens.create.mutationOptions({
-      onSuccess: () => {
+      onSuccess: ({ token: _secret, ...created }) => {
         setName('');
+        // Shown at once, whatever a list fetch already in flight answers; the refetch then confirms it.
+        queryClient.setQueryData(trpc.tokens.list.queryKey(), (old) => [created, ...(old ?? []).filter((t) => t.id !== created.id)]);
         void queryClient.invalidateQueries(trpc.tokens.list.queryFilter());
       },
     }),

@@ -3,7 +3,9 @@
 import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useQuery } from '@tanstack/react-query';
 import { AgentToggle } from '@/features/agent/agent-panel';
+import { useTRPC } from '@/lib/trpc';
 
 const LINKS = [
   { href: '/models', label: 'Models', testId: 'nav-models', match: (p: string) => p.startsWith('/models') && !p.startsWith('/models/new') },
@@ -17,6 +19,8 @@ const LINKS = [
 export function TopNav() {
   const pathname = usePathname() ?? '';
   const { data } = useSession();
+  const trpc = useTRPC();
+  const me = useQuery({ ...trpc.me.get.queryOptions(), staleTime: 60_000 });
   return (
     <header className="topnav" data-testid="topnav">
       <div className="topnav-inner">
@@ -37,6 +41,11 @@ export function TopNav() {
               {l.label}
             </Link>
           ))}
+          {me.data?.role === 'admin' && (
+            <Link href="/admin" data-testid="nav-admin" className={pathname.startsWith('/admin') ? 'topnav-link active' : 'topnav-link'}>
+              Admin
+            </Link>
+          )}
         </nav>
         <AgentToggle />
         <Link href="/settings" className="topnav-user" data-testid="nav-user-email">

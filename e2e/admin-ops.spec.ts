@@ -53,25 +53,23 @@ test('an admin sets a quota a member is refused by, retries a dead-lettered task
   });
   expect(registered.outcome).toBe('published');
 
-
-
-  // The admin gives the member 2 items a day.
+  // The admin gives the member 3 items a day (the smoke test of registration was one).
   await adminPage.goto('/admin/quotas');
   const row = adminPage.locator(`[data-testid="quotas-row"][data-email="${member}"]`);
   await row.getByTestId('quotas-row-edit').click();
-  await row.getByTestId('quota-itemsPerDay').fill('2');
+  await row.getByTestId('quota-itemsPerDay').fill('3');
   await row.getByTestId('quota-save').click();
-  await expect(row.getByTestId('quotas-row-limits')).toContainText('Items per day 2');
+  await expect(row.getByTestId('quotas-row-limits')).toContainText('Items per day 3');
 
   // Three molecules are over it: refused whole, with the limit, the usage and the reset shown.
   await memberPage.goto('/jobs/new');
   await memberPage.getByTestId('newjob-model').selectOption(slug);
   await memberPage.getByTestId('newjob-smiles').fill('CCO\nCCN\nCCC');
   await expect(memberPage.getByTestId('newjob-estimate')).toBeVisible();
-  await expect(memberPage.getByTestId('newjob-quota')).toContainText('0 of 2 items today');
+  await expect(memberPage.getByTestId('newjob-quota')).toContainText('1 of 3 items today');
   await memberPage.getByTestId('newjob-submit').click();
   await expect(memberPage.getByTestId('newjob-error-code')).toHaveText('QUOTA_EXCEEDED');
-  await expect(memberPage.getByTestId('newjob-error-message')).toContainText('0 of 2 items per day are used today, and this job has 3; the count resets at');
+  await expect(memberPage.getByTestId('newjob-error-message')).toContainText('1 of 3 items per day are used today, and this job has 3; the count resets at');
   await expect(memberPage).toHaveURL(/\/jobs\/new$/);
 
   // Two fit. The model server answers 500 to every attempt: the queue gives up on the task.

@@ -28,7 +28,8 @@ export function AuditAdmin() {
     to: q.to || undefined,
   };
   const list = useQuery({ ...trpc.audit.list.queryOptions({ ...filter, limit: PAGE, offset }), placeholderData: keepPreviousData });
-  const csvHref = `/api/admin/audit.csv?${new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => !!e[1])).toString()}`;
+  // The export takes the filters as typed (not debounced): what is on screen a moment later.
+  const csvHref = `/api/admin/audit.csv?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => !!e[1])).toString()}`;
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => {
     setOffset(0);
     setF({ ...f, [k]: e.target.value });

@@ -102,6 +102,7 @@ test('an admin sets a quota a member is refused by, retries a dead-lettered task
   await adminPage.getByTestId('audit-action').fill('task.retry');
   await expect(adminPage.getByTestId('audit-total')).toHaveText('1 entries');
   await adminPage.getByTestId('audit-action').fill('');
+  await expect(adminPage.locator('[data-testid="audit-row"][data-action="quota.update"]').first()).toBeVisible();
   const download = adminPage.waitForEvent('download');
   await adminPage.getByTestId('audit-export').click();
   const csv = await readFile((await (await download).path())!, 'utf8');

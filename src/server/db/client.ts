@@ -13,6 +13,10 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
   // A server stopping under a live pool would otherwise crash the process.
   pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+  // The pool takes its listener off a client it hands out, and Kysely holds one through a whole
+  // transaction: a server that stops between two statements emits 'error' on it, which unheard
+  // ends the process. The statement in flight (or the next) rejects anyway, so only note it.
+  pool.on('connect', (client) => client.on('error', (err) => console.error('[db] connection lost:', err.message)));
   return pool;
 }
 

@@ -49,7 +49,9 @@ export async function runSmokeTest(
   } else if (prepared.error) {
     result = fail('INVALID_INPUT', `the example does not fit the input schema: ${singleItemMessage(prepared)}`);
   } else {
-    const waitMs = version.timeoutMs * 2 + 30_000;
+    // Generous: a cold sandbox on a busy worker may take its start grace (10 s) and more; only a
+    // missing worker should end here.
+    const waitMs = version.timeoutMs * 2 + 90_000;
     // The call is recorded once, with the version's new state, when the outcome is stored below.
     const { job, result: row } = await runOne(deps, viewer, version, prepared, { waitMs, label: 'smoke test', audit: false });
     if (!row) {

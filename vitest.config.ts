@@ -10,7 +10,7 @@ process.env.GATEWAY_OUTBOUND_HOSTS ??= '127.0.0.1,localhost';
 export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname, 'src') } },
   test: {
-    include: ['src/**/*.test.ts', 'models/**/*.test.ts', 'db/**/*.test.ts', 'k8s/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'models/**/*.test.ts', 'db/**/*.test.ts', 'k8s/**/*.test.ts', 'clients/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     env: { GATEWAY_SECRET_KEY: process.env.GATEWAY_SECRET_KEY, GATEWAY_OUTBOUND_HOSTS: process.env.GATEWAY_OUTBOUND_HOSTS },
     testTimeout: 120_000,

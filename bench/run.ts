@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import { PgBoss } from 'pg-boss';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { startModelProcess, readManifest } from '../models/_lib/test-harness';
-import { createGatewayClient } from '../src/sdk';
+import { createGatewayClient } from '../clients/typescript/src';
 import { packModelFolder } from '../src/server/bundles/model-folder';
 import { bundleStore } from '../src/server/bundles/bundles.service';
 import { createDb, type Db } from '../src/server/db/client';

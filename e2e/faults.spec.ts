@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { sql } from 'kysely';
-import { createGatewayClient } from '../src/sdk';
+import { createGatewayClient } from '../clients/typescript/src';
 import { alive, startProduct, type Product } from './product';
 
 // The product under faults, as a user runs it: `npm start`'s supervisor restarts what dies, and

@@ -5,7 +5,7 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createGatewayClient, GatewayError, type JobResult } from '../src/sdk';
+import { createGatewayClient, GatewayError, type JobResult } from '../clients/typescript/src';
 
 const LIBRARY = [
   'CCO',
@@ -66,6 +66,37 @@ async function main() {
   check(new Set(results.map((r) => r.index)).size === LIBRARY.length, 'allResults repeated or skipped an item');
   const bad = results.filter((r) => r.status !== 'succeeded' || !Number.isFinite(r.output?.logP));
   check(bad.length === 0, `results without a finite logP: ${JSON.stringify(bad.slice(0, 3))}`);
+
+  // A library as a file's text: parsed on the client (names kept), submitted, waited on with progress.
+  const seen: number[] = [];
+  const screened = await gateway.screen('ocl-properties', { text: 'CCO ethanol\nc1ccccc1 benzene\n# a comment\nOc1ccccc1 phenol\n', fileName: 'three.smi' }, {
+    intervalMs: 300,
+    onProgress: (p) => seen.push(p.done + p.failed),
+  });
+  check(screened.jobs.length === 1 && screened.jobs[0].status === 'succeeded', `screen ended ${JSON.stringify(screened.jobs.map((j) => j.status))}`);
+  check(JSON.stringify(screened.names) === JSON.stringify(['ethanol', 'benzene', 'phenol']), `screen kept the names ${JSON.stringify(screened.names)}`);
+  check(seen.at(-1) === 3, `screen's last progress was ${seen.at(-1)}, expected 3`);
+  const screenedResults: JobResult[] = [];
+  for await (const r of gateway.results(screened.jobs[0].id, { pageSize: 2 })) screenedResults.push(r);
+  check(screenedResults.map((r) => r.input.smiles).join(' ') === 'CCO c1ccccc1 Oc1ccccc1', `results iterator gave ${screenedResults.map((r) => r.input.smiles).join(' ')}`);
+
+  // A consensus of two built-ins, registered through the helper and called like any model.
+  const consensusSlug = `sdk-logs-${Date.now().toString(36)}`;
+  const consensus = await gateway.consensus.register({
+    slug: consensusSlug,
+    name: 'logS mean (SDK)',
+    task: 'property/solubility',
+    strategy: 'mean',
+    members: [
+      { ref: 'ocl-properties', field: 'logS', name: 'ocl' },
+      { ref: 'esol-solubility', field: 'logS', name: 'esol' },
+    ],
+    outputField: 'logS',
+    example: { smiles: 'c1ccccc1O' },
+  });
+  check(consensus.outcome === 'published', `consensus.register: ${consensus.outcome}, smoke test ${JSON.stringify(consensus.smokeTest)}`);
+  const mean = await gateway.models.predict(consensusSlug, { smiles: 'CCO' });
+  check(Number.isFinite(mean.output?.logS), `${consensusSlug} gave ${JSON.stringify(mean.output)} for CCO`);
 
   // A user's model from a manifest folder: packed and uploaded as a bundle, smoke-tested on the
   // worker in its sandbox, and published.

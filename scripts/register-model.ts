@@ -4,7 +4,7 @@
  * inside it with a running gateway through the SDK (GATEWAY_URL, GATEWAY_TOKEN). The example is
  * smoke-tested on the gateway's worker, in its sandbox, before the version is published.
  */
-import { createGatewayClient, GatewayError } from '../src/sdk';
+import { createGatewayClient, GatewayError } from '../clients/typescript/src';
 
 const args = process.argv.slice(2);
 const source = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--alias');

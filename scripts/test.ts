@@ -1,7 +1,7 @@
 /**
  * `npm test`: every test, in order — unit and integration tests (vitest, real PostgreSQL),
- * then the browser tests (Playwright in Debian Chromium, which also run the SDK from a
- * separate Node process against the running app). Ends with one summary line.
+ * then the browser tests (Playwright in Debian Chromium, which also run the SDK, the CLI and the
+ * Python client (python3 -m unittest) from separate processes against the running app). Ends with one summary line.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';

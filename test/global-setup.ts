@@ -25,7 +25,10 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query('create database gateway_template');
   await admin.end();
-  await prepareDatabase(server.url('gateway_template'));
+  // Seeding trains the built-in trained models when their (gitignored) weights are missing, as on a fresh clone: say so.
+  await prepareDatabase(server.url('gateway_template'), (l) => {
+    if (/\btrain(ing|ed)\b|skipped/.test(l)) console.log(`[global-setup] ${l}`);
+  });
   project.provide('pgAdminUrl', server.url('postgres'));
   project.provide('pgTemplate', 'gateway_template');
   return async () => {

@@ -12,6 +12,7 @@ import * as m0040 from './0040_create_audit_log';
 import * as m0041 from './0041_add_cost_accounting';
 import * as m0042 from './0042_create_quotas';
 import * as m0043 from './0043_create_operations';
+import * as m0050 from './0050_add_cross_validation';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0041_add_cost_accounting': m0041,
   '0042_create_quotas': m0042,
   '0043_create_operations': m0043,
+  '0050_add_cross_validation': m0050,
 };

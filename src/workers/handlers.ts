@@ -1,5 +1,6 @@
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { aggregateConsensus, endDeadAggregation } from '../server/consensus/aggregate.service';
+import { endDeadFold, runEvaluationFold } from '../server/evaluations/folds.service';
 import { endDeadTask, runTask, type Attempt, type Verdict, type WorkerDeps } from '../server/jobs/run-task.service';
 import { queueCatalog, type QueueName, type QueuePayload } from '../server/queue/catalog';
 
@@ -11,6 +12,8 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
   'task.dead': endDeadTask,
   'consensus.aggregate': aggregateConsensus,
   'consensus.dead': endDeadAggregation,
+  'evaluation.fold': runEvaluationFold,
+  'evaluation.dead': endDeadFold,
 };
 
 /**

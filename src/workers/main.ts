@@ -23,6 +23,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Tasks of one model version running at once on this worker (WORKER_VERSION_CONCURRENCY). */
   versionConcurrency?: number;
+  /** Cross-validation folds retrained at once on this worker (EVALUATION_FOLD_CONCURRENCY, default 1). */
+  foldConcurrency?: number;
   /** Longest stdout line a model may print (MODEL_MAX_LINE_BYTES, default 16 MiB). */
   maxLineBytes?: number;
   /** The Kubernetes executor's settings; unset: from GATEWAY_K8S_* (off unless enabled), false: off. */
@@ -73,7 +75,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   await consume('consensus.aggregate', { batchSize: 1, localConcurrency: 2 });
   await consume('task.dead', { batchSize: 4 });
   await consume('consensus.dead', { batchSize: 4 });
-  log('listening on task.run, consensus.aggregate and their dead letters');
+  // Retraining a fold takes a core for seconds to minutes: one at a time per worker (EVALUATION_FOLD_CONCURRENCY).
+  await consume('evaluation.fold', { batchSize: 1, localConcurrency: opts.foldConcurrency ?? 1 });
+  await consume('evaluation.dead', { batchSize: 4 });
+  log('listening on task.run, consensus.aggregate, evaluation.fold and their dead letters');
 
   return {
     async stop() {
@@ -100,6 +105,7 @@ async function main() {
     batchSize: numberFromEnv('WORKER_BATCH_SIZE'),
     concurrency: numberFromEnv('WORKER_CONCURRENCY'),
     versionConcurrency: numberFromEnv('WORKER_VERSION_CONCURRENCY'),
+    foldConcurrency: numberFromEnv('EVALUATION_FOLD_CONCURRENCY'),
   });
   let stopping = false;
   const stop = async () => {

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge } from '@/components/ui/badge';
 import { BusyLabel } from '@/components/ui/busy-label';
 import { ErrorBox } from '@/components/ui/error-box';
 import { useTRPC } from '@/lib/trpc';
@@ -9,6 +10,7 @@ import { mayEditModel } from '@/shared/permissions';
 import { FitResult } from './fit-result';
 
 const STRATEGIES = [
+  { name: 'mean', label: 'Calibrate the mean', hint: 'the mean of the members, with an uncertainty learnt here' },
   { name: 'inverse-error', label: 'Fit inverse-error', hint: 'weights 1/RMSE² per member' },
   { name: 'stacking', label: 'Fit stacking', hint: 'least-squares coefficients and intercept' },
 ] as const;
@@ -22,7 +24,7 @@ export function FitPanel({ evaluation: e }: { evaluation: Evaluation }) {
   const fit = useMutation(
     trpc.evaluations.fit.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.get.queryKey({ slug: e.model }) }) }),
   );
-  const finished = e.job.status === 'succeeded';
+  const finished = e.job.status === 'succeeded' && (!e.crossValidation || !!e.crossValidation.report);
   const mayEdit = model.data && viewer.data ? mayEditModel(viewer.data, model.data) : true;
 
   return (
@@ -30,8 +32,19 @@ export function FitPanel({ evaluation: e }: { evaluation: Evaluation }) {
       <div>
         <h2>Fit the consensus</h2>
         <p className="muted">
-          Learn the members’ weights from these measurements and publish them as the next version of <code>{e.model}</code>. Fitted and
-          scored on the same molecules, the new version needs a held-out set to be judged fairly.
+          Learn the members’ weights and the uncertainty for a given spread from these measurements, and publish them as the next version of{' '}
+          <code>{e.model}</code>.
+        </p>
+        <p className="small" data-testid="fit-basis">
+          {e.folds ? (
+            <>
+              <Badge tone="green">out of fold</Badge> Fitted on the {e.folds}-fold out-of-fold values: trained members retrained without each molecule’s fold.
+            </>
+          ) : (
+            <>
+              <Badge tone="amber">in-sample</Badge> Fitted and scored on the same molecules: cross-validate the evaluation (folds) to fit on out-of-fold values.
+            </>
+          )}
         </p>
       </div>
       {!mayEdit && (

@@ -23,6 +23,7 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
   const [chosenModel, setChosenModel] = useState(initialModel ?? '');
   const [chosenDataset, setChosenDataset] = useState('');
   const [outputField, setOutputField] = useState('');
+  const [folds, setFolds] = useState('5');
   const [uploading, setUploading] = useState(false);
   const create = useMutation(trpc.evaluations.create.mutationOptions({ onSuccess: (e) => router.push(`/evaluations/${e.id}`) }));
 
@@ -37,7 +38,7 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     if (!model || !datasetId) return;
-    create.mutate({ model, datasetId, outputField: outputField && numeric.includes(outputField) ? outputField : undefined });
+    create.mutate({ model, datasetId, outputField: outputField && numeric.includes(outputField) ? outputField : undefined, folds: folds ? Number(folds) : undefined });
   }
 
   return (
@@ -112,6 +113,19 @@ export function NewEvaluationForm({ initialModel }: { initialModel?: string }) {
             </option>
           ))}
         </select>
+      </Field>
+      <Field label="Cross-validation">
+        <select className="input select" value={folds} onChange={(e) => setFolds(e.target.value)} data-testid="evaluation-folds">
+          <option value="">None: in-sample figures only</option>
+          {[3, 5, 10].map((k) => (
+            <option key={k} value={k}>
+              {k}-fold: trained members retrained per fold, fitted strategies fitted on the other folds
+            </option>
+          ))}
+        </select>
+        <small className="muted">
+          Out-of-fold figures score every model on molecules it did not learn from; in-sample figures of a trained model or a fitted consensus are optimistic.
+        </small>
       </Field>
       {models.isError && <ErrorBox error={models.error} testId="evaluation-models-error" />}
       {datasets.isError && <ErrorBox error={datasets.error} testId="evaluation-datasets-error" />}

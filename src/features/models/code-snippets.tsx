@@ -13,15 +13,15 @@ export function CodeSnippets({ slug, example }: Props) {
   const [origin, setOrigin] = useState('https://gateway.example.com');
   useEffect(() => setOrigin(window.location.origin), []);
 
-  const body = JSON.stringify({ model: slug, input: example });
+  const body = JSON.stringify({ input: example });
   const curl = [
-    `curl -s -X POST ${origin}/api/trpc/models.predict \\`,
+    `curl -s -X POST ${origin}/api/v1/models/${encodeURIComponent(slug)}/predict \\`,
     `  -H "Authorization: Bearer $TOKEN" \\`,
     `  -H "Content-Type: application/json" \\`,
     `  -d '${body.replace(/'/g, "'\\''")}'`,
   ].join('\n');
   const sdk = [
-    `import { createGatewayClient } from './src/sdk';`,
+    `import { createGatewayClient } from '@model-gateway/sdk';`,
     ``,
     `const gateway = createGatewayClient({ url: '${origin}', token: process.env.GATEWAY_TOKEN! });`,
     ``,
@@ -33,11 +33,17 @@ export function CodeSnippets({ slug, example }: Props) {
     `await gateway.jobs.wait(job.id);`,
     `for await (const r of gateway.jobs.allResults(job.id)) console.log(r.index, r.output ?? r.error);`,
   ].join('\n');
+  const cli = [
+    `export MODEL_GATEWAY_URL=${origin} MODEL_GATEWAY_TOKEN=$TOKEN`,
+    `npx model-gateway predict ${slug} '${String(example.smiles ?? JSON.stringify(example)).replace(/'/g, "'\\''")}'`,
+    `npx model-gateway screen ${slug} library.smi --out results.csv`,
+  ].join('\n');
 
   return (
     <div className="snippets">
       <Snippet title="curl" code={curl} testId="snippet-curl" />
       <Snippet title="TypeScript SDK" code={sdk} testId="snippet-sdk" />
+      <Snippet title="CLI" code={cli} testId="snippet-cli" />
       <p className="muted small">
         Create a token on the <a href="/settings">settings</a> page and export it as <code>TOKEN</code> /{' '}
         <code>GATEWAY_TOKEN</code>.

@@ -113,6 +113,10 @@ export async function defineConsensus(db: DbOrTx, slug: string, runtime: TConsen
       spread: { type: 'object', title: 'Spread', description: kind === 'number' ? 'standard deviation and range of the member values' : 'fraction of members that agree' },
       memberCount: { type: 'integer', title: 'Members counted' },
       highSpread: { type: 'boolean', title: 'High spread', description: 'the members disagree more than the strategy’s threshold' },
+      ...(kind === 'number'
+        ? { uncertainty: { type: 'object', title: 'Uncertainty', description: 'the expected error for this spread and an interval, when the version was calibrated on an evaluation (calibrated: true)' } }
+        : {}),
+      applicabilityDomain: { type: 'object', title: 'Applicability domain', description: 'whether every member that reports one says the molecule is inside its domain' },
       failedMembers: { type: 'object', title: 'Failed members', description: 'why a member gave no value' },
     },
     required: [runtime.outputField, 'members', 'spread', 'memberCount', 'highSpread'],

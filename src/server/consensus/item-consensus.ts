@@ -2,6 +2,19 @@ import type { ResultRow } from '../db/types';
 import type { TConsensusRuntime } from '../models/models.schema';
 import { memberKey } from '../../shared/consensus-member';
 import { getStrategy, type MemberValue, type StrategyParams } from './strategy';
+import { estimateUncertainty } from './uncertainty';
+
+/** A member's own word on whether the molecule is inside its applicability domain (trained models give one). */
+export interface MemberDomain {
+  inDomain: boolean;
+  similarity: number | null;
+}
+
+function domainOf(output: Record<string, unknown> | null | undefined): MemberDomain | null {
+  const ad = output?.applicabilityDomain as { inDomain?: unknown; similarity?: unknown } | undefined;
+  if (!ad || typeof ad !== 'object' || typeof ad.inDomain !== 'boolean') return null;
+  return { inDomain: ad.inDomain, similarity: typeof ad.similarity === 'number' ? ad.similarity : null };
+}
 
 export type ItemConsensus =
   | { output: Record<string, unknown> }
@@ -17,6 +30,7 @@ export function consensusForItem(runtime: TConsensusRuntime, memberResults: Map<
   const values: MemberValue[] = [];
   const memberValues: Record<string, number | string | null> = {};
   const failed: Record<string, string> = {};
+  const domains: Record<string, MemberDomain> = {};
   for (const m of runtime.members) {
     const key = memberKey(m);
     const r = memberResults.get(key);
@@ -46,6 +60,8 @@ export function consensusForItem(runtime: TConsensusRuntime, memberResults: Map<
     }
     memberValues[key] = value;
     values.push({ member: key, value, weight: m.weight ?? 1 });
+    const domain = domainOf(r.output);
+    if (domain) domains[key] = domain;
   }
   if (values.length < runtime.quorum) {
     const why = Object.entries(failed).map(([k, e]) => `${k} (${e})`).join('; ');
@@ -61,6 +77,11 @@ export function consensusForItem(runtime: TConsensusRuntime, memberResults: Map<
     // A strategy can fail for one item (e.g. weights summing to 0); only that item fails.
     return { code: 'MODEL_ERROR', error: `${runtime.strategy} could not combine ${values.map((v) => v.member).join(', ')}: ${(e as Error).message}` };
   }
+  const reported = Object.values(domains);
+  const inDomain = reported.every((d) => d.inDomain);
+  const params = runtime.params as StrategyParams;
+  // Numbers carry the expected error for their spread: calibrated when the version learnt one on an evaluation.
+  const uncertainty = typeof agg.value === 'number' && typeof agg.spread.std === 'number' ? estimateUncertainty(params.uncertainty, agg.value, agg.spread.std, inDomain) : undefined;
   return {
     output: {
       [runtime.outputField]: agg.value,
@@ -68,6 +89,8 @@ export function consensusForItem(runtime: TConsensusRuntime, memberResults: Map<
       spread: agg.spread,
       memberCount: agg.memberCount,
       highSpread: agg.spread.high,
+      ...(uncertainty ? { uncertainty } : {}),
+      ...(reported.length ? { applicabilityDomain: { inDomain, members: domains } } : {}),
       ...(Object.keys(failed).length ? { failedMembers: failed } : {}),
     },
   };

@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 import { STRATEGIES } from './strategies';
+import type { SpreadCalibration } from './uncertainty';
 
 /** A member's output for one item: a number, or a class label. */
 export type ConsensusValue = number | string;
@@ -44,6 +45,8 @@ export interface StrategyParams {
   coefficients?: { intercept: number; members: Record<string, number> };
   /** inverse-error: each member's error (e.g. RMSE on a reference set); see `fitInverseError`. */
   errors?: Record<string, number>;
+  /** Numbers: the expected error for a spread, learnt on an evaluation; see `fitSpreadCalibration`. */
+  uncertainty?: SpreadCalibration;
 }
 
 /** A way to combine members' values into one; registered in `strategies/index.ts`. */

@@ -69,6 +69,8 @@ export interface ModelVersionsTable {
   published_at: NullableTimestamp;
   updated_at: Timestamp;
   network_allowed: Generated<boolean>;
+  /** Where the version came from (db/migrations/0050): training data, code and hyper-parameters, or what a consensus was fitted on. */
+  provenance: Json<Record<string, unknown> | null>;
 }
 
 /** The last smoke test of a version: its example run through the real executor. */
@@ -233,7 +235,39 @@ export interface EvaluationsTable {
   dataset_id: string;
   job_id: string;
   output_field: string;
+  /** k of k-fold cross-validation (db/migrations/0050); null: in-sample only. */
+  folds: number | null;
+  seed: Generated<number>;
   created_at: Timestamp;
+}
+
+/** A held-out molecule's prediction by the model retrained without its fold. */
+export interface FoldPrediction {
+  value: number | null;
+  /** The model's applicability domain for it, when the model reports one (relative to the fold's training set). */
+  inDomain?: boolean;
+  error?: string;
+}
+
+/** One fold of a trained model in a cross-validated evaluation (db/migrations/0050). */
+export interface EvaluationFoldsTable {
+  evaluation_id: string;
+  /** The consensus member's key, or '' for the evaluated model itself. */
+  member_key: string;
+  fold: number;
+  model_version_id: string;
+  field: string;
+  status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>;
+  /** Dataset row index → the fold model's prediction (null value and the reason when it failed that molecule). */
+  predictions: Json<Record<string, FoldPrediction> | null>;
+  train_count: number | null;
+  test_count: number | null;
+  failed_count: number | null;
+  error: string | null;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
 }
 
 export interface BundlesTable {
@@ -473,6 +507,7 @@ export interface DB {
   datasets: DatasetsTable;
   dataset_rows: DatasetRowsTable;
   evaluations: EvaluationsTable;
+  evaluation_folds: EvaluationFoldsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
   models: ModelsTable;

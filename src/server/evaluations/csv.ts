@@ -1,24 +1,6 @@
 import { textProblem } from '../../shared/input-hygiene';
+import { splitCsvLine as splitLine } from '../../../clients/typescript/src/inputs';
 import { AppError } from '../errors';
-
-/** Splits one CSV line, honouring double quotes ("a,b" and "" inside quotes). */
-function splitLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(cur.trim()), (cur = '');
-    else cur += c;
-  }
-  out.push(cur.trim());
-  return out;
-}
 
 export interface MeasuredRow {
   smiles: string;

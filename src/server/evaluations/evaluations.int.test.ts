@@ -7,6 +7,7 @@ import * as jobs from '../jobs/jobs.service';
 import { resolveModelRef } from '../models/models.service';
 import type { Viewer } from '../users/viewer';
 import * as evaluations from './evaluations.service';
+import { fitFromEvaluation } from './fit.service';
 
 const HUUSKONEN = path.resolve(projectRoot, '../shared/data/huuskonen-solubility-train.csv');
 
@@ -79,10 +80,11 @@ describe('dataset uploads with unusable lines', () => {
 describe.skipIf(!existsSync(HUUSKONEN))('evaluation against experiment (Huuskonen solubility, 1,025 molecules)', () => {
   let evaluationId = '';
 
-  it('evaluates logS-consensus and its members through the real worker and reports the error table', async () => {
+  // Version 1, the mean of OCL and ESOL, stays registered (models/logS-consensus/history/1.json).
+  it('evaluates logS-consensus@1 and its members through the real worker and reports the error table', async () => {
     const dataset = (await evaluations.listDatasets(gw.deps, admin)).find((d) => d.source === 'file:huuskonen-solubility-train.csv');
     expect(dataset?.rowCount).toBe(1025);
-    const { id, jobId } = await evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus', datasetId: dataset!.id });
+    const { id, jobId } = await evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus@1', datasetId: dataset!.id });
     evaluationId = id;
     const job = await waitForJob(jobId);
     expect(job.status).toBe('succeeded');
@@ -99,16 +101,60 @@ describe.skipIf(!existsSync(HUUSKONEN))('evaluation against experiment (Huuskone
   });
 
   it('fits inverse-error and stacking consensus versions from the evaluation in one call each', async () => {
-    const inverse = await evaluations.fitFromEvaluation(gw.deps, admin, { id: evaluationId, strategy: 'inverse-error' });
-    expect(inverse.version).toMatchObject({ version: 2, status: 'published', runtime: { strategy: 'inverse-error' } });
+    const before = (await resolveModelRef(gw.db, 'logS-consensus')).version;
+    const inverse = await fitFromEvaluation(gw.deps, admin, { id: evaluationId, strategy: 'inverse-error' });
+    expect(inverse.version).toMatchObject({ version: before + 1, status: 'published', runtime: { strategy: 'inverse-error' } });
+    // Fitted on the molecules it is scored on, and its provenance says so.
+    expect(inverse.provenance).toMatchObject({ kind: 'fitted', fittedOn: { basis: 'in-sample' } });
     expect(Object.keys((inverse.params as { errors: object }).errors).sort()).toEqual(['esol', 'ocl']);
-    const stacked = await evaluations.fitFromEvaluation(gw.deps, admin, { id: evaluationId, strategy: 'stacking' });
+    const stacked = await fitFromEvaluation(gw.deps, admin, { id: evaluationId, strategy: 'stacking' });
     console.log('fitted on the evaluation:', JSON.stringify({ inverseError: inverse.params, stacking: stacked.params }));
-    expect(stacked.version).toMatchObject({ version: 3, runtime: { strategy: 'stacking' } });
-    expect((await resolveModelRef(gw.db, 'logS-consensus')).version).toBe(3);
+    expect(stacked.version).toMatchObject({ version: before + 2, runtime: { strategy: 'stacking' } });
+    expect((await resolveModelRef(gw.db, 'logS-consensus')).version).toBe(before + 2);
 
-    const p = await jobs.submitJob(gw.deps, admin, { model: 'logS-consensus@3', inputs: [{ smiles: 'c1ccccc1' }] });
+    const p = await jobs.submitJob(gw.deps, admin, { model: `logS-consensus@${before + 2}`, inputs: [{ smiles: 'c1ccccc1' }] });
     const done = await waitForJob(p.id);
     expect(done.status).toBe('succeeded');
+  });
+});
+
+describe('cross-validated evaluations of fixed models', () => {
+  const csv = ['smiles,logS', 'CCO,1.1', 'CCCO,0.6', 'CCCCO,0.0', 'CCCCCO,-0.6', 'CCCCCCO,-1.2', 'c1ccccc1,-1.6', 'Cc1ccccc1,-2.2', 'CCc1ccccc1,-2.8', 'c1ccccc1O,0.0', 'Oc1ccc(O)cc1,-0.2', 'CC(=O)O,1.2', 'CCCCCCCC,-5.2'].join('\n');
+
+  it('refuses folds out of range, and more folds than molecules, with a typed error before any job', async () => {
+    const d = await evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'twelve', csv });
+    for (const folds of [1, 21, 2.5]) {
+      await expect(evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus@1', datasetId: d.id, folds })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/^folds must be an integer from 2 to 20/),
+      });
+    }
+    const three = await evaluations.createDatasetFromCsv(gw.deps, admin, { name: 'three', csv: 'smiles,logS\nCCO,1\nCCCO,0.5\nCCCCO,0\n' });
+    await expect(evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus@1', datasetId: three.id, folds: 5 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/needs at least 5 molecules; the dataset has 3/),
+    });
+    expect((await evaluations.listEvaluations(gw.deps, admin, { limit: 100, offset: 0 })).filter((e) => e.folds !== null)).toEqual([]);
+  });
+
+  it('scores models that never learnt from the data out of fold as they are, and fits a calibrated mean from them', async () => {
+    const d = (await evaluations.listDatasets(gw.deps, admin)).find((x) => x.name === 'twelve')!;
+    const started = await evaluations.startEvaluation(gw.deps, admin, { model: 'logS-consensus@1', datasetId: d.id, folds: 3 });
+    expect(started.retrainedFolds).toBe(0);
+    expect((await waitForJob(started.jobId)).status).toBe('succeeded');
+    const e = await evaluations.getEvaluation(gw.deps, admin, { id: started.id });
+    const report = e.crossValidation!.report!;
+    expect(report.entries.map((x) => [x.name, x.source])).toEqual([
+      ['logS-consensus@1', 'combined'],
+      ['ocl', 'fixed'],
+      ['esol', 'fixed'],
+    ]);
+    // Nothing was fitted, so out of fold is in-sample exactly.
+    const inSample = new Map(e.metrics.map((m) => [m.name, m.rmse]));
+    for (const x of report.entries) expect(x.metrics.rmse).toBeCloseTo(inSample.get(x.name)!, 10);
+    const fitted = await fitFromEvaluation(gw.deps, admin, { id: started.id, strategy: 'mean', members: ['ocl', 'esol'] });
+    expect(fitted.provenance).toMatchObject({ fittedOn: { basis: 'out-of-fold', folds: 3 } });
+    expect(fitted.params.uncertainty).toMatchObject({ method: 'binned-spread', fittedOn: { n: 12, outOfFold: true } });
+    await expect(fitFromEvaluation(gw.deps, admin, { id: started.id, strategy: 'mean', members: ['gbm'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/gbm, not members/) });
   });
 });

@@ -1,9 +1,12 @@
 import type { DbOrTx } from '../db/client';
 
-export async function insertEvaluation(db: DbOrTx, e: { ownerId: string; datasetId: string; jobId: string; outputField: string }): Promise<string> {
+export async function insertEvaluation(
+  db: DbOrTx,
+  e: { ownerId: string; datasetId: string; jobId: string; outputField: string; folds?: number | null; seed?: number },
+): Promise<string> {
   const { id } = await db
     .insertInto('evaluations')
-    .values({ owner_id: e.ownerId, dataset_id: e.datasetId, job_id: e.jobId, output_field: e.outputField })
+    .values({ owner_id: e.ownerId, dataset_id: e.datasetId, job_id: e.jobId, output_field: e.outputField, folds: e.folds ?? null, ...(e.seed !== undefined ? { seed: e.seed } : {}) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
@@ -20,7 +23,7 @@ export async function listEvaluations(db: DbOrTx, ownerId: string, limit: number
     .innerJoin('jobs as j', 'j.id', 'e.job_id')
     .innerJoin('model_versions as v', 'v.id', 'j.model_version_id')
     .innerJoin('models as m', 'm.id', 'v.model_id')
-    .select(['e.id', 'e.created_at', 'e.output_field', 'd.name as dataset', 'm.slug', 'v.version', 'j.status', 'j.id as job_id'])
+    .select(['e.id', 'e.created_at', 'e.output_field', 'e.folds', 'd.name as dataset', 'm.slug', 'v.version', 'j.status', 'j.id as job_id'])
     .where('e.owner_id', '=', ownerId)
     .orderBy('e.created_at', 'desc')
     .limit(limit)

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { audit } from '../audit/audit.service';
 import { moleculeFields } from '../chem/inputs';
 import { canonicalizeMany } from '../chem/rdkit';
-import { fitInverseError, fitStacking, type EvaluationRow } from '../consensus/fit';
+import { assignFolds } from '../consensus/cross-validation';
+import { calibrationReport, type Uncertainty } from '../consensus/uncertainty';
+import { crossValidation, foldTargets, MAX_FOLDS, MIN_FOLDS, queueFolds } from './cross-validation.service';
 import { memberKey } from '../../shared/consensus-member';
 import { regressionMetrics } from '../consensus/metrics';
 import type { Kysely } from 'kysely';
@@ -16,8 +18,6 @@ import { getJobWithMembers, submitJob } from '../jobs/jobs.service';
 import { projectRoot } from '../models/manifest';
 import { getVersionById, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
-import { runSmokeTest } from '../models/smoke-test.service';
-import { createDraftVersion, publishVersion } from '../models/versions.service';
 import type { Viewer } from '../users/viewer';
 import { parseMeasuredCsv, type BadLine, type MeasuredRow } from './csv';
 import * as datasets from './datasets.repository';
@@ -127,9 +127,20 @@ function numericFields(v: ModelVersion): string[] {
   return Object.entries(props).filter(([, p]) => p.type === 'number' || p.type === 'integer').map(([k]) => k);
 }
 
-/** Runs a model or consensus on a dataset's molecules as an ordinary job, to compare with the measured values. */
-export async function startEvaluation(deps: Pick<Deps, 'db' | 'boss'>, viewer: Viewer, e: { model: string; datasetId: string; outputField?: string }) {
+/**
+ * Runs a model or consensus on a dataset's molecules as an ordinary job, to compare with the
+ * measured values. With `folds`, it is also cross-validated: every trained model in it (the model
+ * itself, or consensus members with a training mode) is retrained once per fold on the worker.
+ */
+export async function startEvaluation(
+  deps: Pick<Deps, 'db' | 'boss'>,
+  viewer: Viewer,
+  e: { model: string; datasetId: string; outputField?: string; folds?: number; seed?: number },
+) {
   const { db } = deps;
+  if (e.folds !== undefined && !(Number.isInteger(e.folds) && e.folds >= MIN_FOLDS && e.folds <= MAX_FOLDS)) {
+    throw new AppError('INVALID_INPUT', `folds must be an integer from ${MIN_FOLDS} to ${MAX_FOLDS}, got ${e.folds}`, { field: 'folds' });
+  }
   const version = await resolveModelRef(db, e.model);
   const dataset = await visibleDataset(db, viewer, e.datasetId);
   const fields = numericFields(version);
@@ -141,38 +152,39 @@ export async function startEvaluation(deps: Pick<Deps, 'db' | 'boss'>, viewer: V
   const smilesField = moleculeFields(version.inputSchema).find((f) => f.format === 'smiles')?.name;
   if (!smilesField) throw new AppError('INVALID_INPUT', `${version.slug} takes no SMILES input, so it cannot be evaluated on a SMILES dataset`);
   const rows = await datasets.datasetRows(db, dataset.id);
+  const seed = e.seed ?? 42;
+  if (e.folds !== undefined) assignFolds(rows.length, e.folds, seed);
+  const targets = e.folds !== undefined ? await foldTargets(db, version, field) : [];
   let id = '';
-  // The evaluation's row is written in the job's transaction: both exist, or neither.
+  // The evaluation, its folds and their queue entries are written in the job's transaction: all exist, or none.
   const job = await submitJob(
     deps,
     viewer,
     { model: `${version.slug}@${version.version}`, inputs: rows.map((r) => ({ [smilesField]: r.smiles })), label: `evaluation on ${dataset.name}` },
     {
       within: async (tx, job) => {
-        id = await repo.insertEvaluation(tx, { ownerId: viewer.id, datasetId: dataset.id, jobId: job.id, outputField: field });
+        id = await repo.insertEvaluation(tx, { ownerId: viewer.id, datasetId: dataset.id, jobId: job.id, outputField: field, folds: e.folds ?? null, seed });
+        if (e.folds !== undefined) await queueFolds(tx, deps.boss, id, targets, e.folds, rows.length, seed);
         return {
           action: 'evaluation.create',
           entity: { type: 'evaluation', id },
-          after: { model: `${version.slug}@${version.version}`, dataset: { id: dataset.id, name: dataset.name }, outputField: field, jobId: job.id, items: job.itemsTotal },
+          after: { model: `${version.slug}@${version.version}`, dataset: { id: dataset.id, name: dataset.name }, outputField: field, jobId: job.id, items: job.itemsTotal, folds: e.folds ?? null },
         };
       },
     },
   );
-  return { id, jobId: job.id };
+  return { id, jobId: job.id, retrainedFolds: targets.length * (e.folds ?? 0) };
 }
 
 export async function listEvaluations({ db }: DbDeps, viewer: Viewer, q: { limit: number; offset: number }) {
   const rows = await repo.listEvaluations(db, viewer.id, q.limit, q.offset);
-  return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), dataset: r.dataset, model: r.slug, version: r.version, field: r.output_field, status: r.status, jobId: r.job_id }));
+  return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at).toISOString(), dataset: r.dataset, model: r.slug, version: r.version, field: r.output_field, folds: r.folds, status: r.status, jobId: r.job_id }));
 }
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/**
- * The evaluation so far: per molecule, the measured value, the prediction and (for a
- * consensus) each member's value; RMSE, MAE, R² and n for the model and each member side by side.
- */
-export async function getEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id: string }) {
+/** The evaluation with what only the server uses (the out-of-fold series, for fitting). */
+export async function loadEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id: string }) {
   const e = await repo.findEvaluation(db, id);
   if (!e || (e.owner_id !== viewer.id && viewer.role !== 'admin')) throw new AppError('NOT_FOUND', `no evaluation ${id} visible to you`);
   const [job, dataset] = await Promise.all([getJobWithMembers({ db }, viewer, { jobId: e.job_id }), datasets.findDataset(db, e.dataset_id)]);
@@ -180,18 +192,20 @@ export async function getEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id
   const [rows, own] = await Promise.all([datasets.datasetRows(db, e.dataset_id), repo.outputsByItem(db, job.id)]);
 
   // Members' values come from their own jobs, with the consensus's unit transforms applied.
-  const members: { key: string; field: string; values: Map<number, number | null> }[] = [];
+  const members: { key: string; field: string; scale: number; offset: number; values: Map<number, number | null>; inDomain: Map<number, boolean | null> }[] = [];
   if (version.runtime.kind === 'consensus') {
     const memberJobs = new Map((await memberJobsRepo.listMemberJobs(db, job.id)).map((m) => [m.key, m.jobId]));
     for (const m of version.runtime.members) {
       const key = memberKey(m);
       const outputs = memberJobs.has(key) ? await repo.outputsByItem(db, memberJobs.get(key)!) : new Map();
       const values = new Map<number, number | null>();
+      const inDomain = new Map<number, boolean | null>();
       for (const [i, out] of outputs) {
         const v = finite(out?.[m.field]);
         values.set(i, v === null ? null : v * (m.scale ?? 1) + (m.offset ?? 0));
+        inDomain.set(i, domainFlag(out));
       }
-      members.push({ key, field: m.field, values });
+      members.push({ key, field: m.field, scale: m.scale ?? 1, offset: m.offset ?? 0, values, inDomain });
     }
   }
   const points = rows.map((r) => ({
@@ -203,10 +217,35 @@ export async function getEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id
   }));
   const metricsOf = (pick: (p: (typeof points)[number]) => number | null) =>
     regressionMetrics(points.flatMap((p) => (pick(p) === null ? [] : [{ predicted: pick(p)!, measured: p.measured }])));
+  // In-sample: a model is scored on the molecules it may have learnt from (a trained model's own training set).
   const metrics = [
-    { name: `${version.slug}@${version.version}`, role: version.runtime.kind === 'consensus' ? 'consensus' : 'model', field: e.output_field, ...metricsOf((p) => p.predicted) },
-    ...members.map((m) => ({ name: m.key, role: 'member', field: m.field, ...metricsOf((p) => p.members[m.key]) })),
+    { name: `${version.slug}@${version.version}`, role: version.runtime.kind === 'consensus' ? 'consensus' : 'model', field: e.output_field, basis: 'in-sample' as const, ...metricsOf((p) => p.predicted) },
+    ...members.map((m) => ({ name: m.key, role: 'member', field: m.field, basis: 'in-sample' as const, ...metricsOf((p) => p.members[m.key]) })),
   ];
+  const ended = job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
+  // How the version's own stated uncertainty held on these molecules (its calibration was learnt elsewhere, or on them).
+  const statedCalibration =
+    version.runtime.kind === 'consensus' && ended
+      ? calibrationReport(
+          rows.flatMap((r, i) => {
+            const out = own.get(r.index);
+            const value = points[i].predicted;
+            const spread = finite((out?.spread as { std?: unknown } | undefined)?.std);
+            if (value === null || spread === null) return [];
+            return [{ value, error: value - r.measured, spread, stated: (out?.uncertainty as Uncertainty | undefined) ?? null }];
+          }),
+        )
+      : null;
+  const crossValidated =
+    e.folds && ended
+      ? await crossValidation(db, { id: e.id, folds: e.folds, seed: e.seed }, version, e.output_field, {
+          measured: rows.map((r) => r.measured),
+          indexes: rows.map((r) => r.index),
+          own: points.map((p) => p.predicted),
+          ownInDomain: rows.map((r) => domainFlag(own.get(r.index))),
+          members: members.map((m) => ({ ...m, values: rows.map((r) => m.values.get(r.index) ?? null), inDomain: rows.map((r) => m.inDomain.get(r.index) ?? null) })),
+        })
+      : null;
   return {
     id: e.id,
     createdAt: new Date(e.created_at).toISOString(),
@@ -219,39 +258,26 @@ export async function getEvaluation({ db }: DbDeps, viewer: Viewer, { id }: { id
     job,
     metrics,
     points,
+    folds: e.folds,
+    seed: e.seed,
+    statedCalibration: statedCalibration?.n ? statedCalibration : null,
+    crossValidation: crossValidated,
   };
 }
 
 /**
- * Fits an inverse-error or stacking consensus from a finished evaluation and publishes it as
- * the consensus's next version (smoke-tested like any version).
+ * The evaluation so far: per molecule, the measured value, the prediction and (for a consensus)
+ * each member's value; in-sample RMSE, MAE, R² and n for the model and each member side by side;
+ * with folds, the out-of-fold table (bootstrap intervals, the consensus against its best member,
+ * candidate consensuses) and the calibration of the uncertainty.
  */
-export async function fitFromEvaluation(deps: Deps, viewer: Viewer, { id, strategy }: { id: string; strategy: 'inverse-error' | 'stacking' }) {
-  const evaluation = await getEvaluation(deps, viewer, { id });
-  if (evaluation.job.status !== 'succeeded') throw new AppError('CONFLICT', `the evaluation is ${evaluation.job.status}; fit from a finished one`);
-  const version = await resolveModelRef(deps.db, `${evaluation.model}@${evaluation.version}`);
-  if (version.runtime.kind !== 'consensus') throw new AppError('INVALID_INPUT', `${evaluation.model} is not a consensus; only a consensus has members to weigh`);
-  const rows: EvaluationRow[] = evaluation.points.map((p) => ({ measured: p.measured, predictions: p.members }));
-  let params: Record<string, unknown>;
-  try {
-    params = strategy === 'inverse-error' ? { ...fitInverseError(rows) } : { coefficients: fitStacking(rows) };
-  } catch (e) {
-    throw new AppError('INVALID_INPUT', (e as Error).message);
-  }
-  const runtime = { ...version.runtime, strategy, params: { ...version.runtime.params, ...params } };
-  const draft = await createDraftVersion(deps, viewer, {
-    slug: version.slug,
-    spec: {
-      runtime,
-      inputSchema: version.inputSchema,
-      outputSchema: version.outputSchema,
-      resources: version.resources,
-      batchSize: version.batchSize,
-      timeoutMs: version.timeoutMs,
-      example: version.example,
-    },
-  });
-  const { result } = await runSmokeTest(deps, viewer, { versionId: draft.id });
-  if (!result.ok) throw new AppError(result.code === 'INVALID_INPUT' ? 'INVALID_INPUT' : 'MODEL_ERROR', `the fitted version ${version.slug}@${draft.version} failed its smoke test: ${result.message}`);
-  return { version: await publishVersion(deps, viewer, { versionId: draft.id }), params };
+export async function getEvaluation(deps: DbDeps, viewer: Viewer, input: { id: string }) {
+  const e = await loadEvaluation(deps, viewer, input);
+  const cv = e.crossValidation;
+  return { ...e, crossValidation: cv ? { folds: cv.folds, seed: cv.seed, retraining: cv.retraining, report: cv.report ? { ...cv.report, consensusRows: null } : null } : null };
+}
+
+function domainFlag(out: Record<string, unknown> | null | undefined): boolean | null {
+  const ad = out?.applicabilityDomain as { inDomain?: unknown } | undefined;
+  return typeof ad?.inDomain === 'boolean' ? ad.inDomain : null;
 }

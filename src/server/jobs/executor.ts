@@ -15,6 +15,18 @@ export interface Executor {
   close(): Promise<void>;
   /** Called once when the worker starts (e.g. to reconcile work a previous worker left behind); must not throw. */
   start?(): Promise<void>;
+  /**
+   * Runs a version's training mode (`runtime.training`): one fresh process learns `training.rows`,
+   * then answers `items` with what it learnt, and stops. For cross-validation; only executors that
+   * can run it have it. Throws an AppError when the training itself fails.
+   */
+  fitPredict?(version: ModelVersion, training: FitPredictTraining, items: TaskItem[], options?: RunOptions): Promise<RunOutcome[]>;
+}
+
+/** The training set of a fit-predict run: inputs with their measured target, and the output field it is for. */
+export interface FitPredictTraining {
+  rows: { input: Record<string, unknown>; target: number }[];
+  field: string;
 }
 
 export interface RunOptions {

@@ -6,6 +6,7 @@ import { withFolderBundle } from '../bundles/model-folder';
 import { defineConsensus } from '../consensus/consensus.service';
 import { sealRuntimeSecrets } from '../secrets/runtime-secrets';
 import { loadManifest, onPath, projectRoot } from './manifest';
+import { ensureTrained, readTrainingConfig, type TrainingProvenance } from './trained-builtins';
 import type { ModelVisibility } from '../db/types';
 import type { TModelManifest } from './models.schema';
 import * as repo from './models.repository';
@@ -55,6 +56,13 @@ export async function publishTrustedManifest(
   } else if (existing.digest === digest) {
     version = existing;
   } else if (builtIn) {
+    const was = (existing.provenance as Partial<TrainingProvenance> | null | undefined)?.fingerprint;
+    if (was && was !== (manifest.provenance as Partial<TrainingProvenance> | undefined)?.fingerprint) {
+      throw new AppError(
+        'CONFLICT',
+        `${manifest.slug}@${manifest.version} was trained on other inputs (${was.slice(0, 19)}…); retraining makes a new version, never an edit: run \`npm run models:train\`, which numbers it`,
+      );
+    }
     version = await repo.replaceBuiltInVersion(db, manifest.slug, existing.id, { ...spec, digest });
   } else {
     throw new AppError(
@@ -67,6 +75,9 @@ export async function publishTrustedManifest(
   return { model, version, created };
 }
 
+/** A model folder's earlier versions (consensus manifests only: a program's code is the folder's current one). */
+export const HISTORY_DIR = 'history';
+
 /**
  * Registers every `models/<name>/model.json` as a built-in model: programs first (each packed
  * into a bundle with the shared models/_lib and models/_science), then the consensus models
@@ -74,21 +85,41 @@ export async function publishTrustedManifest(
  */
 export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: string) => void = () => {}): Promise<string[]> {
   const root = path.join(projectRoot, 'models');
-  const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
+  const dirs = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('_')).sort((a, b) => (a.name < b.name ? -1 : 1));
   const manifests: (Awaited<ReturnType<typeof loadManifest>> & { dir: string })[] = [];
   for (const d of dirs) {
     const dir = path.join(root, d.name);
-    if (await fs.access(path.join(dir, 'model.json')).then(() => true, () => false)) manifests.push({ ...(await loadManifest(dir)), dir });
+    if (!(await fs.access(path.join(dir, 'model.json')).then(() => true, () => false))) continue;
+    // Earlier versions of a built-in consensus stay registered (history/<n>.json), so a fresh
+    // database holds the same versions as an upgraded one and "@1" means the same everywhere.
+    const history = await fs.readdir(path.join(dir, HISTORY_DIR)).catch(() => [] as string[]);
+    for (const f of history.filter((f) => /^\d+\.json$/.test(f)).sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))) {
+      const old = await loadManifest(dir, path.join(HISTORY_DIR, f));
+      if (old.manifest.runtime.kind === 'consensus') manifests.push({ ...old, dir });
+    }
+    manifests.push({ ...(await loadManifest(dir)), dir });
   }
   const consensusLast = (m: TModelManifest) => (m.runtime.kind === 'consensus' ? 1 : 0);
   manifests.sort((a, b) => consensusLast(a.manifest) - consensusLast(b.manifest));
 
   const seeded: string[] = [];
-  for (const { manifest: given, codeDigest, dir } of manifests) {
+  for (const entry of manifests) {
+    let { manifest: given, codeDigest } = entry;
+    const { dir } = entry;
     const missing = given.requires.filter((program) => !onPath(program));
     if (missing.length) {
       log(`skipped: ${given.slug} needs ${missing.join(', ')} on PATH (run \`npm run models:science\` to install them)`);
       continue;
+    }
+    // A trained model: its weights are rebuilt from its data when missing; without the data it is skipped.
+    if (await readTrainingConfig(dir)) {
+      const trained = await ensureTrained(dir, { log }).catch((e: Error) => ({ skipped: `training failed: ${e.message}` }));
+      if ('skipped' in trained) {
+        log(`skipped: ${given.slug}: ${trained.skipped}`);
+        continue;
+      }
+      ({ codeDigest } = await loadManifest(dir)); // the weights are part of its code now
+      given = { ...given, version: trained.provenance.version, provenance: { ...trained.provenance } };
     }
     // Built-ins are bundles like any other: the worker runs them sandboxed from their bundle.
     let manifest = await withFolderBundle(deps.db, dir, given);
@@ -101,9 +132,16 @@ export async function seedBuiltInModels(deps: Pick<Deps, 'db'>, log: (line: stri
         continue;
       }
     }
-    const { created } = await publishTrustedManifest(deps, { manifest, builtIn: true, codeDigest });
+    let created: boolean;
+    try {
+      ({ created } = await publishTrustedManifest(deps, { manifest, builtIn: true, codeDigest }));
+    } catch (e) {
+      if (!manifest.provenance) throw e;
+      log(`skipped: ${manifest.slug}@${manifest.version}: ${(e as Error).message}`);
+      continue;
+    }
     log(`${created ? 'registered' : 'up to date'}: ${manifest.slug}@${manifest.version}`);
-    seeded.push(manifest.slug);
+    if (!seeded.includes(manifest.slug)) seeded.push(manifest.slug);
   }
   return seeded;
 }

@@ -10,8 +10,8 @@ import { ZModelManifest, type TModelManifest } from './models.schema';
 export const projectRoot = process.env.GATEWAY_ROOT ?? (import.meta.dirname ? path.resolve(import.meta.dirname, '../../..') : process.cwd());
 
 /** Reads and validates `model.json` in a model's folder; the runtime's cwd becomes that folder. */
-export async function loadManifest(dir: string): Promise<{ manifest: TModelManifest; codeDigest: string }> {
-  const file = path.join(dir, 'model.json');
+export async function loadManifest(dir: string, name = 'model.json'): Promise<{ manifest: TModelManifest; codeDigest: string }> {
+  const file = path.join(dir, name);
   const raw = await fs.readFile(file, 'utf8').catch(() => {
     throw new AppError('NOT_FOUND', `no manifest at ${file}`);
   });

@@ -26,6 +26,7 @@ export function toModelVersion(row: ModelVersionRow & { slug: string }): ModelVe
     publishedAt: row.published_at ? iso(row.published_at) : null,
     smokeTest: row.smoke_test,
     networkAllowed: row.network_allowed ?? false,
+    provenance: row.provenance ?? null,
   };
 }
 
@@ -223,7 +224,9 @@ export async function upsertBuiltInModel(
   return row.id;
 }
 
-export type VersionContent = Pick<ModelVersion, 'runtime' | 'inputSchema' | 'outputSchema' | 'resources' | 'batchSize' | 'timeoutMs' | 'example' | 'digest'>;
+export type VersionContent = Pick<ModelVersion, 'runtime' | 'inputSchema' | 'outputSchema' | 'resources' | 'batchSize' | 'timeoutMs' | 'example' | 'digest'> & {
+  provenance?: Record<string, unknown> | null;
+};
 
 /** A version's content as columns: what digest covers, written alike on insert and on a draft's edit. */
 export function versionContentColumns(v: VersionContent) {
@@ -236,13 +239,17 @@ export function versionContentColumns(v: VersionContent) {
     timeout_ms: v.timeoutMs,
     example: v.example ? JSON.stringify(v.example) : null,
     digest: v.digest,
+    ...(v.provenance !== undefined ? { provenance: v.provenance ? JSON.stringify(v.provenance) : null } : {}),
   };
 }
 
 export async function insertVersion(
   db: DbOrTx,
   slug: string,
-  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest' | 'networkAllowed'> & { createdBy: string | null },
+  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest' | 'networkAllowed' | 'provenance'> & {
+    createdBy: string | null;
+    provenance?: Record<string, unknown> | null;
+  },
 ): Promise<ModelVersion> {
   const row = await db
     .insertInto('model_versions')

@@ -64,6 +64,13 @@ export const ZProcessRuntime = z.object({
   /** Asks for network access; the sandbox grants it only once an admin has allowed it for the version. */
   network: z.boolean().optional(),
   limits: ZSandboxLimits.optional(),
+  /**
+   * A training mode (fit-predict): the same bundle started with `command` takes the training set as
+   * its first item, `{"train": [{"input": {…}, "target": number}, …], "field": "…"}`, learns it, and
+   * answers later items with what it learnt. Cross-validated evaluations retrain the model per fold
+   * this way, in the sandbox. `timeoutMs` bounds the training item (default 10 minutes).
+   */
+  training: z.object({ command: ZArgs.min(1), timeoutMs: z.number().int().min(1000).max(3_600_000).optional() }).optional(),
 });
 export type TProcessRuntime = z.infer<typeof ZProcessRuntime>;
 
@@ -151,6 +158,8 @@ export const ZModelManifest = z.object({
   example: safeJsonObject().optional(),
   /** Programs that must be on PATH; a built-in whose programs are missing is skipped at seeding. */
   requires: z.array(safeText(200).min(1)).max(20).default([]),
+  /** Where the version came from (training data digest, code, hyper-parameters, fitting); recorded on the version. */
+  provenance: z.record(z.string(), z.unknown()).optional(),
 }).superRefine((m, ctx) => {
   if (m.runtime.kind === 'consensus') return;
   for (const key of ['inputSchema', 'outputSchema'] as const) {

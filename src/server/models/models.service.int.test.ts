@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeViewer, fixtureModelsDir, registerFixtureModel, startTestGateway, type TestGateway } from '../../../test/support';
@@ -22,7 +23,9 @@ describe('registry', () => {
     const { items, total } = await models.listModels(gw.deps, null, { limit: 50, offset: 0 });
     expect(total).toBe(seeded.length);
     expect(total).toBe(before.total);
-    expect(items.every((m) => m.builtIn && m.latestVersion === 1)).toBe(true);
+    // Each at the version its manifest names (a trained model's comes from its training ledger, and matches).
+    const manifestVersion = (slug: string) => (JSON.parse(readFileSync(path.join(projectRoot, 'models', slug, 'model.json'), 'utf8')) as { version: number }).version;
+    expect(items.every((m) => m.builtIn && m.latestVersion === manifestVersion(m.slug))).toBe(true);
     expect(items.find((m) => m.slug === 'logS-consensus')?.runtimeKind).toBe('consensus');
     expect(items.find((m) => m.slug === 'esol-solubility')?.runtimeKind).toBe('process');
     builtIns = total;

@@ -141,6 +141,7 @@ export function specOf(manifest: TModelManifest) {
     batchSize: manifest.batchSize,
     timeoutMs: manifest.timeoutMs,
     example: manifest.example ?? null,
+    provenance: manifest.provenance ?? null,
   };
 }
 
@@ -149,9 +150,14 @@ export function specOf(manifest: TModelManifest) {
  * the runtime as stored (secrets sealed): a secret counts by its keyed mac, so the same content
  * gives the same digest and the digest tells nothing about the secret.
  */
-export function versionDigest(m: Pick<TModelManifest, 'runtime' | 'inputSchema' | 'outputSchema' | 'batchSize' | 'timeoutMs'>, code = ''): string {
+export function versionDigest(
+  m: Pick<TModelManifest, 'runtime' | 'inputSchema' | 'outputSchema' | 'batchSize' | 'timeoutMs'> & { provenance?: Record<string, unknown> | null },
+  code = '',
+): string {
   const h = createHash('sha256');
-  h.update(canonicalJson({ runtime: runtimeForDigest(m.runtime), input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs }));
+  // Provenance counts only where there is one, so versions without it keep the digest they had.
+  const provenance = m.provenance ? { provenance: m.provenance } : {};
+  h.update(canonicalJson({ runtime: runtimeForDigest(m.runtime), input: m.inputSchema, output: m.outputSchema, batch: m.batchSize, timeout: m.timeoutMs, ...provenance }));
   h.update(code);
   return `sha256:${h.digest('hex')}`;
 }

@@ -37,6 +37,8 @@ export interface ModelVersion {
   smokeTest: SmokeTestRecord | null;
   /** An admin let this version's sandbox reach the network (its runtime asked with `network: true`). */
   networkAllowed: boolean;
+  /** Where it came from: a trained model's data, code and hyper-parameters; a fitted consensus's evaluation and cross-validation table. */
+  provenance?: Record<string, unknown> | null;
 }
 
 export interface ModelDetail extends ModelSummary {

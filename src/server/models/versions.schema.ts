@@ -22,6 +22,8 @@ export const ZVersionSpec = z.object({
   batchSize: z.number().int().min(1).max(10_000).default(50),
   timeoutMs: ZTimeoutMs.default(60_000),
   example: safeJsonObject().nullable().default(null),
+  /** Where the version came from; shown on the model page, never run. */
+  provenance: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type TVersionSpec = z.infer<typeof ZVersionSpec>;
 

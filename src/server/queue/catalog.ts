@@ -8,6 +8,10 @@ export type TTaskRunPayload = z.infer<typeof ZTaskRunPayload>;
 /** Payload of `consensus.aggregate`: the consensus job whose members have all ended. */
 export const ZAggregatePayload = z.object({ jobId: z.uuid() });
 
+/** Payload of `evaluation.fold`: one fold of a trained model in a cross-validated evaluation ('' is the evaluated model itself). */
+export const ZEvaluationFoldPayload = z.object({ evaluationId: z.uuid(), memberKey: z.string().max(100), fold: z.number().int().min(0).max(50) });
+export type TEvaluationFoldPayload = z.infer<typeof ZEvaluationFoldPayload>;
+
 export interface QueueDefinition<S extends z.ZodType> {
   schema: S;
   options: Omit<Queue, 'name'>;
@@ -60,6 +64,23 @@ export const queueCatalog = {
       heartbeatSeconds: HEARTBEAT_SECONDS,
       expireInSeconds: 6 * 3600,
       deadLetter: 'consensus.dead',
+    },
+  },
+  'evaluation.dead': {
+    schema: ZEvaluationFoldPayload,
+    options: { notify: true, retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, retentionSeconds: 14 * 24 * 3600 },
+  },
+  'evaluation.fold': {
+    schema: ZEvaluationFoldPayload,
+    options: {
+      notify: true,
+      retryLimit: 2,
+      retryDelay: 5,
+      retryBackoff: true,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      // Retraining a model is bounded by its training timeout; this only bounds a fold that never ends.
+      expireInSeconds: 6 * 3600,
+      deadLetter: 'evaluation.dead',
     },
   },
 } satisfies Record<string, QueueDefinition<z.ZodType>>;

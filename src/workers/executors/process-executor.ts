@@ -1,9 +1,10 @@
 import type { TaskItem } from '../../server/db/types';
-import type { Executor, RunOptions } from '../../server/jobs/executor';
+import type { Executor, FitPredictTraining, RunOptions } from '../../server/jobs/executor';
 import type { RunOutcome } from '../../server/jobs/jobs.types';
 import type { ModelVersion } from '../../server/models/models.types';
 import { effectiveTimeoutMs } from '../limits';
 import type { Launcher } from '../sandbox/launcher';
+import { runFitPredict } from './fit-predict';
 import type { ModelProcess, Failure } from './model-process';
 
 interface Pool {
@@ -195,6 +196,11 @@ export class ProcessExecutor implements Executor {
       }
     }
     return outcomes;
+  }
+
+  /** A version's training mode, in a fresh sandboxed process of its own (see fit-predict.ts). */
+  fitPredict(version: ModelVersion, training: FitPredictTraining, items: TaskItem[], o: RunOptions = {}): Promise<RunOutcome[]> {
+    return runFitPredict(this.opts.launcher, version, training, items, { ...o, maxLineBytes: this.opts.maxLineBytes });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { auditCallAsOne } from '../../audit/audit-scope';
 import { listStrategies } from '../../consensus/strategy';
+import { MAX_FOLDS, MIN_FOLDS } from '../../evaluations/cross-validation.service';
 import * as evaluations from '../../evaluations/evaluations.service';
+import { FIT_STRATEGIES, fitFromEvaluation } from '../../evaluations/fit.service';
 import { safeName, safeText } from '../../safe-input';
 import { authedProcedure, router } from '../trpc';
 
@@ -41,14 +43,23 @@ export const evaluationsRouter = router({
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).default(0) }))
     .query(({ ctx, input }) => evaluations.listEvaluations(ctx, ctx.viewer, input)),
   create: authedProcedure
-    .input(z.object({ model: safeText(200).min(2), datasetId: z.uuid(), outputField: safeText(200).optional() }))
+    .input(
+      z.object({
+        model: safeText(200).min(2),
+        datasetId: z.uuid(),
+        outputField: safeText(200).optional(),
+        /** k-fold cross-validation: trained models are retrained per fold, fitted strategies fitted on the other folds. */
+        folds: z.number().int().min(MIN_FOLDS, `folds must be at least ${MIN_FOLDS}`).max(MAX_FOLDS, `folds must be at most ${MAX_FOLDS}`).optional(),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => evaluations.startEvaluation(ctx, ctx.viewer, input)),
   get: authedProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx, ctx.viewer, input)),
   fit: authedProcedure
-    .input(ZId.extend({ strategy: z.enum(['inverse-error', 'stacking']) }))
+    .input(ZId.extend({ strategy: z.enum(FIT_STRATEGIES), members: z.array(safeText(100).min(1)).min(1).max(50).optional() }))
     .mutation(({ ctx, input }) => {
       // Fit, a new draft, its smoke test on the worker, publish: recorded as one entry when it ends.
       auditCallAsOne();
-      return evaluations.fitFromEvaluation(ctx, ctx.viewer, input);
+      return fitFromEvaluation(ctx, ctx.viewer, input);
     }),
 });

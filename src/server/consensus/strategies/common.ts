@@ -1,5 +1,6 @@
 import { AppError } from '../../errors';
 import type { Aggregate, MemberValue, StrategyParams } from '../strategy';
+import { validateSpreadCalibration } from '../uncertainty';
 
 export const DEFAULT_HIGH_SPREAD = 1.0;
 export const DEFAULT_MIN_AGREEMENT = 0.5;
@@ -24,6 +25,13 @@ export function validateCommonParams(strategy: string, params: StrategyParams, m
   }
   if (minAgreement !== undefined && !(isFiniteNumber(minAgreement) && minAgreement >= 0 && minAgreement <= 1)) {
     invalidParams(strategy, `params.minAgreement must be a number in [0, 1], got ${JSON.stringify(minAgreement)}`);
+  }
+  if (params.uncertainty !== undefined) {
+    try {
+      validateSpreadCalibration(params.uncertainty);
+    } catch (e) {
+      invalidParams(strategy, (e as Error).message);
+    }
   }
 }
 

@@ -1,8 +1,10 @@
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import type { AppRouter } from '../server/api/root';
-import type { UploadedBundle } from '../shared/bundles';
+import type { AppRouter } from '../../../src/server/api/root';
+import type { UploadedBundle } from '../../../src/shared/bundles';
+import { parseInputs, type ParsedInputs } from './inputs';
 export type { UploadedBundle };
+export { parseInputs, type ParsedInputs };
 
 export type GatewayInputs = inferRouterInputs<AppRouter>;
 export type GatewayOutputs = inferRouterOutputs<AppRouter>;
@@ -10,6 +12,37 @@ export type Job = GatewayOutputs['jobs']['get'];
 export type JobResult = GatewayOutputs['jobs']['results']['items'][number];
 export type ModelSummary = GatewayOutputs['models']['list']['items'][number];
 export type Prediction = GatewayOutputs['models']['predict'];
+export type ModelManifest = GatewayInputs['models']['registerManifest']['manifest'];
+
+/** Progress of a screen across its jobs (one per 100,000 inputs). */
+export interface ScreenProgress {
+  total: number;
+  done: number;
+  failed: number;
+  jobs: Job[];
+}
+
+/** Most inputs in one job (the gateway's limit); a larger screen is split into several jobs. */
+export const MAX_ITEMS_PER_JOB = 100_000;
+
+/** A consensus of other models, registered like any model and then called like one. */
+export interface ConsensusSpec {
+  slug: string;
+  name: string;
+  task: string;
+  description?: string;
+  tags?: string[];
+  /** `slug`, `slug@3` or `slug@production`, and the output field each contributes. */
+  members: { ref: string; field: string; name?: string; weight?: number; scale?: number; offset?: number }[];
+  /** `mean`, `weighted-mean`, `median`, `trimmed-mean`, `majority-vote`, … (GET /api/v1/consensus/strategies). */
+  strategy: string;
+  params?: Record<string, unknown>;
+  /** Members that must succeed for an item; all of them by default. */
+  quorum?: number;
+  outputField?: string;
+  example?: Record<string, unknown>;
+  version?: number;
+}
 
 export interface GatewayClientOptions {
   /** Base URL of the gateway, e.g. http://localhost:3000 */
@@ -87,6 +120,29 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     }
   };
 
+  /** Polls until the job ends; `onProgress` sees every state on the way. */
+  async function waitFor(jobId: string, o: { timeoutMs?: number; intervalMs?: number; onProgress?: (job: Job) => void } = {}): Promise<Job> {
+    const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
+    let interval = 100;
+    for (;;) {
+      const job = await retrying(() => trpc.jobs.get.query({ jobId }));
+      o.onProgress?.(job);
+      if (TERMINAL.has(job.status)) return job;
+      if (Date.now() > deadline) throw new GatewayError('TIMEOUT', `job ${jobId} still ${job.status} after waiting`);
+      await new Promise((r) => setTimeout(r, interval));
+      interval = Math.min(o.intervalMs ?? 2000, interval * 1.5);
+    }
+  }
+
+  /** Every result of a job, page by page. */
+  async function* allResults(jobId: string, pageSize = 500): AsyncGenerator<JobResult> {
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await retrying(() => trpc.jobs.results.query({ jobId, limit: pageSize, offset }));
+      yield* page.items;
+      if (offset + page.items.length >= page.total || page.items.length === 0) return;
+    }
+  }
+
   /** POST /api/bundles with the bytes (or a packed folder, or an archive file). */
   async function uploadBundle(source: Uint8Array | string): Promise<UploadedBundle> {
     const bytes = typeof source === 'string' ? await bundleBytes(source) : source;
@@ -130,26 +186,76 @@ export function createGatewayClient(opts: GatewayClientOptions) {
       results: (input: GatewayInputs['jobs']['results']) => call(trpc.jobs.results.query(input)),
       cancel: (jobId: string) => call(trpc.jobs.cancel.mutate({ jobId })),
       /** Polls until the job ends; `onProgress` sees every state on the way. */
-      async wait(jobId: string, o: { timeoutMs?: number; intervalMs?: number; onProgress?: (job: Job) => void } = {}): Promise<Job> {
-        const deadline = Date.now() + (o.timeoutMs ?? 10 * 60_000);
-        let interval = 100;
-        for (;;) {
-          const job = await retrying(() => trpc.jobs.get.query({ jobId }));
-          o.onProgress?.(job);
-          if (TERMINAL.has(job.status)) return job;
-          if (Date.now() > deadline) throw new GatewayError('TIMEOUT', `job ${jobId} still ${job.status} after waiting`);
-          await new Promise((r) => setTimeout(r, interval));
-          interval = Math.min(o.intervalMs ?? 2000, interval * 1.5);
-        }
-      },
+      wait: waitFor,
       /** Every result of a job, page by page. */
-      async *allResults(jobId: string, pageSize = 500): AsyncGenerator<JobResult> {
-        for (let offset = 0; ; offset += pageSize) {
-          const page = await retrying(() => trpc.jobs.results.query({ jobId, limit: pageSize, offset }));
-          yield* page.items;
-          if (offset + page.items.length >= page.total || page.items.length === 0) return;
-        }
+      allResults,
+    },
+    /** Every result of a job, page by page (`for await (const r of gateway.results(id))`). */
+    results: (jobId: string, o: { pageSize?: number } = {}) => allResults(jobId, o.pageSize),
+    /**
+     * Screens a library: a file (Node only: `.smi`/`.txt`, `.csv`/`.tsv` with a smiles column, `.jsonl`,
+     * `.json`), its text with `fileName`, or inputs; submits it as jobs of at most 100,000 inputs and
+     * waits for them, reporting progress. Answers the jobs (read them with `results`) and the names
+     * the file gave its inputs.
+     */
+    async screen(
+      model: string,
+      source: string | { text: string; fileName?: string } | Record<string, unknown>[],
+      o: { label?: string; wait?: boolean; timeoutMs?: number; intervalMs?: number; onProgress?: (p: ScreenProgress) => void } = {},
+    ): Promise<{ jobs: Job[]; names: (string | null)[] }> {
+      let parsed: ParsedInputs;
+      if (Array.isArray(source)) parsed = { inputs: source, names: source.map(() => null) };
+      else if (typeof source === 'string') {
+        const { readFile } = await import('node:fs/promises');
+        const text = await readFile(source, 'utf8').catch((e: Error) => {
+          throw new GatewayError('INVALID_INPUT', `cannot read ${source}: ${e.message}`);
+        });
+        parsed = parseInputs(text, source);
+      } else parsed = parseInputs(source.text, source.fileName);
+      if (parsed.inputs.length === 0) throw new GatewayError('INVALID_INPUT', 'the library has no inputs');
+      const submitted: Job[] = [];
+      for (let i = 0; i < parsed.inputs.length; i += MAX_ITEMS_PER_JOB) {
+        const inputs = parsed.inputs.slice(i, i + MAX_ITEMS_PER_JOB);
+        const part = parsed.inputs.length > MAX_ITEMS_PER_JOB ? ` (${i / MAX_ITEMS_PER_JOB + 1})` : '';
+        const job = await retrying(() => trpc.jobs.create.mutate({ model, inputs, label: o.label ? `${o.label}${part}` : undefined, idempotencyKey: newKey() }));
+        submitted.push(job as Job);
+      }
+      if (o.wait === false) return { jobs: submitted, names: parsed.names };
+      const latest = new Map<string, Job>(submitted.map((j) => [j.id, j]));
+      const report = () => {
+        const jobs = [...latest.values()];
+        o.onProgress?.({ total: parsed.inputs.length, done: jobs.reduce((a, j) => a + j.itemsDone, 0), failed: jobs.reduce((a, j) => a + j.itemsFailed, 0), jobs });
+      };
+      report();
+      for (const j of submitted) {
+        await waitFor(j.id, { timeoutMs: o.timeoutMs, intervalMs: o.intervalMs, onProgress: (job) => (latest.set(job.id, job), report()) });
+      }
+      return { jobs: [...latest.values()], names: parsed.names };
+    },
+    consensus: {
+      /** Registers (and by default publishes) a consensus of other models; call it like any model afterwards. */
+      register: (spec: ConsensusSpec, o: { publish?: boolean; aliases?: string[] } = {}) => {
+        const manifest: ModelManifest = {
+          slug: spec.slug,
+          name: spec.name,
+          task: spec.task,
+          version: spec.version ?? 1,
+          description: spec.description ?? '',
+          tags: spec.tags ?? [],
+          runtime: {
+            kind: 'consensus',
+            members: spec.members,
+            strategy: spec.strategy,
+            params: spec.params ?? {},
+            quorum: spec.quorum ?? spec.members.length,
+            outputField: spec.outputField ?? 'value',
+          },
+          ...(spec.example ? { example: spec.example } : {}),
+        } as ModelManifest;
+        return call(trpc.models.registerManifest.mutate({ manifest, publish: o.publish ?? true, aliases: o.aliases ?? [] }));
       },
+      /** The strategies a consensus may use, with what each does. */
+      strategies: () => call(trpc.evaluations.strategies.query()),
     },
     tokens: {
       list: () => call(trpc.tokens.list.query()),
@@ -166,11 +272,14 @@ export function createGatewayClient(opts: GatewayClientOptions) {
       upload: (input: GatewayInputs['datasets']['upload']) => call(trpc.datasets.upload.mutate(input)),
     },
     evaluations: {
-      /** Runs a model or consensus on a dataset as an ordinary job; read it with `get` (or wait on `jobId`). */
+      /** Runs a model or consensus on a dataset as an ordinary job (with `folds`, cross-validated too); read it with `get` (or wait on `jobId`). */
       create: (input: GatewayInputs['evaluations']['create']) => call(trpc.evaluations.create.mutate(input)),
       get: (id: string) => call(trpc.evaluations.get.query({ id })),
-      /** Publishes the consensus's next version with weights (inverse-error) or coefficients (stacking) fitted on it. */
-      fit: (id: string, strategy: 'inverse-error' | 'stacking') => call(trpc.evaluations.fit.mutate({ id, strategy })),
+      /**
+       * Publishes the consensus's next version fitted on it: weights (inverse-error) or coefficients (stacking), optionally
+       * fewer members, and a calibrated uncertainty; on out-of-fold values when the evaluation was cross-validated (`folds`).
+       */
+      fit: (id: string, strategy: GatewayInputs['evaluations']['fit']['strategy'], members?: string[]) => call(trpc.evaluations.fit.mutate({ id, strategy, members })),
     },
     /** Points `alias` (e.g. production) at a published version; `null` removes it. */
     setAlias: (slug: string, alias: string, version: number | null) => call(trpc.models.setAlias.mutate({ slug, alias, version })),
@@ -208,7 +317,7 @@ async function bundleBytes(source: string): Promise<Uint8Array> {
   const info = await stat(full).catch(() => null);
   if (!info) throw new GatewayError('INVALID_INPUT', `${full} does not exist; give a model folder, or a .tar.gz or .zip of one`);
   if (info.isFile()) return readFile(full);
-  const { packBundle } = await import('../server/bundles/pack');
+  const { packBundle } = await import('./pack');
   return packBundle([{ dir: full }]);
 }
 

@@ -1,0 +1,88 @@
+/**
+ * The REST surface's shape: which tRPC procedure answers which method and path under /api/v1.
+ * The procedure stays the one definition of the operation (its zod input, its permission check,
+ * its service call); a row here adds only the HTTP address, so the handler and the OpenAPI
+ * document are both generated from this table and the router. Kept apart from the routers so that
+ * changing a procedure's builder never touches its address.
+ */
+export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RestRoute {
+  method: RestMethod;
+  /** Under /api/v1, with `{name}` segments. */
+  path: string;
+  /** The procedure's dotted path in appRouter, e.g. `jobs.get`. */
+  procedure: string;
+  summary: string;
+  tag: 'models' | 'versions' | 'jobs' | 'evaluations' | 'datasets' | 'account';
+  /** Path segment → input field when they are named differently (`{id}` → `jobId`). */
+  params?: Record<string, string>;
+  /** The procedure answers nothing: 204. */
+  noContent?: boolean;
+}
+
+export const REST_ROUTES: readonly RestRoute[] = [
+  // Catalog and models
+  { method: 'GET', path: '/models', procedure: 'models.list', tag: 'models', summary: 'List the models you can see (search, task, tag, owner, status; paginated)' },
+  { method: 'POST', path: '/models', procedure: 'models.create', tag: 'models', summary: 'Create a model (its name, task and tags; versions are added as drafts)' },
+  { method: 'GET', path: '/models/{slug}', procedure: 'models.get', tag: 'models', summary: 'A model with its versions and aliases' },
+  { method: 'PATCH', path: '/models/{slug}', procedure: 'models.update', tag: 'models', summary: "Change a model's name, task, description or tags" },
+  { method: 'GET', path: '/models/{slug}/usage', procedure: 'models.usage', tag: 'models', summary: 'Calls, items and failures per day over the last days' },
+  {
+    method: 'POST',
+    path: '/models/{model}/predict',
+    procedure: 'models.predict',
+    tag: 'models',
+    summary: 'Run one input through a model (`slug`, `slug@3` or `slug@production`) and answer its output',
+  },
+  { method: 'PUT', path: '/models/{slug}/aliases/{alias}', procedure: 'models.setAlias', tag: 'models', summary: 'Point an alias at a published version (`version: null` removes it)' },
+  { method: 'POST', path: '/models/{slug}/versions', procedure: 'versions.createDraft', tag: 'versions', summary: 'Add a draft version to a model' },
+  { method: 'POST', path: '/manifests', procedure: 'models.registerManifest', tag: 'models', summary: 'Register a model from its manifest (model.json): smoke-tested, then published unless `publish: false`' },
+  { method: 'GET', path: '/drafts', procedure: 'models.drafts', tag: 'models', summary: 'Your models that have only drafts' },
+  { method: 'GET', path: '/tasks', procedure: 'models.tasks', tag: 'models', summary: 'The tasks of the models you can see, with counts' },
+  { method: 'GET', path: '/tags', procedure: 'models.tags', tag: 'models', summary: 'The tags of the models you can see, with counts' },
+  { method: 'POST', path: '/schemas/infer', procedure: 'models.inferSchemas', tag: 'models', summary: 'Infer input and output JSON Schemas from an example input and output' },
+  { method: 'POST', path: '/http-check', procedure: 'models.checkHttp', tag: 'models', summary: 'Check that a served (http) model answers, before registering it' },
+  // Versions
+  { method: 'GET', path: '/versions/{versionId}', procedure: 'versions.get', tag: 'versions', summary: 'A version you may edit, with its runtime spec' },
+  { method: 'PATCH', path: '/versions/{versionId}', procedure: 'versions.update', tag: 'versions', summary: "Replace a draft's spec" },
+  { method: 'POST', path: '/versions/{versionId}/smoke-test', procedure: 'versions.smokeTest', tag: 'versions', summary: "Run the version's example (or the given input) through the worker" },
+  { method: 'POST', path: '/versions/{versionId}/publish', procedure: 'versions.publish', tag: 'versions', summary: 'Publish a validated draft, optionally pointing aliases at it' },
+  { method: 'POST', path: '/versions/{versionId}/deprecate', procedure: 'versions.deprecate', tag: 'versions', summary: 'Deprecate a published version' },
+  { method: 'PUT', path: '/versions/{versionId}/network', procedure: 'versions.allowNetwork', tag: 'versions', summary: "Admins: allow (or withdraw) a version's network access from its sandbox" },
+  // Jobs
+  { method: 'GET', path: '/jobs', procedure: 'jobs.list', tag: 'jobs', summary: 'Your jobs, newest first (paginated)' },
+  { method: 'POST', path: '/jobs', procedure: 'jobs.create', tag: 'jobs', summary: 'Submit a job: one model on 1 to 100,000 inputs (an idempotency key makes a retry safe)' },
+  { method: 'GET', path: '/jobs/estimate', procedure: 'jobs.estimate', tag: 'jobs', summary: 'How long a job of `items` inputs on `model` would take' },
+  { method: 'GET', path: '/jobs/{id}', procedure: 'jobs.get', tag: 'jobs', params: { id: 'jobId' }, summary: 'A job: status, counts, and consensus members' },
+  { method: 'GET', path: '/jobs/{id}/results', procedure: 'jobs.results', tag: 'jobs', params: { id: 'jobId' }, summary: "A page of a job's results, in input order (`status` filters)" },
+  { method: 'POST', path: '/jobs/{id}/cancel', procedure: 'jobs.cancel', tag: 'jobs', params: { id: 'jobId' }, summary: 'Cancel a job: items not yet run are never run' },
+  // Evaluations and datasets
+  { method: 'GET', path: '/datasets', procedure: 'datasets.list', tag: 'datasets', summary: 'Datasets with measured values' },
+  { method: 'POST', path: '/datasets', procedure: 'datasets.upload', tag: 'datasets', summary: 'Upload a dataset as CSV text (a SMILES column and a measured value)' },
+  { method: 'POST', path: '/datasets/import', procedure: 'datasets.importFile', tag: 'datasets', summary: "Import a dataset from a file in the server's data folder" },
+  { method: 'GET', path: '/evaluations', procedure: 'evaluations.list', tag: 'evaluations', summary: 'Evaluations, newest first (paginated)' },
+  { method: 'POST', path: '/evaluations', procedure: 'evaluations.create', tag: 'evaluations', summary: 'Evaluate a model or consensus on a dataset (runs as a job)' },
+  { method: 'GET', path: '/evaluations/{id}', procedure: 'evaluations.get', tag: 'evaluations', summary: 'An evaluation with its metrics' },
+  { method: 'POST', path: '/evaluations/{id}/fit', procedure: 'evaluations.fit', tag: 'evaluations', summary: "Publish a consensus's next version with weights fitted on an evaluation" },
+  { method: 'GET', path: '/consensus/strategies', procedure: 'evaluations.strategies', tag: 'evaluations', summary: 'The consensus strategies and what each does' },
+  // Account
+  { method: 'GET', path: '/me', procedure: 'me.get', tag: 'account', summary: 'Who the token belongs to: role, teams, scopes' },
+  { method: 'GET', path: '/tokens', procedure: 'tokens.list', tag: 'account', summary: 'Your API tokens (never their secrets)' },
+  { method: 'DELETE', path: '/tokens/{id}', procedure: 'tokens.revoke', tag: 'account', noContent: true, summary: 'Revoke an API token' },
+];
+
+/**
+ * Procedures with no REST address, and why. A procedure in neither list fails the REST test, so a
+ * new procedure is given an address (or a reason) when it is added.
+ */
+export const REST_EXCLUDED: Readonly<Record<string, string>> = {
+  'me.register': 'sign-up is a browser flow (the set-up token, then a session)',
+  'me.signUpOptions': 'read by the sign-in page only',
+  'tokens.create': 'tokens are made from a signed-in session, never with another token',
+  'agent.status': 'the chat agent has its own routes (/api/agent/chat, /api/mcp)',
+  'agent.conversations.list': 'the chat agent has its own routes',
+  'agent.conversations.get': 'the chat agent has its own routes',
+  'agent.conversations.delete': 'the chat agent has its own routes',
+  'agent.toolCalls': 'the chat agent has its own routes',
+};

@@ -8,6 +8,10 @@ import * as m0008 from './0008_index_models_slug_case';
 import * as m0010 from './0010_create_task_tokens';
 import * as m0020 from './0020_create_agent';
 import * as m0030 from './0030_create_identity';
+import * as m0040 from './0040_create_audit_log';
+import * as m0041 from './0041_add_cost_accounting';
+import * as m0042 from './0042_create_quotas';
+import * as m0043 from './0043_create_operations';
 import * as m0050 from './0050_add_cross_validation';
 
 /** Every migration, in order. Add a new file and list it here. */
@@ -21,5 +25,9 @@ export const migrations: Record<string, Migration> = {
   '0010_create_task_tokens': m0010,
   '0020_create_agent': m0020,
   '0030_create_identity': m0030,
+  '0040_create_audit_log': m0040,
+  '0041_add_cost_accounting': m0041,
+  '0042_create_quotas': m0042,
+  '0043_create_operations': m0043,
   '0050_add_cross_validation': m0050,
 };

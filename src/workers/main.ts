@@ -6,6 +6,7 @@ import { createBoss, ensureQueues } from '../server/queue/boss';
 import { HEARTBEAT_SECONDS, type QueueName } from '../server/queue/catalog';
 import type { KubernetesConfig } from './executors/kubernetes/config';
 import { createExecutors } from './executors/registry';
+import { startHeartbeat } from './heartbeat';
 import { bindHandler } from './handlers';
 
 export interface WorkerHandle {
@@ -58,9 +59,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   for (const e of executors.values()) void e.start?.();
   const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
 
+  const heartbeat = startHeartbeat(db, [...executors.keys()], log);
   const polling = { includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_SECONDS / 2 };
   const consume = async (queue: QueueName, options: WorkOptions) => {
-    const handle = bindHandler(deps, queue);
+    const handle = heartbeat.counting(bindHandler(deps, queue));
     await boss.work(queue, { ...polling, ...options }, async (jobs) => Promise.all((jobs as JobWithMetadata<unknown>[]).map(handle)));
   };
   await consume('task.run', {
@@ -81,6 +83,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   return {
     async stop() {
       await boss.stop({ graceful: true, timeout: 15_000 });
+      await heartbeat.stop();
       await Promise.all([...executors.values()].map((e) => e.close()));
       await db.destroy().catch(() => {});
       await pool.end().catch(() => {});

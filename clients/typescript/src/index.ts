@@ -93,7 +93,8 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 /** A typed client for the gateway: every input and output type comes from the server's router. */
 export function createGatewayClient(opts: GatewayClientOptions) {
   const url = `${opts.url.replace(/\/$/, '')}/api/trpc`;
-  const headers = () => ({ authorization: `Bearer ${opts.token}` });
+  // The gateway records calls that name themselves as the SDK's under the `sdk` channel of its audit log.
+  const headers = () => ({ authorization: `Bearer ${opts.token}`, 'x-gateway-client': 'sdk' });
   const trpc = createTRPCClient<AppRouter>({
     links: [
       // Job submissions can be large: send them alone rather than in a batch.

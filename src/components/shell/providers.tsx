@@ -9,6 +9,8 @@ import { TRPCProvider } from '@/lib/trpc';
 import type { AppRouter } from '@/server/api/root';
 
 const url = '/api/trpc';
+// Names the channel of calls made before a session exists (sign-up); a session cookie decides after.
+const headers = { 'x-gateway-client': 'web' };
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
@@ -18,8 +20,8 @@ export function Providers({ children }: { children: ReactNode }) {
         // A pasted library or dataset can be megabytes: send those on their own, not in a batch.
         splitLink({
           condition: (op) => op.path === 'jobs.create' || op.path === 'datasets.upload',
-          true: httpLink({ url }),
-          false: httpBatchLink({ url, maxURLLength: 2000 }),
+          true: httpLink({ url, headers }),
+          false: httpBatchLink({ url, headers, maxURLLength: 2000 }),
         }),
       ],
     }),

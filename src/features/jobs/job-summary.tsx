@@ -87,6 +87,13 @@ export function JobSummary({ job }: { job: Job }) {
       </div>
       <ProgressBar done={job.itemsDone} failed={job.itemsFailed} total={job.itemsTotal} testId="job-progress" />
       {job.members.length > 0 && <MemberProgress members={job.members} />}
+      {job.cost && (
+        <small className="muted" data-testid="job-cost">
+          Model time {job.cost.cpuSeconds.toFixed(2)} CPU-s{job.cost.gpuSeconds ? ` · ${job.cost.gpuSeconds.toFixed(2)} GPU-s` : ''} · cost{' '}
+          {job.cost.amount.toPrecision(3)} {job.cost.currency ?? ''}
+          {job.cost.estimate ? ` (estimated ${job.cost.estimate.amount.toPrecision(3)} at submission)` : ''}
+        </small>
+      )}
       <dl className="stats">
         <div>
           <dt>Succeeded</dt>

@@ -6,6 +6,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { ErrorBox } from '@/components/ui/error-box';
 import { Field } from '@/components/ui/field';
 import { useTRPC } from '@/lib/trpc';
+import { JobEstimate } from './job-estimate';
 import { parseSmilesLines } from './smiles-lines';
 
 const EXAMPLE = ['CC(=O)Oc1ccccc1C(=O)O aspirin', 'CN1C=NC2=C1C(=O)N(C(=O)N2C)C caffeine', 'CC(C)Cc1ccc(cc1)C(C)C(=O)O ibuprofen'].join('\n');
@@ -76,6 +77,7 @@ export function NewJobForm({ initialModel }: { initialModel?: string }) {
         />
         <small className="muted">Anything after a tab or space on a line (a name, an id) is ignored.</small>
       </label>
+      <JobEstimate model={model} items={smiles.length} />
       <div className="row spread">
         <span data-testid="newjob-count">
           <strong>{smiles.length.toLocaleString()}</strong> {smiles.length === 1 ? 'molecule' : 'molecules'}

@@ -100,6 +100,12 @@ describe('the agent tools, called as the model calls them', () => {
     expect(page.results).toHaveLength(2);
     expect((await call<{ jobs: { jobId: string }[] }>('list_jobs', {})).jobs.map((j) => j.jobId)).toContain(job.jobId);
     expect(await call('cancel_job', { jobId: job.jobId })).toEqual({ error: { code: 'CONFLICT', message: expect.stringMatching(/already succeeded/) } });
+    // The agent's changes, and its refused attempts, are in the audit log under its own channel.
+    const entries = await gw.db.selectFrom('audit_log').selectAll().where('actor_id', '=', alice.id).where('entity_id', '=', job.jobId).orderBy('seq').execute();
+    expect(entries.map((e) => [e.channel, e.outcome, e.error_code])).toEqual([
+      ['agent', 'ok', null],
+      ['agent', 'error', 'CONFLICT'],
+    ]);
   });
 
   it('asks approval for every mutation and for runs over the threshold, and none for a run that cannot resolve', async () => {

@@ -4,6 +4,7 @@ import { getServerDeps } from '../deps';
 import { AppError, toAppError } from '../errors';
 import { viewerFromSession, viewerFromToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
+import { channelOf, requestIdOf } from './request-identity';
 import { isSameOrigin, requestInfo } from './request-info';
 import { toTRPCError, type Context } from './trpc';
 
@@ -28,10 +29,11 @@ export function assertSameOriginForSession(req: Request, viewer: Viewer | null):
   }
 }
 
-export async function createContext(req: NextRequest): Promise<Context> {
+export async function createContext(req: NextRequest, requestId = requestIdOf(req.headers)): Promise<Context> {
   try {
     const deps = await getServerDeps();
-    return { ...deps, viewer: await resolveViewer(deps, req), request: requestInfo(req.headers), channel: 'api' };
+    const viewer = await resolveViewer(deps, req);
+    return { ...deps, viewer, request: requestInfo(req.headers), channel: channelOf(req.headers, viewer?.auth.kind ?? null), requestId };
   } catch (e) {
     // A database that is down answers 503 UNAVAILABLE here too, through the one mapping.
     throw toTRPCError(toAppError(e));

@@ -5,6 +5,8 @@ import { jobsRouter } from './routers/jobs';
 import { meRouter } from './routers/me';
 import { modelsRouter } from './routers/models';
 import { grantsRouter, promotionsRouter, teamsRouter } from './routers/sharing';
+import { auditRouter, costRouter, operationsRouter } from './routers/operations';
+import { quotasRouter } from './routers/quotas';
 import { tokensRouter } from './routers/tokens';
 import { versionsRouter } from './routers/versions';
 import { createCallerFactory, router } from './trpc';
@@ -22,6 +24,10 @@ export const appRouter = router({
   promotions: promotionsRouter,
   teams: teamsRouter,
   admin: adminRouter,
+  quotas: quotasRouter,
+  operations: operationsRouter,
+  audit: auditRouter,
+  cost: costRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import { AppError, asInputRefusal, isAppError, isDatabaseOutage, toAppError, type ErrorCode } from '../errors';
+import { auditedCall } from '../audit/audit-trail';
+import type { AuditChannel } from '../db/types';
 import type { Deps } from '../deps';
 import { RateLimiter } from '../rate-limit';
 import { maskSecrets } from '../secrets/runtime-secrets';
@@ -18,16 +20,19 @@ export interface RequestInfo {
 }
 
 /**
- * Which surface a call came through: `api` (the web UI, the SDK, plain HTTP) or `agent` (a tool of
- * the chat agent or of MCP, called through a server-side caller). The audit log reads it.
+ * Which surface a call came through: `ui` (the web app, by its session cookie), `api` (a Bearer
+ * token over HTTP), `sdk` (the typed SDK, which says so in `x-gateway-client`), `agent` (the chat
+ * agent's and MCP's server-side caller). The audit log records it.
  */
-export type Channel = 'api' | 'agent';
+export type Channel = Exclude<AuditChannel, 'system'>;
 
 export interface Context extends Deps {
   viewer: Viewer | null;
   request?: RequestInfo;
   /** Missing means `api`. */
   channel?: Channel;
+  /** The request's `x-request-id` (echoed in the answer) or one made for it. */
+  requestId?: string;
 }
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -128,6 +133,17 @@ const secretsMasked = t.middleware(async ({ next }) => {
   return result.ok ? { ...result, data: maskSecrets(result.data) } : result;
 });
 
+/**
+ * Every mutation leaves exactly one audit entry: the one its service wrote in its own transaction,
+ * or one recorded here when it ends, with its input and outcome (see `auditedCall`).
+ */
+const auditTrail = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+  if (type !== 'mutation') return next();
+  return auditedCall(ctx, { procedure: path, rawInput: getRawInput }, () => next(), (result) =>
+    result.ok ? { ok: true, data: result.data } : { ok: false, ...describeTRPCError(result.error) },
+  );
+});
+
 const g = globalThis as unknown as { __gatewayLimiters?: { tokens: RateLimiter; anonymous: RateLimiter; auth: RateLimiter } };
 /** Per-process token buckets: per API token, per address for calls without a credential, and per address for next-auth's routes. */
 export const edgeLimiters = (g.__gatewayLimiters ??= {
@@ -162,7 +178,7 @@ const edges = t.middleware(({ ctx, type, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors).use(secretsMasked).use(edges);
+export const publicProcedure = t.procedure.use(appErrors).use(secretsMasked).use(edges).use(auditTrail);
 
 /** Any signed-in caller, whatever its scopes (who am I, my own tokens). */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { DbOrTx } from '../db/client';
 import type { Deps } from '../deps';
+import { audit } from '../audit/audit.service';
 import { AppError } from '../errors';
 import type { TProcessRuntime } from '../models/models.schema';
 import type { Viewer } from '../users/viewer';
@@ -74,6 +75,9 @@ export async function uploadBundle({ db }: Pick<Deps, 'db'>, viewer: Viewer, { b
   const limits = bundleLimits();
   const bytes = Buffer.isBuffer(body) ? body : await readCapped(body, limits.maxBytes);
   const { info: _info, ...answer } = await saveBundle(db, { bytes, uploadedBy: viewer.id, limits });
+  // The bytes may live in a bucket, outside any transaction; bundles are content-addressed, so the
+  // entry follows the write (an upload repeated after a failure stores nothing new).
+  await audit(db, viewer, { action: 'bundle.upload', entity: { type: 'bundle', id: answer.digest }, after: { digest: answer.digest, sizeBytes: answer.sizeBytes, files: answer.files } });
   return answer;
 }
 

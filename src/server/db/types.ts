@@ -110,6 +110,16 @@ export interface JobsTable {
   member_key: string | null;
   idempotency_key: Generated<string | null>;
   request_hash: Generated<string | null>;
+  /** Measured so far (a consensus job's include its members'); numeric comes back as a string. */
+  cpu_seconds: Generated<number>;
+  gpu_seconds: Generated<number>;
+  cost: ColumnType<string, string | number | undefined, string | number>;
+  estimated_cpu_seconds: number | null;
+  estimated_gpu_seconds: number | null;
+  estimated_cost: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  currency: string | null;
+  /** The team the job is charged to. */
+  team_id: string | null;
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
@@ -134,6 +144,23 @@ export interface TasksTable {
   error: string | null;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
+  /** When the queue gave up on it (db/migrations/0043); cleared when an admin retries it. */
+  dead_lettered_at: NullableTimestamp;
+  retried_at: NullableTimestamp;
+  retried_by: string | null;
+}
+
+/** One worker process's liveness (db/migrations/0043). */
+export interface WorkerHeartbeatsTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  last_seen_at: Timestamp;
+  stopped_at: NullableTimestamp;
+  executors: Generated<string[]>;
+  tasks_running: Generated<number>;
+  tasks_finished: Generated<number>;
 }
 
 export interface ResultsTable {
@@ -150,7 +177,38 @@ export interface ResultsTable {
   duration_ms: number | null;
   executor: string | null;
   version_digest: string | null;
+  /** This item's share of its batch's measured model time, and the CPU-/GPU-seconds it makes. */
+  model_ms: number | null;
+  cpu_seconds: number | null;
+  gpu_seconds: number | null;
   created_at: Timestamp;
+}
+
+export type UsageSubject = 'user' | 'team';
+export type UsagePeriod = 'day' | 'month';
+
+/** Items submitted and time measured per subject and UTC day or month (db/migrations/0041). */
+export interface UsageCountersTable {
+  subject_type: UsageSubject;
+  subject_id: string;
+  period: UsagePeriod;
+  period_start: ColumnType<string, string, string>;
+  items: Generated<number>;
+  cpu_seconds: Generated<number>;
+  gpu_seconds: Generated<number>;
+  cost: ColumnType<string, string | number | undefined, string | number>;
+}
+
+/** Limits of a user, a team, or the default for users (db/migrations/0042); null is no limit. */
+export interface QuotasTable {
+  subject_type: 'default' | UsageSubject;
+  subject_id: string | null;
+  concurrent_jobs: number | null;
+  items_per_day: number | null;
+  cpu_seconds_per_month: number | null;
+  gpu_seconds_per_month: number | null;
+  updated_by: string | null;
+  updated_at: Timestamp;
 }
 
 export interface DatasetsTable {
@@ -235,6 +293,40 @@ export interface TaskTokensTable {
   task_id: string;
   expires_at: Timestamp;
   created_at: Timestamp;
+}
+
+/** Where a mutation came from: the web UI, a script over HTTP, the SDK, the chat agent, or the gateway itself. */
+export type AuditChannel = 'ui' | 'api' | 'sdk' | 'agent' | 'system';
+
+/** One entry of the append-only, hash-chained audit log (db/migrations/0040). */
+export interface AuditLogTable {
+  seq: number;
+  id: Generated<string>;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_email: string | null;
+  actor_role: string | null;
+  channel: AuditChannel;
+  request_id: string | null;
+  procedure: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  input: Json<unknown> | null;
+  outcome: 'ok' | 'error';
+  error_code: string | null;
+  error_message: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The chain's head: the last entry's position and hash, locked by every append. */
+export interface AuditHeadTable {
+  singleton: boolean;
+  seq: number;
+  hash: string;
 }
 
 /** The organisation's settings: one row (db/migrations/0030). */
@@ -392,6 +484,11 @@ export interface AgentToolCallsTable {
 }
 
 export interface DB {
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  usage_counters: UsageCountersTable;
+  quotas: QuotasTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
   organisation_settings: OrganisationSettingsTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
@@ -430,3 +527,4 @@ export type TaskRow = Selectable<TasksTable>;
 export type ResultRow = Selectable<ResultsTable>;
 export type NewResult = Insertable<ResultsTable>;
 export type JobUpdate = Updateable<JobsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -1,5 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { audit } from '../audit/audit.service';
 import { moleculeFields } from '../chem/inputs';
 import { canonicalizeMany } from '../chem/rdkit';
 import { assignFolds } from '../consensus/cross-validation';
@@ -65,8 +66,18 @@ export async function createDatasetFromCsv(
     );
   }
   if (!rows.length) throw new AppError('INVALID_INPUT', `no line of the CSV can be used: ${linesText(bad)}`);
-  const insert = (tx: DbOrTx) =>
-    datasets.insertDataset(tx, { ownerId: viewer?.id ?? null, name: d.name, source: d.source ?? 'upload', valueName: parsed.valueColumn, units: d.units ?? null, rows });
+  const insert = async (tx: DbOrTx) => {
+    const dataset = await datasets.insertDataset(tx, { ownerId: viewer?.id ?? null, name: d.name, source: d.source ?? 'upload', valueName: parsed.valueColumn, units: d.units ?? null, rows });
+    // Seeding's reference data has no viewer and is no one's mutation.
+    if (viewer) {
+      await audit(tx, viewer, {
+        action: 'dataset.create',
+        entity: { type: 'dataset', id: dataset.id },
+        after: { name: dataset.name, source: d.source ?? 'upload', rows: rows.length, dropped: bad.length },
+      });
+    }
+    return dataset;
+  };
   // The dataset and all its rows, or nothing.
   const dataset = await (db.isTransaction ? insert(db) : (db as Kysely<DB>).transaction().execute(insert));
   return { ...dataset, dropped: { count: bad.length, lines: bad.slice(0, MAX_LISTED_LINES) } };
@@ -144,17 +155,24 @@ export async function startEvaluation(
   const seed = e.seed ?? 42;
   if (e.folds !== undefined) assignFolds(rows.length, e.folds, seed);
   const targets = e.folds !== undefined ? await foldTargets(db, viewer, version, field) : [];
-  const job = await submitJob(deps, viewer, {
-    model: `${version.slug}@${version.version}`,
-    inputs: rows.map((r) => ({ [smilesField]: r.smiles })),
-    label: `evaluation on ${dataset.name}`,
-  });
-  // The evaluation, its folds and their queue entries, or none of them.
-  const id = await db.transaction().execute(async (tx) => {
-    const id = await repo.insertEvaluation(tx, { ownerId: viewer.id, datasetId: dataset.id, jobId: job.id, outputField: field, folds: e.folds ?? null, seed });
-    if (e.folds !== undefined) await queueFolds(tx, deps.boss, id, targets, e.folds, rows.length, seed);
-    return id;
-  });
+  let id = '';
+  // The evaluation, its folds and their queue entries are written in the job's transaction: all exist, or none.
+  const job = await submitJob(
+    deps,
+    viewer,
+    { model: `${version.slug}@${version.version}`, inputs: rows.map((r) => ({ [smilesField]: r.smiles })), label: `evaluation on ${dataset.name}` },
+    {
+      within: async (tx, job) => {
+        id = await repo.insertEvaluation(tx, { ownerId: viewer.id, datasetId: dataset.id, jobId: job.id, outputField: field, folds: e.folds ?? null, seed });
+        if (e.folds !== undefined) await queueFolds(tx, deps.boss, id, targets, e.folds, rows.length, seed);
+        return {
+          action: 'evaluation.create',
+          entity: { type: 'evaluation', id },
+          after: { model: `${version.slug}@${version.version}`, dataset: { id: dataset.id, name: dataset.name }, outputField: field, jobId: job.id, items: job.itemsTotal, folds: e.folds ?? null },
+        };
+      },
+    },
+  );
   return { id, jobId: job.id, retrainedFolds: targets.length * (e.folds ?? 0) };
 }
 

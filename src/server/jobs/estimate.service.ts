@@ -1,4 +1,5 @@
 import type { Deps } from '../deps';
+import { estimateCost, type CostEstimate } from '../cost/estimate.service';
 import { resolveModelRef } from '../models/models.service';
 import { versionItemTimes } from '../models/usage.repository';
 import type { Viewer } from '../users/viewer';
@@ -20,6 +21,12 @@ export interface RunEstimate {
   upperBoundSeconds: number;
   /** How the figures were reached, in words, to show beside them. */
   basis: string;
+  /**
+   * Model time and cost: items × the version's measured time per item × its cores/GPUs × the
+   * prices, with its basis; the same figures a submission records on its job and holds against
+   * the CPU- and GPU-second quotas.
+   */
+  cost: CostEstimate;
 }
 
 const envNumber = (name: string, fallback: number) => {
@@ -38,7 +45,7 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /**
  * A time estimate for running `items` inputs on a model, before submitting: the version's measured
- * median time per item × items ÷ the tasks one worker runs at once. Read-only; no cost model yet.
+ * median time per item × items ÷ the tasks one worker runs at once. Read-only; `cost` is what it would cost (see estimateCost).
  */
 export async function estimateRun({ db }: Pick<Deps, 'db'>, viewer: Viewer, q: { model: string; items: number }): Promise<RunEstimate> {
   const version = await resolveModelRef(db, viewer, q.model, 'view');
@@ -65,5 +72,6 @@ export async function estimateRun({ db }: Pick<Deps, 'db'>, viewer: Viewer, q: {
     estimatedSeconds,
     upperBoundSeconds,
     basis,
+    cost: await estimateCost(db, version, q.items),
   };
 }

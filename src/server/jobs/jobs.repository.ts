@@ -29,6 +29,17 @@ function toJob(r: JobWithModel): Job {
     createdAt: iso(r.created_at)!,
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
+    teamId: r.team_id,
+    cost: {
+      cpuSeconds: Number(r.cpu_seconds),
+      gpuSeconds: Number(r.gpu_seconds),
+      amount: Number(r.cost),
+      currency: r.currency,
+      estimate:
+        r.estimated_cost === null
+          ? null
+          : { cpuSeconds: Number(r.estimated_cpu_seconds ?? 0), gpuSeconds: Number(r.estimated_gpu_seconds ?? 0), amount: Number(r.estimated_cost) },
+    },
   };
 }
 
@@ -42,6 +53,7 @@ function toResult(r: ResultRow): JobResult {
     errorCode: r.error_code as JobResult['errorCode'],
     error: r.error,
     durationMs: r.duration_ms,
+    modelMs: r.model_ms,
     attempt: r.attempt,
   };
 }
@@ -66,6 +78,10 @@ export async function insertJob(
     label?: string;
     parent?: { jobId: string; key: string };
     idempotency?: { key: string; hash: string };
+    teamId?: string | null;
+    /** The submission's cost estimate (top-level jobs; a consensus's members are part of it). */
+    estimate?: { cpuSeconds: number; gpuSeconds: number; cost: number } | null;
+    currency?: string;
   },
 ): Promise<Job | undefined> {
   const finished = j.tasksTotal === 0;
@@ -82,6 +98,11 @@ export async function insertJob(
       member_key: j.parent?.key ?? null,
       idempotency_key: j.idempotency?.key ?? null,
       request_hash: j.idempotency?.hash ?? null,
+      team_id: j.teamId ?? null,
+      estimated_cpu_seconds: j.estimate?.cpuSeconds ?? null,
+      estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
+      estimated_cost: j.estimate?.cost ?? null,
+      currency: j.currency ?? null,
       // A job whose every item was refused at submission is over before it starts.
       status: finished ? 'failed' : 'queued',
       finished_at: finished ? new Date() : null,
@@ -113,14 +134,14 @@ export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[]
 }
 
 /** Inserts results once per (job, item): returns only the rows this call actually wrote. */
-export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<{ status: 'succeeded' | 'failed' }[]> {
-  const written: { status: 'succeeded' | 'failed' }[] = [];
+export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<{ status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null }[]> {
+  const written: { status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null }[] = [];
   for (let i = 0; i < rows.length; i += 1000) {
     const out = await db
       .insertInto('results')
       .values(rows.slice(i, i + 1000))
       .onConflict((oc) => oc.columns(['job_id', 'item_index']).doNothing())
-      .returning('status')
+      .returning(['status', 'cpu_seconds', 'gpu_seconds'])
       .execute();
     written.push(...out);
   }
@@ -270,6 +291,11 @@ export async function finishTask(db: DbOrTx, taskId: string, status: 'done' | 'f
   return !!row;
 }
 
+/** Marks a closed task as given up on, keeping why (closing it cleared the last attempt's error). */
+export async function markDeadLettered(db: DbOrTx, taskId: string, why: string | null): Promise<void> {
+  await db.updateTable('tasks').set({ dead_lettered_at: new Date(), error: why?.slice(0, 2000) ?? null }).where('id', '=', taskId).execute();
+}
+
 /**
  * Adds what a task wrote to its job's counts and settles the job when every item has a result.
  * `justFinished` is true only for the call whose update ended the job.
@@ -300,6 +326,24 @@ export async function addToJobCounts(
     .returning(['status', 'parent_job_id', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
     .executeTakeFirstOrThrow();
   return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled', parentJobId: row.parent_job_id };
+}
+
+/**
+ * Adds measured model time and its cost to a job and to every consensus job above it (whose
+ * cost includes its members'); returns who the time is counted for.
+ */
+export async function addJobUsage(db: DbOrTx, jobId: string, u: { cpuSeconds: number; gpuSeconds: number; cost: number }): Promise<{ ownerId: string; teamId: string | null }> {
+  const { rows } = await sql<{ owner_id: string; team_id: string | null }>`
+    with recursive chain(id) as (
+      select id from jobs where id = ${jobId}
+      union all
+      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
+    )
+    update jobs set cpu_seconds = cpu_seconds + ${u.cpuSeconds}, gpu_seconds = gpu_seconds + ${u.gpuSeconds}, cost = cost + ${u.cost}
+    where id in (select id from chain)
+    returning owner_id, team_id, (id = ${jobId}) as self`.execute(db);
+  const self = (rows as { owner_id: string; team_id: string | null; self?: boolean }[]).find((r) => r.self) ?? rows[0];
+  return { ownerId: self.owner_id, teamId: self.team_id };
 }
 
 /** Cancels a job and, for a consensus, its member jobs at every depth; undefined when it had already ended. */

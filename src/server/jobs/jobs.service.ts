@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
+import { audit, type AuditInput } from '../audit/audit.service';
 import type { DbOrTx } from '../db/client';
 import type { NewResult, TaskItem } from '../db/types';
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { MAX_CONSENSUS_DEPTH, resolveMembers } from '../consensus/consensus.service';
+import { estimateCost, type CostEstimate } from '../cost/estimate.service';
+import { readPricing } from '../cost/pricing';
 import { AppError } from '../errors';
+import { claimQuota, quotaSubjects } from '../quotas/quotas.service';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
@@ -24,13 +28,13 @@ const PREDICTION_PRIORITY = 10;
 type QueueDeps = Pick<Deps, 'db' | 'boss'>;
 
 /** Validates and canonicalises every input, then creates the job (see `createJob`). */
-export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput): Promise<Job> {
+export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput, o: Pick<CreateJobOptions, 'within'> = {}): Promise<Job> {
   const idempotency = input.idempotencyKey ? { key: input.idempotencyKey, hash: requestHash(input) } : undefined;
   const replay = idempotency && (await replayOf(deps, viewer, idempotency));
   if (replay) return replay;
   const version = await resolveModelRef(deps.db, viewer, input.model);
   const prepared = await prepareInputs(version.inputSchema, input.inputs, { requester: viewer.id });
-  return createJob(deps, viewer, version, prepared, { label: input.label, idempotency });
+  return createJob(deps, viewer, version, prepared, { label: input.label, idempotency, within: o.within });
 }
 
 /** What a request asked for, so a retry under the same key can be told from a different request. */
@@ -51,20 +55,46 @@ export async function replayOf(deps: Pick<Deps, 'db'>, viewer: Viewer, idem: { k
   return found.job;
 }
 
+export interface CreateJobOptions {
+  label?: string;
+  idempotency?: { key: string; hash: string };
+  /**
+   * More of the same mutation, in the job's transaction (an evaluation's row): what it returns is
+   * the call's audit entry instead of the job's own.
+   */
+  within?: (tx: DbOrTx, job: Job) => Promise<AuditInput>;
+  /** False when the caller records the call itself, after further steps (a smoke test). */
+  audit?: boolean;
+}
+
+/** The audit entry of a job's creation. */
+function jobCreated(job: Job): AuditInput {
+  return {
+    action: 'job.create',
+    entity: { type: 'job', id: job.id },
+    after: { model: `${job.model}@${job.version}`, label: job.label, status: job.status, itemsTotal: job.itemsTotal, itemsFailed: job.itemsFailed, tasksTotal: job.tasksTotal },
+  };
+}
+
 /**
  * Writes the job, its refused items, its tasks and their queue entries in one transaction:
  * either all of it exists or none of it. A consensus job also gets one member job per member,
- * written the same way; its own results are aggregated when they have all ended.
+ * written the same way; its own results are aggregated when they have all ended. The audit
+ * entry is the transaction's last statement.
  */
-export async function createJob(
-  { db, boss }: QueueDeps,
-  viewer: Viewer,
-  version: ModelVersion,
-  prepared: PreparedItem[],
-  o: { label?: string; idempotency?: { key: string; hash: string } } = {},
-): Promise<Job> {
+export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version: ModelVersion, prepared: PreparedItem[], o: CreateJobOptions = {}): Promise<Job> {
+  const pricing = readPricing();
+  const valid = prepared.filter((p) => p.input).length;
+  // Read-only, so outside the transaction: what the job is expected to cost, recorded with it and held against its quotas.
+  const estimate = await estimateCost(db, version, valid, pricing).catch(() => null);
+  const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
   try {
-    return await db.transaction().execute((tx) => insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0 }));
+    return await db.transaction().execute(async (tx) => {
+      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting });
+      const entry = o.within ? await o.within(tx, job) : jobCreated(job);
+      if (o.audit !== false) await audit(tx, viewer, entry);
+      return job;
+    });
   } catch (e) {
     // Another request with the same key won the race: its job is the answer to this one too.
     const replay = e instanceof KeyAlreadyUsed && o.idempotency ? await replayOf({ db }, viewer, o.idempotency) : undefined;
@@ -75,13 +105,31 @@ export async function createJob(
 
 class KeyAlreadyUsed extends Error {}
 
+/**
+ * The team a job is charged to (its team's quota and cost reports): the model's owning team when
+ * the submitter belongs to it, else the submitter's first team (by id, so it is stable), else none.
+ */
+async function chargedTeam(db: DbOrTx, viewer: Viewer, version: ModelVersion): Promise<string | null> {
+  if (viewer.teamIds.length === 0) return null;
+  const model = await db.selectFrom('models').select('team_id').where('id', '=', version.modelId).executeTakeFirst();
+  if (model?.team_id && viewer.teamIds.includes(model.team_id)) return model.team_id;
+  return [...viewer.teamIds].sort()[0];
+}
+
 async function insertJobTree(
   tx: DbOrTx,
   boss: PgBoss,
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem[],
-  o: { label?: string; parent?: { jobId: string; key: string }; idempotency?: { key: string; hash: string }; depth: number },
+  o: {
+    label?: string;
+    parent?: { jobId: string; key: string };
+    idempotency?: { key: string; hash: string };
+    depth: number;
+    /** The top-level job's charge: its team, estimate and currency (member jobs inherit the team). */
+    accounting: { teamId: string | null; estimate: CostEstimate | null; currency: string };
+  },
 ): Promise<Job> {
   const valid: TaskItem[] = [];
   const refused: PreparedItem[] = [];
@@ -103,8 +151,23 @@ async function insertJobTree(
     label: o.label,
     parent: o.parent,
     idempotency: o.idempotency,
+    teamId: o.accounting.teamId,
+    currency: o.accounting.currency,
+    estimate: o.depth === 0 && o.accounting.estimate?.cost != null ? { cpuSeconds: o.accounting.estimate.cpuSeconds!, gpuSeconds: o.accounting.estimate.gpuSeconds!, cost: o.accounting.estimate.cost } : null,
   });
   if (!job) throw new KeyAlreadyUsed();
+  // Right after the job's row (a concurrent replay of its key stopped above) and before anything
+  // heavy: the quota counters are locked and counted, and a refusal rolls all of it back.
+  if (o.depth === 0) {
+    const est = o.accounting.estimate;
+    await claimQuota(tx, quotaSubjects(viewer, o.accounting.teamId), {
+      jobId: job.id,
+      items: valid.length,
+      estimate: { cpuSeconds: est?.cpuSeconds ?? 0, gpuSeconds: est?.gpuSeconds ?? 0 },
+      // Without an estimate (it could not be made) the job is taken to need both.
+      uses: est ? { cpu: est.parts.some((p) => p.cpu > 0), gpu: est.parts.some((p) => p.gpu > 0) } : { cpu: true, gpu: true },
+    });
+  }
   if (refused.length) {
     const rows: NewResult[] = refused.map((p) =>
       resultRow(job.id, { index: p.index, input: p.submitted }, { index: p.index, code: p.error!.code, error: p.error!.message }, { versionDigest: version.digest }),
@@ -125,6 +188,7 @@ async function insertJobTree(
         label: `member ${member.key}`,
         parent: { jobId: job.id, key: member.key },
         depth: o.depth + 1,
+        accounting: o.accounting,
       });
     }
     if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);
@@ -181,10 +245,18 @@ export async function listResults({ db }: DbDeps, viewer: Viewer, q: TListResult
 
 export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
   const job = await readableJob(db, viewer, jobId);
-  const cancelled = await repo.cancelJob(db, jobId);
-  if (!cancelled) {
-    throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
-  }
-  await repo.notifyJobFinished(db, jobId);
-  return cancelled;
+  return db.transaction().execute(async (tx) => {
+    const cancelled = await repo.cancelJob(tx, jobId);
+    if (!cancelled) {
+      throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
+    }
+    await repo.notifyJobFinished(tx, jobId);
+    await audit(tx, viewer, {
+      action: 'job.cancel',
+      entity: { type: 'job', id: jobId },
+      before: { status: job.status, itemsDone: job.itemsDone, itemsFailed: job.itemsFailed },
+      after: { status: cancelled.status, itemsDone: cancelled.itemsDone, itemsFailed: cancelled.itemsFailed },
+    });
+    return cancelled;
+  });
 }

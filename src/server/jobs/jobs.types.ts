@@ -22,6 +22,20 @@ export interface Job {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The team the job is charged to. */
+  teamId: string | null;
+  cost: JobCost;
+}
+
+/** A job's measured model time and its cost so far (a consensus's include its members'), and what was estimated at submission. */
+export interface JobCost {
+  cpuSeconds: number;
+  gpuSeconds: number;
+  amount: number;
+  /** The currency of the prices in force when the job was submitted. */
+  currency: string | null;
+  /** Null when the version had no history when the job was submitted. */
+  estimate: { cpuSeconds: number; gpuSeconds: number; amount: number } | null;
 }
 
 export interface JobResult {
@@ -33,6 +47,8 @@ export interface JobResult {
   errorCode: ErrorCode | null;
   error: string | null;
   durationMs: number | null;
+  /** This item's share of its batch's measured model time (what it is costed on). */
+  modelMs: number | null;
   attempt: number;
 }
 

@@ -35,9 +35,9 @@ export async function runOne(
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem,
-  o: { waitMs: number; label?: string; idempotency?: { key: string; hash: string } },
+  o: { waitMs: number; label?: string; idempotency?: { key: string; hash: string }; audit?: boolean },
 ): Promise<{ job: Job; done: boolean; result?: JobResult }> {
-  const job = await createJob(deps, viewer, version, [prepared], { label: o.label, idempotency: o.idempotency });
+  const job = await createJob(deps, viewer, version, [prepared], { label: o.label, idempotency: o.idempotency, audit: o.audit });
   const done = await deps.watcher.waitFor(
     job.id,
     async () => { const now = await repo.findJob(deps.db, job.id); return !now || TERMINAL_STATUSES.includes(now.status); },

@@ -2,11 +2,13 @@ import type { PgBoss } from 'pg-boss';
 import { checkOutput } from '../chem/inputs';
 import type { Db } from '../db/client';
 import type { TaskItem } from '../db/types';
+import { resourceUnits, type ResourceUnits } from '../cost/attribution';
 import { toAppError, type ErrorCode } from '../errors';
 import { getVersionById } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { TTaskRunPayload } from '../queue/catalog';
 import { isRunnable } from '../../shared/version-status';
+import { chargeWritten, withModelTime } from './charge';
 import type { Executor } from './executor';
 import * as repo from './jobs.repository';
 import { onJobSettled } from './jobs.service';
@@ -62,6 +64,7 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
     const remaining = task.items.filter((i) => !done.has(i.index));
 
     let outcomes: ItemOutcome[];
+    let gaveUp = false;
     const executor = deps.executors.get(version.runtime.kind);
     const cancellation = watchCancellation(deps, task.jobId);
     try {
@@ -75,6 +78,8 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
           // the items with the reason, so the job still ends.
           const err = toAppError(e);
           if (err.transient && !attempt.last) throw err;
+          // Our own trouble on the last attempt: the queue has given up on this task.
+          gaveUp = err.transient;
           outcomes = remaining.map((i) => ({ index: i.index, code: err.code, error: err.message }));
         }
       }
@@ -90,6 +95,8 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
       items: new Map(task.items.map((i) => [i.index, i])),
+      units: resourceUnits(version),
+      deadLettered: gaveUp,
     });
     return { status: 'completed', output: { items: outcomes.length } };
   } catch (e) {
@@ -98,7 +105,7 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
     await repo.recordTaskError(deps.db, taskId, `${err.code}: ${err.message}`).catch(() => {});
     if (attempt.last || !err.transient) {
       // No attempt is coming after this one: the items end now, with the reason.
-      const ended = await failTaskItems(deps, taskId, { code: err.code, error: `the task failed on its last attempt: ${err.message}` }).then(
+      const ended = await failTaskItems(deps, taskId, { code: err.code, error: `the task failed on its last attempt: ${err.message}` }, { deadLettered: true }).then(
         () => true,
         () => false,
       );
@@ -117,13 +124,13 @@ export async function endDeadTask(deps: WorkerDeps, { taskId }: TTaskRunPayload)
   const task = await repo.findTask(deps.db, taskId);
   if (!task || task.status === 'done' || task.status === 'failed') return { status: 'completed', output: { skipped: 'task already closed' } };
   const why = task.error ?? 'the worker running it stopped each time (killed, or out of memory)';
-  await failTaskItems(deps, taskId, { code: 'UNAVAILABLE', error: `the task could not finish after ${task.attempts} attempts: ${why}` });
+  await failTaskItems(deps, taskId, { code: 'UNAVAILABLE', error: `the task could not finish after ${task.attempts} attempts: ${why}` }, { deadLettered: true });
   deps.log(`task ${taskId} given up after ${task.attempts} attempts: ${why}`);
   return { status: 'completed', output: { failed: true } };
 }
 
 /** Fails every item of a task that has no result yet, closes the task and settles its job. */
-export async function failTaskItems(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string, why: { code: ErrorCode; error: string }): Promise<void> {
+export async function failTaskItems(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string, why: { code: ErrorCode; error: string }, o: { deadLettered?: boolean } = {}): Promise<void> {
   const task = await repo.findTask(deps.db, taskId);
   if (!task) return;
   const job = await repo.findJob(deps.db, task.job_id);
@@ -135,6 +142,7 @@ export async function failTaskItems(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskI
     executor: 'none',
     versionDigest: digest,
     items: new Map(task.items.map((i) => [i.index, i])),
+    deadLettered: o.deadLettered,
   });
 }
 
@@ -195,19 +203,30 @@ export async function recordTaskOutcomes(
   deps: Pick<WorkerDeps, 'db' | 'boss'>,
   task: { id: string; jobId: string; attempt: number },
   outcomes: ItemOutcome[],
-  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem> },
+  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem>; units?: ResourceUnits; deadLettered?: boolean },
 ): Promise<Job['status']> {
   const provenance = { executor: meta.executor, versionDigest: meta.versionDigest, taskId: task.id, attempt: task.attempt };
-  const rows = outcomes.map((o) => resultRow(task.jobId, meta.items.get(o.index) ?? { index: o.index, input: {} }, o, provenance));
+  const rows = withModelTime(
+    outcomes.map((o) => resultRow(task.jobId, meta.items.get(o.index) ?? { index: o.index, input: {} }, o, provenance)),
+    outcomes,
+    meta.units,
+  );
   return deps.db.transaction().execute(async (tx) => {
     const written = await repo.insertResults(tx, rows);
     const closed = await repo.finishTask(tx, task.id, 'done');
+    // Given up on: listed in the admin console's dead letters, from where it can be sent again.
+    if (closed && meta.deadLettered) {
+      const failed = outcomes.find((o): o is Extract<ItemOutcome, { code: ErrorCode }> => 'code' in o);
+      await repo.markDeadLettered(tx, task.id, failed ? `${failed.code}: ${failed.error}` : null);
+    }
     const { status, justFinished, parentJobId } = await repo.addToJobCounts(tx, task.jobId, {
       done: written.filter((w) => w.status === 'succeeded').length,
       failed: written.filter((w) => w.status === 'failed').length,
       tasks: closed ? 1 : 0,
     });
+    await chargeWritten(tx, task.jobId, written);
     if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
     return status;
   });
 }
+

@@ -1,3 +1,4 @@
+import { audit } from '../audit/audit.service';
 import { prepareInputs } from '../chem/inputs';
 import type { SmokeTestRecord } from '../db/types';
 import type { Deps } from '../deps';
@@ -51,7 +52,8 @@ export async function runSmokeTest(
     // Generous: a cold sandbox on a busy worker may take its start grace (10 s) and more; only a
     // missing worker should end here.
     const waitMs = version.timeoutMs * 2 + 90_000;
-    const { job, result: row } = await runOne(deps, viewer, version, prepared, { waitMs, label: 'smoke test' });
+    // The call is recorded once, with the version's new state, when the outcome is stored below.
+    const { job, result: row } = await runOne(deps, viewer, version, prepared, { waitMs, label: 'smoke test', audit: false });
     if (!row) {
       result = fail('TIMEOUT', `no result within ${Math.round(waitMs / 1000)} s; is a worker running?`, { jobId: job.id });
     } else if (row.status === 'succeeded') {
@@ -60,5 +62,15 @@ export async function runSmokeTest(
       result = fail(row.errorCode ?? 'MODEL_ERROR', row.error ?? 'the model failed', { jobId: job.id, input: row.input, durationMs: row.durationMs });
     }
   }
-  return { version: await recordSmokeTest(deps.db, version, result), result };
+  const recorded = await deps.db.transaction().execute(async (tx) => {
+    const updated = await recordSmokeTest(tx, version, result);
+    await audit(tx, viewer, {
+      action: 'version.smokeTest',
+      entity: { type: 'version', id: version.id },
+      before: { status: version.status, smokeTest: version.smokeTest },
+      after: { status: updated.status, smokeTest: result },
+    });
+    return updated;
+  });
+  return { version: recorded, result };
 }

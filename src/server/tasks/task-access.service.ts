@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
+import { resourceUnits } from '../cost/attribution';
+import { chargeWritten, withModelTime } from '../jobs/charge';
 import { AppError } from '../errors';
 import * as jobs from '../jobs/jobs.repository';
 import { onJobSettled } from '../jobs/jobs.service';
@@ -101,7 +103,8 @@ export async function postTaskResults(
     ),
   );
   const provenance = { executor: 'kubernetes', versionDigest: version.digest, taskId, attempt: task.attempts };
-  const rows = outcomes.map((o) => resultRow(task.job_id, items.get(o.index)!, o, provenance));
+  // One post is one batch the pod ran: its items share its measured time.
+  const rows = withModelTime(outcomes.map((o) => resultRow(task.job_id, items.get(o.index)!, o, provenance)), outcomes, resourceUnits(version));
   const written = await deps.db.transaction().execute(async (tx) => {
     const w = await jobs.insertResults(tx, rows);
     if (w.length === 0) return 0;
@@ -110,6 +113,7 @@ export async function postTaskResults(
       failed: w.filter((r) => r.status === 'failed').length,
       tasks: 0,
     });
+    await chargeWritten(tx, task.job_id, w);
     if (justFinished) await onJobSettled(tx, deps.boss, task.job_id, parentJobId);
     return w.length;
   });

@@ -1,3 +1,4 @@
+import { audit, type AuditActor } from '../audit/audit.service';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -60,6 +61,8 @@ export async function createAccount(
     gate?: (tx: DbOrTx, o: { first: boolean; settings: Awaited<ReturnType<typeof repo.lockOrganisation>> }) => Promise<void>;
     /** Runs in the same transaction after the insert: throw to undo it. */
     after?: (tx: DbOrTx, user: { id: string }) => Promise<void>;
+    /** Who creates the account, for its audit entry (none: a sign-up, made by the account itself). */
+    actor?: AuditActor;
   } = {},
 ): Promise<{ id: string; email: string; role: Role } | null> {
   const passwordHash = a.password === null ? null : await hashPassword(a.password);
@@ -79,7 +82,14 @@ export async function createAccount(
     await hooks.after?.(tx, user);
     // The set-up token made the first account possible; once there is one, it is spent.
     if (first) await tx.updateTable('organisation_settings').set({ setup_token_hash: null, setup_token_expires_at: null }).where('id', '=', true).execute();
-    return { id: user.id, email: user.email, role: user.role };
+    const made = { id: user.id, email: user.email, role: user.role };
+    // Who made it: the admin who created or invited the account, else (a sign-up) the account itself.
+    await audit(tx, hooks.actor ?? made, {
+      action: hooks.actor ? 'user.create' : 'user.register',
+      entity: { type: 'user', id: user.id },
+      after: { email: user.email, role: user.role, teamIds: a.teamIds ?? [], first },
+    });
+    return made;
   });
 }
 

@@ -1,6 +1,8 @@
 import type { NextRequest } from 'next/server';
+import { runInAuditScope } from '@/server/audit/audit-scope';
 import { assertSameOriginForSession, resolveViewer } from '@/server/api/context';
 import { errorResponse } from '@/server/api/http-errors';
+import { channelOf, REQUEST_ID_HEADER, requestIdOf } from '@/server/api/request-identity';
 import { uploadBundle } from '@/server/bundles/bundles.service';
 import { getDbDeps } from '@/server/deps';
 import { AppError } from '@/server/errors';
@@ -13,6 +15,8 @@ export const dynamic = 'force-dynamic';
  * refusals are `{ error: { message, appCode, details? } }` with the HTTP status of the one error mapping.
  */
 export async function POST(req: NextRequest) {
+  const requestId = requestIdOf(req.headers);
+  const headers = { [REQUEST_ID_HEADER]: requestId };
   try {
     const deps = getDbDeps();
     const viewer = await resolveViewer(deps, req);
@@ -20,9 +24,11 @@ export async function POST(req: NextRequest) {
     assertSameOriginForSession(req, viewer);
     if (!viewer.scopes.includes('register')) throw new AppError('FORBIDDEN', 'uploading a bundle needs the "register" scope (a token with it, or an account that may register models)');
     const body = req.body as unknown as AsyncIterable<Uint8Array> | null;
-    return Response.json(await uploadBundle(deps, viewer, { body }), { status: 201 });
+    const scope = { channel: channelOf(req.headers, viewer.auth.kind), requestId, procedure: 'POST /api/bundles', written: [] };
+    const answer = await runInAuditScope(scope, () => uploadBundle(deps, viewer, { body }));
+    return Response.json(answer, { status: 201, headers });
   } catch (e) {
-    return errorResponse(e);
+    return errorResponse(e, headers);
   }
 }
 

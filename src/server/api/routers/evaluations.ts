@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditCallAsOne } from '../../audit/audit-scope';
 import { listStrategies } from '../../consensus/strategy';
 import { MAX_FOLDS, MIN_FOLDS } from '../../evaluations/cross-validation.service';
 import * as evaluations from '../../evaluations/evaluations.service';
@@ -56,5 +57,9 @@ export const evaluationsRouter = router({
   get: readProcedure.input(ZId).query(({ ctx, input }) => evaluations.getEvaluation(ctx, ctx.viewer, input)),
   fit: registerProcedure
     .input(ZId.extend({ strategy: z.enum(FIT_STRATEGIES), members: z.array(safeText(100).min(1)).min(1).max(50).optional() }))
-    .mutation(({ ctx, input }) => fitFromEvaluation(ctx, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => {
+      // Fit, a new draft, its smoke test on the worker, publish: recorded as one entry when it ends.
+      auditCallAsOne();
+      return fitFromEvaluation(ctx, ctx.viewer, input);
+    }),
 });

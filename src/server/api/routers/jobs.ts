@@ -4,7 +4,7 @@ import { ZEstimateInput, ZJobIdInput, ZListJobsInput, ZListResultsInput, ZSubmit
 import { readProcedure, router, runProcedure } from '../trpc';
 
 export const jobsRouter = router({
-  /** Time estimate before submitting: read-only, reused by the agent and the coming cost work. */
+  /** Time and cost before submitting, with the basis they rest on: read-only, reused by the agent. */
   estimate: readProcedure.input(ZEstimateInput).query(({ ctx, input }) => estimateRun(ctx, ctx.viewer, input)),
   create: runProcedure.input(ZSubmitJobInput).mutation(({ ctx, input }) => jobs.submitJob(ctx, ctx.viewer, input)),
   get: readProcedure.input(ZJobIdInput).query(({ ctx, input }) => jobs.getJobWithMembers(ctx, ctx.viewer, input)),

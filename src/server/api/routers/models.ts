@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { auditCallAsOne } from '../../audit/audit-scope';
+import { inAuditedTransaction } from '../../audit/audited-transaction';
+import { modelBefore } from '../../audit/snapshots';
 import { predictOne } from '../../jobs/predict.service';
 import { checkHttp } from '../../models/http-check.service';
 import { ZHttpRuntime, ZListModelsInput, ZModelManifest, ZPredictInput } from '../../models/models.schema';
@@ -22,7 +25,13 @@ export const modelsRouter = router({
   tags: readProcedure.query(({ ctx }) => models.listTags(ctx, ctx.viewer)),
   get: readProcedure.input(ZSlugInput).query(({ ctx, input }) => models.getModel(ctx, ctx.viewer, input)),
   drafts: readProcedure.query(({ ctx }) => models.listMyDrafts(ctx, ctx.viewer)),
-  update: registerProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) => models.updateModelInfo(ctx, ctx.viewer, input)),
+  update: registerProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) =>
+    inAuditedTransaction(ctx, ctx.viewer, (tx) => models.updateModelInfo({ db: tx }, ctx.viewer, input), {
+      action: 'model.update',
+      before: (tx) => modelBefore(tx, input.slug),
+      entity: (m) => ({ type: 'model', id: m.id }),
+    }),
+  ),
   usage: readProcedure
     .input(z.object({ slug: safeText(200), days: z.number().int().min(1).max(365).default(30) }))
     .query(({ ctx, input }) => models.getModelUsage(ctx, ctx.viewer, input)),
@@ -62,5 +71,9 @@ export const modelsRouter = router({
         access: ZModelAccessInput.pick({ visibility: true, teamId: true }).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => registerManifest(ctx, ctx.viewer, input)),
+    .mutation(({ ctx, input }) => {
+      // Several steps (model, draft, a smoke test on the worker, publish): recorded as one entry when it ends.
+      auditCallAsOne();
+      return registerManifest(ctx, ctx.viewer, input);
+    }),
 });

@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/client';
+import type { UsagePeriod, UsageSubject } from '../db/types';
+
+/** Who usage is counted for: a user, or the team a job is charged to. */
+export interface Subject {
+  type: UsageSubject;
+  id: string;
+}
+
+/** A subject's counters for the current UTC day and month. */
+export interface PeriodUsage {
+  period: UsagePeriod;
+  /** The period's first day (UTC), YYYY-MM-DD. */
+  start: string;
+  /** When the period ends (the next one starts), ISO 8601. */
+  resetsAt: string;
+  items: number;
+  cpuSeconds: number;
+  gpuSeconds: number;
+  cost: number;
+}
+
+const DAY = sql`(now() at time zone 'utc')::date`;
+const MONTH = sql`date_trunc('month', now() at time zone 'utc')::date`;
+
+type CounterRow = { period: UsagePeriod; start: string; resets_at: Date; items: number; cpu_seconds: number; gpu_seconds: number; cost: string };
+
+function toUsage(r: CounterRow): PeriodUsage {
+  return { period: r.period, start: r.start, resetsAt: new Date(r.resets_at).toISOString(), items: Number(r.items), cpuSeconds: Number(r.cpu_seconds), gpuSeconds: Number(r.gpu_seconds), cost: Number(r.cost) };
+}
+
+const returned = sql`period, to_char(period_start, 'YYYY-MM-DD') as start,
+  ((period_start + case when period = 'day' then interval '1 day' else interval '1 month' end)::timestamp at time zone 'utc') as resets_at,
+  items, cpu_seconds, gpu_seconds, cost`;
+
+/**
+ * Adds a submission's items to the subject's day and month counters and returns them. The
+ * upsert locks both rows until the transaction ends: every submission of one subject passes
+ * here one at a time, so a quota check made after it sees every job admitted before.
+ */
+export async function countSubmission(tx: DbOrTx, s: Subject, items: number): Promise<{ day: PeriodUsage; month: PeriodUsage }> {
+  const { rows } = await sql<CounterRow>`
+    insert into usage_counters (subject_type, subject_id, period, period_start, items)
+    values (${s.type}, ${s.id}, 'day', ${DAY}, ${items}), (${s.type}, ${s.id}, 'month', ${MONTH}, ${items})
+    on conflict (subject_type, subject_id, period, period_start) do update set items = usage_counters.items + excluded.items
+    returning ${returned}`.execute(tx);
+  return { day: toUsage(rows.find((r) => r.period === 'day')!), month: toUsage(rows.find((r) => r.period === 'month')!) };
+}
+
+/** Adds measured model time and its cost to the subjects' current month (and day). */
+export async function addMeasured(tx: DbOrTx, subjects: Subject[], m: { cpuSeconds: number; gpuSeconds: number; cost: number }): Promise<void> {
+  for (const s of subjects) {
+    await sql`
+      insert into usage_counters (subject_type, subject_id, period, period_start, cpu_seconds, gpu_seconds, cost)
+      values (${s.type}, ${s.id}, 'day', ${DAY}, ${m.cpuSeconds}, ${m.gpuSeconds}, ${m.cost}), (${s.type}, ${s.id}, 'month', ${MONTH}, ${m.cpuSeconds}, ${m.gpuSeconds}, ${m.cost})
+      on conflict (subject_type, subject_id, period, period_start) do update set
+        cpu_seconds = usage_counters.cpu_seconds + excluded.cpu_seconds,
+        gpu_seconds = usage_counters.gpu_seconds + excluded.gpu_seconds,
+        cost = usage_counters.cost + excluded.cost`.execute(tx);
+  }
+}
+
+/** The subject's counters now (zeros for a period with nothing counted yet). */
+export async function readUsage(db: DbOrTx, s: Subject): Promise<{ day: PeriodUsage; month: PeriodUsage }> {
+  const { rows } = await sql<CounterRow>`
+    select p.period, to_char(p.start, 'YYYY-MM-DD') as start,
+      ((p.start + case when p.period = 'day' then interval '1 day' else interval '1 month' end)::timestamp at time zone 'utc') as resets_at,
+      coalesce(c.items, 0) as items, coalesce(c.cpu_seconds, 0) as cpu_seconds, coalesce(c.gpu_seconds, 0) as gpu_seconds, coalesce(c.cost, 0) as cost
+    from (values ('day', ${DAY}), ('month', ${MONTH})) as p(period, start)
+    left join usage_counters c on c.subject_type = ${s.type} and c.subject_id = ${s.id} and c.period = p.period and c.period_start = p.start`.execute(db);
+  return { day: toUsage(rows.find((r) => r.period === 'day')!), month: toUsage(rows.find((r) => r.period === 'month')!) };
+}
+
+/** Every subject's counters for the current day and month, for the admin's usage table. */
+export async function listCurrentUsage(db: DbOrTx, type: UsageSubject): Promise<(PeriodUsage & { subjectId: string })[]> {
+  const { rows } = await sql<CounterRow & { subject_id: string }>`
+    select subject_id, ${returned} from usage_counters
+    where subject_type = ${type} and ((period = 'day' and period_start = ${DAY}) or (period = 'month' and period_start = ${MONTH}))`.execute(db);
+  return rows.map((r) => ({ ...toUsage(r), subjectId: r.subject_id }));
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeam, createUser, registerFixtureModel, startTestGateway, until, waitForJob, type TestGateway } from '../../../test/support';
+import { createCaller } from '../api/root';
+import * as jobs from '../jobs/jobs.service';
+import type { Viewer } from '../users/viewer';
+import { setQuota } from './quotas.service';
+
+let gw: TestGateway;
+let admin: Viewer;
+
+beforeAll(async () => {
+  // A real worker: measured model time is what the GPU-second quota is charged from.
+  gw = await startTestGateway({ worker: { poolSize: 1 } });
+  admin = await createUser(gw.db, 'admin');
+  await registerFixtureModel(gw.db, 'echo');
+  // The slow fixture takes 60 s on an item containing "N", far past this timeout: the job stays running for a while.
+  await registerFixtureModel(gw.db, 'slow', { timeoutMs: 4000 });
+  await registerFixtureModel(gw.db, 'echo', { slug: 'test-echo-gpu', name: 'Echo on a GPU', resources: { gpu: { count: 1, type: 'test' } } });
+}, 240_000);
+afterAll(async () => gw?.stop());
+
+const NO_LIMITS = { concurrentJobs: null, itemsPerDay: null, cpuSecondsPerMonth: null, gpuSecondsPerMonth: null };
+
+/** Every row a submission could leave: jobs, tasks, results and queued task messages. */
+async function rowsOf(viewer: Viewer) {
+  const jobRows = await gw.db.selectFrom('jobs').select('id').where('owner_id', '=', viewer.id).execute();
+  const ids = jobRows.map((j) => j.id);
+  const tasks = ids.length ? (await gw.db.selectFrom('tasks').select('id').where('job_id', 'in', ids).execute()).length : 0;
+  const results = ids.length ? (await gw.db.selectFrom('results').select('item_index').where('job_id', 'in', ids).execute()).length : 0;
+  return { jobs: ids.length, tasks, results };
+}
+
+const refusal = (e: unknown) => e as { code: string; appCode?: string; message: string; details?: Record<string, unknown> };
+
+describe('quotas, through the real worker', () => {
+  it('concurrent jobs: of simultaneous submissions over the limit exactly as many as allowed are admitted, the rest leave no row', async () => {
+    const user = await createUser(gw.db, 'concurrent');
+    await setQuota(gw.deps, admin, { subject: { type: 'user', id: user.id }, limits: { ...NO_LIMITS, concurrentJobs: 1 } });
+    const submit = () => jobs.submitJob(gw.deps, user, { model: 'test-slow', inputs: [{ smiles: 'CCN' }] });
+    const settled = await Promise.allSettled([submit(), submit(), submit(), submit()]);
+    const admitted = settled.filter((s) => s.status === 'fulfilled');
+    const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    expect(admitted).toHaveLength(1);
+    expect(refused).toHaveLength(3);
+    for (const r of refused) {
+      expect(r.reason).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'concurrentJobs', limit: 1, used: 1 } });
+      expect(r.reason.message).toMatch(/1 job is queued or running, and the limit is 1 at once/);
+    }
+    expect(await rowsOf(user)).toMatchObject({ jobs: 1, tasks: 1 });
+
+    // Once it ends, the next is admitted.
+    const first = (admitted[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof submit>>>).value;
+    await waitForJob(gw.deps, user, first.id, 120_000);
+    const next = await jobs.submitJob(gw.deps, user, { model: 'test-echo', inputs: [{ smiles: 'CCO' }] });
+    expect(next.status).toBe('queued');
+  }, 240_000);
+
+  it('items per day: a job that would pass the limit is refused whole, through the tRPC procedure too, and names the usage and the reset', async () => {
+    const user = await createUser(gw.db, 'items');
+    await createCaller({ ...gw.deps, viewer: admin }).quotas.set({ subject: { type: 'user', id: user.id }, limits: { ...NO_LIMITS, itemsPerDay: 5 } });
+    const first = await jobs.submitJob(gw.deps, user, { model: 'test-echo', inputs: ['CCO', 'CCC', 'CCCC'].map((smiles) => ({ smiles })) });
+    await waitForJob(gw.deps, user, first.id);
+    const before = await rowsOf(user);
+
+    const caller = createCaller({ ...gw.deps, viewer: user, channel: 'api' });
+    const e = refusal(await caller.jobs.create({ model: 'test-echo', inputs: ['CO', 'CN', 'CS'].map((smiles) => ({ smiles })) }).catch((x) => x));
+    expect(e.code).toBe('TOO_MANY_REQUESTS');
+    expect(e.message).toMatch(/quota exceeded for you .*: 3 of 5 items per day are used today, and this job has 3; the count resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
+    expect(await rowsOf(user)).toEqual(before);
+    // A one-item prediction is a job too.
+    await expect(caller.models.predict({ model: 'test-echo', input: { smiles: 'CO' } }).then(() => 'admitted')).resolves.toBe('admitted');
+    await expect(caller.models.predict({ model: 'test-echo', input: { smiles: 'CO' } }).then(() => 'admitted')).resolves.toBe('admitted');
+    const sixth = refusal(await caller.models.predict({ model: 'test-echo', input: { smiles: 'CO' } }).catch((x) => x));
+    expect(sixth.message).toMatch(/5 of 5 items per day are used today/);
+    expect((await rowsOf(user)).jobs).toBe(before.jobs + 2);
+    // The refusals are in the audit log, with the limit named.
+    const entry = await gw.db.selectFrom('audit_log').selectAll().where('actor_id', '=', user.id).where('outcome', '=', 'error').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ error_code: 'QUOTA_EXCEEDED', channel: 'api' });
+  }, 240_000);
+
+  it('GPU-seconds per month: each result records its measured time, the job its GPU-seconds and cost; past the limit a job is refused', async () => {
+    const team = await createTeam(gw.db, 'gpu-team');
+    const user = await createUser(gw.db, 'gpu', { teamIds: [team] });
+    const job = await jobs.submitJob(gw.deps, user, { model: 'test-echo-gpu', inputs: ['CCO', 'c1ccccc1'].map((smiles) => ({ smiles })) });
+    const done = await waitForJob(gw.deps, user, job.id);
+    expect(done.status).toBe('succeeded');
+    const results = await gw.db.selectFrom('results').select(['model_ms', 'cpu_seconds', 'gpu_seconds']).where('job_id', '=', job.id).execute();
+    expect(results).toHaveLength(2);
+    for (const r of results) {
+      expect(r.model_ms).toBeGreaterThan(0);
+      expect(r.gpu_seconds).toBeCloseTo(r.model_ms! / 1000, 9);
+    }
+    const measured = results.reduce((s, r) => s + r.gpu_seconds!, 0);
+    const charged = (await jobs.getJob(gw.deps, user, { jobId: job.id })).cost;
+    expect(charged.gpuSeconds).toBeCloseTo(measured, 9);
+    expect(done.teamId).toBe(team);
+    // The default prices (docs/accounting.md): 0.00001 per CPU-second, 0.0005 per GPU-second.
+    expect(charged.amount).toBeCloseTo(charged.cpuSeconds * 0.00001 + charged.gpuSeconds * 0.0005, 6);
+    const teamMonth = await gw.db.selectFrom('usage_counters').select('gpu_seconds').where('subject_type', '=', 'team').where('subject_id', '=', team).where('period', '=', 'month').executeTakeFirstOrThrow();
+    expect(teamMonth.gpu_seconds).toBeCloseTo(measured, 9);
+
+    // The limit is now used up on the team: the member's next job is refused, and leaves nothing.
+    await setQuota(gw.deps, admin, { subject: { type: 'team', id: team }, limits: { ...NO_LIMITS, gpuSecondsPerMonth: measured } });
+    const before = await rowsOf(user);
+    const e = refusal(await jobs.submitJob(gw.deps, user, { model: 'test-echo-gpu', inputs: [{ smiles: 'CCN' }] }).catch((x) => x));
+    expect(e).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'gpuSecondsPerMonth', subject: { type: 'team', id: team } } });
+    expect(e.message).toMatch(/GPU-seconds this month are used.*the count resets at \d{4}-\d\d-01T00:00:00\.000Z/);
+    expect(await rowsOf(user)).toEqual(before);
+    // A CPU-only model is not held by the GPU limit.
+    const cpu = await jobs.submitJob(gw.deps, user, { model: 'test-echo', inputs: [{ smiles: 'CCN' }] });
+    await until(async () => (await jobs.getJob(gw.deps, user, { jobId: cpu.id })).status === 'succeeded', 'the CPU job succeeds', 120_000);
+  }, 240_000);
+
+  it('estimates from the measured time per item, with the basis, before submitting', async () => {
+    const user = await createUser(gw.db, 'estimate');
+    const est = await createCaller({ ...gw.deps, viewer: user }).jobs.estimate({ model: 'test-echo-gpu', items: 10 });
+    expect(est.cost.sample).toBeGreaterThan(0);
+    const part = est.cost.parts[0];
+    expect(part).toMatchObject({ model: 'test-echo-gpu@1', cpu: 1, gpu: 1 });
+    expect(est.cost.gpuSeconds).toBeCloseTo((10 * part.msPerItem!) / 1000, 9);
+    expect(est.cost.cost).toBeCloseTo(est.cost.cpuSeconds! * 0.00001 + est.cost.gpuSeconds! * 0.0005, 9);
+    expect(est.cost.basis).toMatch(/^10 items × test-echo-gpu@1: .* ms per item \(mean of \d+ past results?\) × 1 CPU \+ 1 GPU; at 0.00001 USD\/CPU-second and 0.0005 USD\/GPU-second$/);
+  });
+});

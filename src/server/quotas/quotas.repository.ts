@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/client';
+import type { UsageSubject } from '../db/types';
+import type { Subject } from '../cost/usage.repository';
+
+/** A subject's limits; null is no limit. */
+export interface Limits {
+  concurrentJobs: number | null;
+  itemsPerDay: number | null;
+  cpuSecondsPerMonth: number | null;
+  gpuSecondsPerMonth: number | null;
+}
+
+export interface QuotaRow extends Limits {
+  subjectType: 'default' | UsageSubject;
+  subjectId: string | null;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
+export const NO_LIMITS: Limits = { concurrentJobs: null, itemsPerDay: null, cpuSecondsPerMonth: null, gpuSecondsPerMonth: null };
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function toQuota(r: {
+  subject_type: QuotaRow['subjectType'];
+  subject_id: string | null;
+  concurrent_jobs: number | null;
+  items_per_day: number | null;
+  cpu_seconds_per_month: number | null;
+  gpu_seconds_per_month: number | null;
+  updated_by: string | null;
+  updated_at: Date;
+}): QuotaRow {
+  return {
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    concurrentJobs: num(r.concurrent_jobs),
+    itemsPerDay: num(r.items_per_day),
+    cpuSecondsPerMonth: num(r.cpu_seconds_per_month),
+    gpuSecondsPerMonth: num(r.gpu_seconds_per_month),
+    updatedBy: r.updated_by,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** The row of a subject (or of the default), if one was ever set. */
+export async function findQuota(db: DbOrTx, subject: Subject | 'default'): Promise<QuotaRow | undefined> {
+  let q = db.selectFrom('quotas').selectAll();
+  q = subject === 'default' ? q.where('subject_type', '=', 'default') : q.where('subject_type', '=', subject.type).where('subject_id', '=', subject.id);
+  const row = await q.executeTakeFirst();
+  return row && toQuota(row);
+}
+
+export async function listQuotas(db: DbOrTx): Promise<QuotaRow[]> {
+  const rows = await db.selectFrom('quotas').selectAll().orderBy('subject_type').orderBy('updated_at', 'desc').execute();
+  return rows.map(toQuota);
+}
+
+/** Sets a subject's limits (null: no limit), returning the row as written. */
+export async function upsertQuota(db: DbOrTx, subject: Subject | 'default', limits: Limits, by: string): Promise<QuotaRow> {
+  const values = {
+    concurrent_jobs: limits.concurrentJobs,
+    items_per_day: limits.itemsPerDay,
+    cpu_seconds_per_month: limits.cpuSecondsPerMonth,
+    gpu_seconds_per_month: limits.gpuSecondsPerMonth,
+    updated_by: by,
+    updated_at: new Date(),
+  };
+  if (subject === 'default') {
+    const row = await db.updateTable('quotas').set(values).where('subject_type', '=', 'default').returningAll().executeTakeFirstOrThrow();
+    return toQuota(row);
+  }
+  const { rows } = await sql<Parameters<typeof toQuota>[0]>`
+    insert into quotas (subject_type, subject_id, concurrent_jobs, items_per_day, cpu_seconds_per_month, gpu_seconds_per_month, updated_by, updated_at)
+    values (${subject.type}, ${subject.id}, ${values.concurrent_jobs}, ${values.items_per_day}, ${values.cpu_seconds_per_month}, ${values.gpu_seconds_per_month}, ${by}, now())
+    on conflict (subject_type, coalesce(subject_id, '00000000-0000-0000-0000-000000000000')) do update set
+      concurrent_jobs = excluded.concurrent_jobs, items_per_day = excluded.items_per_day,
+      cpu_seconds_per_month = excluded.cpu_seconds_per_month, gpu_seconds_per_month = excluded.gpu_seconds_per_month,
+      updated_by = excluded.updated_by, updated_at = excluded.updated_at
+    returning *`.execute(db);
+  return toQuota(rows[0]);
+}
+
+/** Removes a subject's own limits (a user falls back to the default). */
+export async function deleteQuota(db: DbOrTx, subject: Subject): Promise<QuotaRow | undefined> {
+  const row = await db.deleteFrom('quotas').where('subject_type', '=', subject.type).where('subject_id', '=', subject.id).returningAll().executeTakeFirst();
+  return row && toQuota(row);
+}
+
+/**
+ * What the subject's jobs still running may add: how many there are (top-level jobs; a consensus's
+ * members are part of it), and the CPU-/GPU-seconds their estimates hold beyond what they measured.
+ */
+export async function activeJobs(db: DbOrTx, s: Subject): Promise<{ count: number; outstandingCpuSeconds: number; outstandingGpuSeconds: number }> {
+  const column = s.type === 'user' ? 'owner_id' : 'team_id';
+  const row = await db
+    .selectFrom('jobs')
+    .select([
+      sql<number>`count(*)::int`.as('n'),
+      sql<number>`coalesce(sum(greatest(coalesce(estimated_cpu_seconds, 0) - cpu_seconds, 0)), 0)`.as('cpu'),
+      sql<number>`coalesce(sum(greatest(coalesce(estimated_gpu_seconds, 0) - gpu_seconds, 0)), 0)`.as('gpu'),
+    ])
+    .where(column, '=', s.id)
+    .where('status', 'in', ['queued', 'running'])
+    .where('parent_job_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { count: row.n, outstandingCpuSeconds: Number(row.cpu), outstandingGpuSeconds: Number(row.gpu) };
+}
+
+export interface QuotaTableRow {
+  subject: Subject;
+  name: string;
+  own: Limits | null;
+  itemsToday: number;
+  cpuSecondsMonth: number;
+  gpuSecondsMonth: number;
+  costMonth: number;
+  activeJobs: number;
+}
+
+/** Every user with their own limits (if set) and their usage of the current UTC day and month. */
+export async function userQuotaTable(db: DbOrTx): Promise<QuotaTableRow[]> {
+  const { rows } = await sql<{
+    id: string;
+    email: string;
+    concurrent_jobs: number | null;
+    items_per_day: number | null;
+    cpu_seconds_per_month: number | null;
+    gpu_seconds_per_month: number | null;
+    has_own: boolean;
+    items_today: number;
+    cpu_month: number;
+    gpu_month: number;
+    cost_month: string;
+    active: number;
+  }>`
+    select u.id, u.email, q.concurrent_jobs, q.items_per_day, q.cpu_seconds_per_month, q.gpu_seconds_per_month, (q.subject_id is not null) as has_own,
+      coalesce(d.items, 0) as items_today, coalesce(m.cpu_seconds, 0) as cpu_month, coalesce(m.gpu_seconds, 0) as gpu_month, coalesce(m.cost, 0) as cost_month,
+      (select count(*)::int from jobs j where j.owner_id = u.id and j.status in ('queued', 'running') and j.parent_job_id is null) as active
+    from users u
+    left join quotas q on q.subject_type = 'user' and q.subject_id = u.id
+    left join usage_counters d on d.subject_type = 'user' and d.subject_id = u.id and d.period = 'day' and d.period_start = (now() at time zone 'utc')::date
+    left join usage_counters m on m.subject_type = 'user' and m.subject_id = u.id and m.period = 'month' and m.period_start = date_trunc('month', now() at time zone 'utc')::date
+    order by u.email`.execute(db);
+  return rows.map((r) => ({
+    subject: { type: 'user', id: r.id },
+    name: r.email,
+    own: r.has_own
+      ? { concurrentJobs: num(r.concurrent_jobs), itemsPerDay: num(r.items_per_day), cpuSecondsPerMonth: num(r.cpu_seconds_per_month), gpuSecondsPerMonth: num(r.gpu_seconds_per_month) }
+      : null,
+    itemsToday: Number(r.items_today),
+    cpuSecondsMonth: Number(r.cpu_month),
+    gpuSecondsMonth: Number(r.gpu_month),
+    costMonth: Number(r.cost_month),
+    activeJobs: r.active,
+  }));
+}

@@ -155,6 +155,14 @@ const ANYONE = grid(`
   other     + + +
   owner     + + +
   admin     + + +`);
+/** Admins only; the admin gets past the check to a NOT_FOUND for the id that does not exist. */
+const ADMIN_MISSING = grid(`
+  anonymous U U U
+  viewer    F F F
+  member    F F F
+  other     F F F
+  owner     F F F
+  admin     N N N`);
 const ADMIN = grid(`
   anonymous U U U
   viewer    F F F
@@ -369,6 +377,19 @@ const MATRIX: Record<string, Entry> = {
     prepare: async (_fx, env) => (await createApiToken(env.gw.deps, env.users.bystander, { name: 'authz-admin-revoke' })).id,
     call: (c, _fx, _env, id) => c.admin.tokens.revoke({ id }),
   },
+  // Quotas, cost, audit and operations (the admin console); `quotas.mine` is every account's own.
+  'quotas.mine': { expect: SIGNED_IN, call: (c) => c.quotas.mine() },
+  'quotas.list': { expect: ADMIN, call: (c) => c.quotas.list() },
+  'quotas.get': { expect: ADMIN, call: (c, _fx, env) => c.quotas.get({ type: 'user', id: env.users.bystander.id }) },
+  'quotas.set': { expect: ADMIN, call: (c, _fx, env) => c.quotas.set({ subject: { type: 'user', id: env.users.bystander.id }, limits: { itemsPerDay: 1_000_000 } }) },
+  'quotas.clear': { expect: ADMIN, call: (c, _fx, env) => c.quotas.clear({ subject: { type: 'user', id: env.users.bystander.id } }) },
+  'cost.report': { expect: ADMIN, call: (c) => c.cost.report({ by: 'model' }) },
+  'audit.list': { expect: ADMIN, call: (c) => c.audit.list({}) },
+  'operations.queues': { expect: ADMIN, call: (c) => c.operations.queues() },
+  'operations.workers': { expect: ADMIN, call: (c) => c.operations.workers() },
+  'operations.deadLetters': { expect: ADMIN, call: (c) => c.operations.deadLetters() },
+  'operations.modelStats': { expect: ADMIN, call: (c) => c.operations.modelStats({}) },
+  'operations.retryDeadLetter': { expect: ADMIN_MISSING, call: (c) => c.operations.retryDeadLetter({ taskId: '00000000-0000-4000-8000-000000000000' }) },
 };
 
 let echoSpecCache: Awaited<ReturnType<typeof buildEchoSpec>> | undefined;

@@ -94,6 +94,7 @@ const TAGS = [
   { name: 'evaluations', description: 'Evaluations of models on datasets, and consensus fitting' },
   { name: 'datasets', description: 'Datasets with measured values' },
   { name: 'account', description: 'Who you are, and your API tokens' },
+  { name: 'sharing', description: "Who may see and run a model: its access, grants, and approvals of alias moves" },
   { name: 'meta', description: 'This document' },
 ];
 

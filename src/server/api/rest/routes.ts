@@ -14,7 +14,7 @@ export interface RestRoute {
   /** The procedure's dotted path in appRouter, e.g. `jobs.get`. */
   procedure: string;
   summary: string;
-  tag: 'models' | 'versions' | 'jobs' | 'evaluations' | 'datasets' | 'account';
+  tag: 'models' | 'versions' | 'jobs' | 'evaluations' | 'datasets' | 'account' | 'sharing';
   /** Path segment → input field when they are named differently (`{id}` → `jobId`). */
   params?: Record<string, string>;
   /** The procedure answers nothing: 204. */
@@ -43,6 +43,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/tags', procedure: 'models.tags', tag: 'models', summary: 'The tags of the models you can see, with counts' },
   { method: 'POST', path: '/schemas/infer', procedure: 'models.inferSchemas', tag: 'models', summary: 'Infer input and output JSON Schemas from an example input and output' },
   { method: 'POST', path: '/http-check', procedure: 'models.checkHttp', tag: 'models', summary: 'Check that a served (http) model answers, before registering it' },
+  { method: 'GET', path: '/models/{slug}/alias-history', procedure: 'models.aliasHistory', tag: 'models', summary: 'Every alias move of a model, newest first: who, from, to, when, why, and who approved it' },
+  { method: 'GET', path: '/models/{slug}/evaluations', procedure: 'models.evaluations', tag: 'models', summary: 'The evaluations run on each version of a model, with their metrics' },
+  // Sharing
+  { method: 'PATCH', path: '/models/{slug}/access', procedure: 'models.updateAccess', tag: 'sharing', summary: "A model's visibility, owning team and whether moving production needs approval" },
+  { method: 'GET', path: '/models/{slug}/grants', procedure: 'grants.list', tag: 'sharing', summary: 'Who a model is shared with (view, run, maintain)' },
+  { method: 'POST', path: '/models/{slug}/grants', procedure: 'grants.create', tag: 'sharing', summary: 'Share a model with an account or a team' },
+  { method: 'DELETE', path: '/grants/{grantId}', procedure: 'grants.revoke', tag: 'sharing', summary: 'Withdraw a grant' },
+  { method: 'GET', path: '/promotions', procedure: 'promotions.list', tag: 'sharing', summary: 'Alias moves waiting for (or decided by) an approver' },
+  { method: 'POST', path: '/promotions/{id}/approve', procedure: 'promotions.approve', tag: 'sharing', summary: 'Approve a pending alias move (maintainers of the model and admins, never its requester)' },
+  { method: 'POST', path: '/promotions/{id}/reject', procedure: 'promotions.reject', tag: 'sharing', summary: 'Reject a pending alias move' },
+  { method: 'POST', path: '/promotions/{id}/cancel', procedure: 'promotions.cancel', tag: 'sharing', summary: 'Withdraw your own pending alias move' },
+  { method: 'GET', path: '/teams', procedure: 'teams.list', tag: 'sharing', summary: "Every team's name, to share a model with" },
   // Versions
   { method: 'GET', path: '/versions/{versionId}', procedure: 'versions.get', tag: 'versions', summary: 'A version you may edit, with its runtime spec' },
   { method: 'PATCH', path: '/versions/{versionId}', procedure: 'versions.update', tag: 'versions', summary: "Replace a draft's spec" },
@@ -68,6 +80,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/consensus/strategies', procedure: 'evaluations.strategies', tag: 'evaluations', summary: 'The consensus strategies and what each does' },
   // Account
   { method: 'GET', path: '/me', procedure: 'me.get', tag: 'account', summary: 'Who the token belongs to: role, teams, scopes' },
+  { method: 'GET', path: '/me/quota', procedure: 'quotas.mine', tag: 'account', summary: 'Your limits and what you have used this day and month' },
+  { method: 'GET', path: '/me/sessions', procedure: 'me.sessions', tag: 'account', summary: 'Your signed-in browser sessions' },
   { method: 'GET', path: '/tokens', procedure: 'tokens.list', tag: 'account', summary: 'Your API tokens (never their secrets)' },
   { method: 'DELETE', path: '/tokens/{id}', procedure: 'tokens.revoke', tag: 'account', noContent: true, summary: 'Revoke an API token' },
 ];
@@ -76,6 +90,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
  * Procedures with no REST address, and why. A procedure in neither list fails the REST test, so a
  * new procedure is given an address (or a reason) when it is added.
  */
+const ADMIN_CONSOLE = 'the admin console (/admin) over tRPC; REST for administration is not offered yet';
+
 export const REST_EXCLUDED: Readonly<Record<string, string>> = {
   'me.register': 'sign-up is a browser flow (the set-up token, then a session)',
   'me.signUpOptions': 'read by the sign-in page only',
@@ -85,4 +101,33 @@ export const REST_EXCLUDED: Readonly<Record<string, string>> = {
   'agent.conversations.get': 'the chat agent has its own routes',
   'agent.conversations.delete': 'the chat agent has its own routes',
   'agent.toolCalls': 'the chat agent has its own routes',
+  'me.invitation': 'read by the invitation page before its account exists',
+  'me.endOtherSessions': 'a browser session ends the others; a token has no session',
+  'admin.users.list': ADMIN_CONSOLE,
+  'admin.users.create': ADMIN_CONSOLE,
+  'admin.users.update': ADMIN_CONSOLE,
+  'admin.users.revokeSessions': ADMIN_CONSOLE,
+  'admin.teams.list': ADMIN_CONSOLE,
+  'admin.teams.create': ADMIN_CONSOLE,
+  'admin.teams.update': ADMIN_CONSOLE,
+  'admin.teams.addMember': ADMIN_CONSOLE,
+  'admin.teams.removeMember': ADMIN_CONSOLE,
+  'admin.invitations.list': ADMIN_CONSOLE,
+  'admin.invitations.create': ADMIN_CONSOLE,
+  'admin.invitations.revoke': ADMIN_CONSOLE,
+  'admin.signUp.get': ADMIN_CONSOLE,
+  'admin.signUp.update': ADMIN_CONSOLE,
+  'admin.tokens.list': ADMIN_CONSOLE,
+  'admin.tokens.revoke': ADMIN_CONSOLE,
+  'quotas.list': ADMIN_CONSOLE,
+  'quotas.get': ADMIN_CONSOLE,
+  'quotas.set': ADMIN_CONSOLE,
+  'quotas.clear': ADMIN_CONSOLE,
+  'operations.queues': ADMIN_CONSOLE,
+  'operations.workers': ADMIN_CONSOLE,
+  'operations.deadLetters': ADMIN_CONSOLE,
+  'operations.retryDeadLetter': ADMIN_CONSOLE,
+  'operations.modelStats': ADMIN_CONSOLE,
+  'audit.list': ADMIN_CONSOLE,
+  'cost.report': ADMIN_CONSOLE,
 };

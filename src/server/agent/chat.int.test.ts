@@ -152,7 +152,7 @@ describe('scripted conversations against the mock model', () => {
     await sendChat(gw.deps, alice, id, userMessage("Show Bob's job and run his model"), model);
     const answer = await lastMessage(alice, id);
     expect(toolParts(answer, 'job_status')[0].output).toEqual({ error: { code: 'NOT_FOUND', message: `no job ${bobJob.id} visible to you` } });
-    expect(toolParts(answer, 'predict')[0].output).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining(`model "${slug}" has no published version`) } });
+    expect(toolParts(answer, 'predict')[0].output).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining(`no model named "${slug}"`) } });
     expect(textOf(answer)).toBe('Refused: NOT_FOUND and NOT_FOUND.');
     expect(JSON.stringify(model.doStreamCalls[1].prompt)).toContain(`no job ${bobJob.id} visible to you`);
     const calls = await caller(alice).agent.toolCalls({ conversationId: id });

@@ -19,12 +19,15 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 export function auditable(value: unknown): unknown {
   if (value === undefined) return null;
-  const masked = maskSecrets(JSON.parse(JSON.stringify(value) ?? 'null'));
-  return shrink(masked, 0);
+  // Bounded first: a hostile 10,000-deep input would overflow the stack of JSON.stringify and of
+  // the masking walk; below MAX_DEPTH it is kept as a hash (canonicalJson does not recurse).
+  const bounded = shrink(value, 0);
+  return shrink(maskSecrets(JSON.parse(JSON.stringify(bounded) ?? 'null')), 0);
 }
 
 function shrink(v: unknown, depth: number): unknown {
-  if (typeof v === 'string') return v.length > MAX_STRING ? { $text: v.length, sha256: sha256(v) } : v;
+  // jsonb stores neither NUL nor a lone surrogate: kept as U+FFFD, so a refused hostile input is still logged.
+  if (typeof v === 'string') return v.length > MAX_STRING ? { $text: v.length, sha256: sha256(v) } : v.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   if (Array.isArray(v)) {
     if (v.length > MAX_ARRAY || depth >= MAX_DEPTH) return { $items: v.length, sha256: sha256(canonicalJson(v)) };
     return v.map((x) => shrink(x, depth + 1));

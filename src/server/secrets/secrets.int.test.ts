@@ -86,7 +86,8 @@ describe('secrets of model versions', () => {
   let processVersionId: string;
 
   it('registers an HTTP model with a credential and a process model with an env secret, answering only masks', async () => {
-    const http = await caller(member).models.registerManifest({ manifest: httpManifest() });
+    // Shared with the organisation: the other member sees it, and must see only masks.
+    const http = await caller(member).models.registerManifest({ manifest: httpManifest(), access: { visibility: 'organisation' } });
     expect(http.outcome).toBe('published');
     expect(http.version.runtime).toEqual({ ...httpManifest().runtime, headers: { authorization: SECRET_MASK } });
     noSecretIn(http);
@@ -94,7 +95,7 @@ describe('secrets of model versions', () => {
 
     // The fixture uploaded as a bundle (with the models/_lib it imports); it runs sandboxed, and its env secret still reaches it.
     const given = processManifest();
-    const proc = await caller(admin).models.registerManifest({ manifest: await withFolderBundle(gw.db, given.runtime.cwd, ZModelManifest.parse(given)) });
+    const proc = await caller(admin).models.registerManifest({ manifest: await withFolderBundle(gw.db, given.runtime.cwd, ZModelManifest.parse(given)), access: { visibility: 'organisation' } });
     expect(proc.outcome).toBe('published');
     expect(proc.smokeTest).toMatchObject({ ok: true, output: { set: true, matches: true } });
     expect(proc.version.runtime).toMatchObject({ kind: 'process', env: { MODEL_API_KEY: SECRET_MASK } });
@@ -216,7 +217,7 @@ describe('secrets of model versions', () => {
 
   it('seals, at start-up, secret values stored in plaintext before they were sealed, with the digest a registration gives', async () => {
     const manifest = { ...httpManifest(), slug: 'legacy-http', runtime: { ...httpManifest().runtime, headers: { authorization: 'Bearer int-legacy' } } };
-    const registered = await caller(member).models.registerManifest({ manifest });
+    const registered = await caller(member).models.registerManifest({ manifest, access: { visibility: 'organisation' } });
     // What a version stored before this change looked like: plaintext, digested over the plaintext.
     await gw.db.updateTable('model_versions').set({ runtime: JSON.stringify(manifest.runtime), digest: 'sha256:legacy' }).where('id', '=', registered.version.id).execute();
     const masked = await caller(other).models.get({ slug: 'legacy-http' });

@@ -6,7 +6,7 @@ import type { DbOrTx } from '../db/client';
 import type { DB, Role, TokenScope } from '../db/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { safeText } from '../safe-input';
+import { safeText, safeName } from '../safe-input';
 import { effectiveScopes, scopesForRole, TOKEN_SCOPES } from '../../shared/permissions';
 import { signInThrottleSettings } from './auth-settings';
 import { hashPassword, spendPasswordCheck, verifyPassword } from './passwords';
@@ -155,7 +155,7 @@ const TOKEN_PREFIX = 'mgw_';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export const ZCreateTokenInput = z.object({
-  name: z.string().trim().min(1, 'give the token a name').max(100),
+  name: safeName(100, 'give the token a name'),
   /** What the token may do; by default read, run and register (those the role allows). */
   scopes: z.array(z.enum(TOKEN_SCOPES as [TokenScope, ...TokenScope[]])).min(1, 'choose at least one scope').max(4).optional(),
   /** Days until it stops working; none for a token that lasts until revoked. */

@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import { fitInverseError, fitStacking, type EvaluationRow } from './fit';
 import { getStrategy, type StrategyParams } from './strategy';
+import { seededRandom } from '../../../models/_lib/boosting';
 
 /** Strategies whose params are learnt from measured data, and so must be scored out of fold. */
 export const FITTED_STRATEGIES = ['inverse-error', 'stacking'] as const;
@@ -10,16 +11,8 @@ export function isFittedStrategy(name: string): name is FittedStrategy {
   return (FITTED_STRATEGIES as readonly string[]).includes(name);
 }
 
-/** A seeded PRNG (mulberry32), uniform in [0, 1); the same seed gives the same stream everywhere. */
-export function seededRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) the trained models use: the same seed gives the same stream everywhere. */
+export { seededRandom };
 
 /**
  * Fold of each of `n` rows: a seeded shuffle dealt round-robin into `k` folds, so folds differ in

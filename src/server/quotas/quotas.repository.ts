@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { UsageSubject } from '../db/types';
+import type { QuotasTable, UsageSubject } from '../db/types';
 import type { Subject } from '../cost/usage.repository';
 
 /** A subject's limits; null is no limit. */
@@ -22,16 +22,7 @@ export const NO_LIMITS: Limits = { concurrentJobs: null, itemsPerDay: null, cpuS
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-function toQuota(r: {
-  subject_type: QuotaRow['subjectType'];
-  subject_id: string | null;
-  concurrent_jobs: number | null;
-  items_per_day: number | null;
-  cpu_seconds_per_month: number | null;
-  gpu_seconds_per_month: number | null;
-  updated_by: string | null;
-  updated_at: Date;
-}): QuotaRow {
+function toQuota(r: Selectable<QuotasTable>): QuotaRow {
   return {
     subjectType: r.subject_type,
     subjectId: r.subject_id,

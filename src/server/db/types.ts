@@ -132,6 +132,8 @@ export interface TaskItem {
   input: Record<string, unknown>;
   /** What the caller sent, when canonicalisation changed it. */
   submitted?: Record<string, unknown>;
+  /** The caller's own name for the item (a file's id or name column). */
+  externalId?: string;
 }
 
 export interface TasksTable {
@@ -177,6 +179,8 @@ export interface ResultsTable {
   duration_ms: number | null;
   executor: string | null;
   version_digest: string | null;
+  /** The caller's own name for the item (a file's id or name column). */
+  external_id: string | null;
   /** This item's share of its batch's measured model time, and the CPU-/GPU-seconds it makes. */
   model_ms: number | null;
   cpu_seconds: number | null;

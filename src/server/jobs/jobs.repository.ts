@@ -46,6 +46,7 @@ function toJob(r: JobWithModel): Job {
 function toResult(r: ResultRow): JobResult {
   return {
     index: r.item_index,
+    externalId: r.external_id,
     status: r.status,
     input: r.input,
     submitted: r.submitted,

@@ -40,6 +40,8 @@ export interface JobCost {
 
 export interface JobResult {
   index: number;
+  /** The caller's own name for the item (a file's id or name column), if it gave one. */
+  externalId: string | null;
   status: 'succeeded' | 'failed';
   input: Record<string, unknown>;
   submitted: Record<string, unknown> | null;

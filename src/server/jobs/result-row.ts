@@ -13,7 +13,7 @@ export interface Provenance {
  * The one way a result row is built, for an item refused at submission, an item a model ran,
  * and an aggregated consensus item alike.
  */
-export function resultRow(jobId: string, item: Pick<TaskItem, 'index' | 'input' | 'submitted'>, outcome: ItemOutcome, p: Provenance): NewResult {
+export function resultRow(jobId: string, item: Pick<TaskItem, 'index' | 'input' | 'submitted' | 'externalId'>, outcome: ItemOutcome, p: Provenance): NewResult {
   const ok = 'output' in outcome;
   return {
     job_id: jobId,
@@ -26,6 +26,7 @@ export function resultRow(jobId: string, item: Pick<TaskItem, 'index' | 'input' 
     error: ok ? null : outcome.error,
     duration_ms: outcome.durationMs === undefined ? null : Math.round(outcome.durationMs),
     version_digest: p.versionDigest,
+    ...(item.externalId === undefined ? {} : { external_id: item.externalId }),
     ...(p.executor ? { executor: p.executor } : {}),
     ...(p.taskId ? { task_id: p.taskId } : {}),
     ...(p.attempt ? { attempt: p.attempt } : {}),

@@ -43,7 +43,7 @@ function toJob(r: JobWithModel): Job {
   };
 }
 
-function toResult(r: ResultRow): JobResult {
+export function toResult(r: ResultRow): JobResult {
   return {
     index: r.item_index,
     externalId: r.external_id,

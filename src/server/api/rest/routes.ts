@@ -67,7 +67,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'POST', path: '/jobs', procedure: 'jobs.create', tag: 'jobs', summary: 'Submit a job: one model on 1 to 100,000 inputs (an idempotency key makes a retry safe)' },
   { method: 'GET', path: '/jobs/estimate', procedure: 'jobs.estimate', tag: 'jobs', summary: 'How long a job of `items` inputs on `model` would take' },
   { method: 'GET', path: '/jobs/{id}', procedure: 'jobs.get', tag: 'jobs', params: { id: 'jobId' }, summary: 'A job: status, counts, and consensus members' },
-  { method: 'GET', path: '/jobs/{id}/results', procedure: 'jobs.results', tag: 'jobs', params: { id: 'jobId' }, summary: "A page of a job's results, in input order (`status` filters)" },
+  { method: 'GET', path: '/jobs/{id}/results', procedure: 'jobs.results', tag: 'jobs', params: { id: 'jobId' }, summary: "A page of a job's results: `status`, `ranges` on output fields, `sort` by an output field or index, keyset `cursor` (from `nextCursor`) or `offset`" },
   { method: 'POST', path: '/jobs/{id}/cancel', procedure: 'jobs.cancel', tag: 'jobs', params: { id: 'jobId' }, summary: 'Cancel a job: items not yet run are never run' },
   // Evaluations and datasets
   { method: 'GET', path: '/datasets', procedure: 'datasets.list', tag: 'datasets', summary: 'Datasets with measured values' },

@@ -1,6 +1,8 @@
 import { estimateRun } from '../../jobs/estimate.service';
 import * as jobs from '../../jobs/jobs.service';
-import { ZEstimateInput, ZJobIdInput, ZListJobsInput, ZListResultsInput, ZSubmitJobInput } from '../../jobs/jobs.schema';
+import { ZEstimateInput, ZJobIdInput, ZListJobsInput, ZSubmitJobInput } from '../../jobs/jobs.schema';
+import { queryResults } from '../../jobs/results.service';
+import { ZResultsQuery } from '../../jobs/results.schema';
 import { readProcedure, router, runProcedure } from '../trpc';
 
 export const jobsRouter = router({
@@ -9,6 +11,7 @@ export const jobsRouter = router({
   create: runProcedure.input(ZSubmitJobInput).mutation(({ ctx, input }) => jobs.submitJob(ctx, ctx.viewer, input)),
   get: readProcedure.input(ZJobIdInput).query(({ ctx, input }) => jobs.getJobWithMembers(ctx, ctx.viewer, input)),
   list: readProcedure.input(ZListJobsInput).query(({ ctx, input }) => jobs.listJobs(ctx, ctx.viewer, input)),
-  results: readProcedure.input(ZListResultsInput).query(({ ctx, input }) => jobs.listResults(ctx, ctx.viewer, input)),
+  /** A page of results: filtered (status, ranges on output fields), sorted (an output field or input order), by keyset `cursor` or `offset`. */
+  results: readProcedure.input(ZResultsQuery).query(({ ctx, input }) => queryResults(ctx, ctx.viewer, input)),
   cancel: runProcedure.input(ZJobIdInput).mutation(({ ctx, input }) => jobs.cancelJob(ctx, ctx.viewer, input)),
 });

@@ -1,7 +1,7 @@
 import type { ComponentProps, ReactNode } from 'react';
 
-/** A header cell: its text, or the text with a class (`num` right-aligns), a tooltip and a test id. */
-export type TableHead = string | { label: string; className?: string; title?: string; testId?: string };
+/** A header cell: its text, or its content (text, or a control such as a sort button) with a class (`num` right-aligns), a tooltip and a test id. */
+export type TableHead = string | { label: ReactNode; className?: string; title?: string; testId?: string; ariaSort?: 'ascending' | 'descending' };
 
 interface Props extends Omit<ComponentProps<'table'>, 'children'> {
   /** One entry a column; '' for a column without a heading (actions). */
@@ -22,7 +22,7 @@ export function Table({ head, children, className, testId, ...rest }: Props) {
               typeof h === 'string' ? (
                 <th key={i}>{h}</th>
               ) : (
-                <th key={i} className={h.className} title={h.title} data-testid={h.testId}>
+                <th key={i} className={h.className} title={h.title} data-testid={h.testId} aria-sort={h.ariaSort}>
                   {h.label}
                 </th>
               ),

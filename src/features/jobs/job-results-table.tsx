@@ -5,13 +5,15 @@ import { useState } from 'react';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorBox } from '@/components/ui/error-box';
 import { PageLoading } from '@/components/ui/page-loading';
-import { Pagination } from '@/components/ui/pagination';
-import { numeric, Table } from '@/components/ui/table';
+import { numeric, Table, type TableHead } from '@/components/ui/table';
+import { rangeLabel } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
 import { JobResultRow } from './job-result-row';
 import { isActive } from './jobs';
-import { columnHead, resultColumns } from './result-columns';
+import { columnHead, resultColumns, type ResultColumn } from './result-columns';
+import { ResultsRangeFilter } from './results-range-filter';
+import { downloadHref, nextSort, sortFieldOf, type ResultsView } from './results-view';
 
 const PAGE_SIZE = 50;
 type Filter = 'all' | 'succeeded' | 'failed';
@@ -23,12 +25,14 @@ const FILTERS: { value: Filter; label: string }[] = [
 
 export function JobResultsTable({ job }: { job: Job }) {
   const trpc = useTRPC();
-  const [filter, setFilter] = useState<Filter>('all');
-  const [offset, setOffset] = useState(0);
+  const [view, setView] = useState<ResultsView>({});
+  // The cursors of the pages seen so far: "Previous" goes back one, so no page is ever skipped.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
   const active = isActive(job.status);
   const results = useQuery(
     trpc.jobs.results.queryOptions(
-      { jobId: job.id, status: filter === 'all' ? undefined : filter, limit: PAGE_SIZE, offset },
+      { jobId: job.id, status: view.status, ranges: view.range ? [view.range] : undefined, sort: view.sort, cursor, limit: PAGE_SIZE },
       { placeholderData: keepPreviousData, refetchInterval: active ? 1000 : false },
     ),
   );
@@ -36,6 +40,30 @@ export function JobResultsTable({ job }: { job: Job }) {
   const version = model.data?.versions.find((v) => v.version === job.version);
   const items = results.data?.items ?? [];
   const columns = resultColumns(version, items);
+  const numericFields = columns.filter((c) => c.kind === 'field' && items.some((r) => typeof r.output?.[c.key] === 'number')).map((c) => c.key);
+  const change = (v: ResultsView) => {
+    setView(v);
+    setCursors([undefined]);
+  };
+  const filter: Filter = view.status ?? 'all';
+  const offset = (cursors.length - 1) * PAGE_SIZE;
+
+  const sortableHead = (c: ResultColumn): TableHead => {
+    const head = columnHead(c);
+    const field = sortFieldOf(c);
+    if (!field || typeof head === 'string') return head;
+    const dir = view.sort?.field === field ? view.sort.direction : undefined;
+    return {
+      ...head,
+      ariaSort: dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : undefined,
+      label: (
+        <button type="button" className="th-sort" onClick={() => change({ ...view, sort: nextSort(view.sort, field) })} data-testid={`results-sort-${field}`} data-direction={dir ?? 'none'}>
+          {c.title}
+          {dir === 'asc' ? ' ▲' : dir === 'desc' ? ' ▼' : ''}
+        </button>
+      ),
+    };
+  };
 
   return (
     <section className="card flush" data-testid="job-results">
@@ -49,15 +77,23 @@ export function JobResultsTable({ job }: { job: Job }) {
               role="tab"
               aria-selected={filter === f.value}
               className={filter === f.value ? 'active' : ''}
-              onClick={() => {
-                setFilter(f.value);
-                setOffset(0);
-              }}
+              onClick={() => change({ ...view, status: f.value === 'all' ? undefined : f.value })}
               data-testid={`results-filter-${f.value}`}
             >
               {f.label}
             </button>
           ))}
+        </div>
+      </div>
+      <div className="card-toolbar">
+        <ResultsRangeFilter fields={numericFields} value={view.range} onChange={(range) => change({ ...view, range })} />
+        <div className="btn-group">
+          <a className="btn btn-secondary btn-sm" href={downloadHref(job.id, 'csv', view)} download data-testid="download-csv">
+            Download CSV
+          </a>
+          <a className="btn btn-secondary btn-sm" href={downloadHref(job.id, 'sdf', view)} download data-testid="download-sdf">
+            Download SDF
+          </a>
         </div>
       </div>
       {results.isError && <ErrorBox error={results.error} testId="results-error" />}
@@ -70,23 +106,35 @@ export function JobResultsTable({ job }: { job: Job }) {
       ) : (
         <>
           <Table
-            head={[numeric('#'), 'Structure', 'SMILES', ...columns.map(columnHead), numeric('Time')]}
+            head={[numeric('#'), 'Structure', 'SMILES', ...columns.map(sortableHead), numeric('Time')]}
             className="results"
             testId="results-table"
             data-filter={filter}
+            data-sort={view.sort ? `${view.sort.field}:${view.sort.direction}` : 'index'}
           >
             {items.map((r) => (
               <JobResultRow key={r.index} result={r} columns={columns} />
             ))}
           </Table>
-          <Pagination
-            offset={offset}
-            limit={PAGE_SIZE}
-            count={items.length}
-            total={results.data?.total ?? 0}
-            onChange={setOffset}
-            testId="results-pagination"
-          />
+          <div className="pagination" data-testid="results-pagination">
+            <span className="muted" data-testid="results-pagination-range">
+              {rangeLabel(offset, items.length, results.data?.total ?? 0)}
+            </span>
+            <div className="btn-group">
+              <button type="button" className="btn btn-secondary btn-sm" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))} data-testid="results-prev">
+                ← Prev
+              </button>
+              <button
+                type="button"
+                className="btn btn-secondary btn-sm"
+                disabled={!results.data?.nextCursor}
+                onClick={() => results.data?.nextCursor && setCursors([...cursors, results.data.nextCursor])}
+                data-testid="results-next"
+              >
+                Next →
+              </button>
+            </div>
+          </div>
         </>
       )}
     </section>

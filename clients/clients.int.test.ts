@@ -5,7 +5,7 @@
  */
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -13,9 +13,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestGateway, type TestGateway } from '../test/support';
 import { handleRest } from '../src/server/api/rest/handler';
+import { handleResultsDownload } from '../src/server/api/results-download';
 import { requestInfo } from '../src/server/api/request-info';
 import { appRouter } from '../src/server/api/root';
 import { createApiToken, viewerFromToken } from '../src/server/users/users.service';
+import { createGatewayClient } from './typescript/src/index';
+import { parseCsv, parseSdf } from '../test/csv';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 let gw: TestGateway;
@@ -44,7 +47,9 @@ beforeAll(async () => {
           router: appRouter,
           createContext: async () => ({ ...gw.deps, viewer: await viewerOf(request), request: requestInfo(request.headers), channel: 'api' as const }),
         })
-      : await handleRest(request, { deps: async () => gw.deps, resolveViewer: (_d, r) => viewerOf(r) });
+      : /^\/api\/jobs\/[^/]+\/results/.test(req.url!)
+        ? await handleResultsDownload(gw.deps, await viewerOf(request), new URL(request.url), req.url!.split('/')[3])
+        : await handleRest(request, { deps: async () => gw.deps, resolveViewer: (_d, r) => viewerOf(r) });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
@@ -70,6 +75,37 @@ function run(command: string, args: string[], extra: Record<string, string> = {}
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+describe('the TypeScript SDK', () => {
+  it('pages results sorted by an output field by keyset, and downloads them as CSV and SDF', async () => {
+    const gateway = createGatewayClient({ url: env.MODEL_GATEWAY_URL, token: env.MODEL_GATEWAY_TOKEN });
+    const smiles = ['CCO', 'c1ccccc1', 'CC(=O)Oc1ccccc1C(=O)O', 'C1CC(', 'Oc1ccccc1', 'CCCCCCCC'];
+    const job = await gateway.jobs.submit({ model: 'ocl-properties', inputs: smiles.map((s) => ({ smiles: s })) });
+    await gateway.jobs.wait(job.id, { timeoutMs: 240_000 });
+    const sorted: number[] = [];
+    const seen: number[] = [];
+    for await (const r of gateway.results(job.id, { sort: { field: 'logP', direction: 'desc' }, status: 'succeeded', limit: 2 })) {
+      sorted.push(r.output!.logP as number);
+      seen.push(r.index);
+    }
+    expect(sorted).toEqual([...sorted].sort((a, b) => b - a));
+    expect(seen.sort()).toEqual([0, 1, 2, 4, 5]);
+
+    const file = path.join(dir, 'sdk.csv');
+    const written = await gateway.download(job.id, { format: 'csv', sort: { field: 'logP', direction: 'asc' }, to: file });
+    expect(written.rows).toBe(6);
+    const rows = parseCsv(await readFile(file, 'utf8'));
+    expect(rows[0].slice(0, 4)).toEqual(['index', 'id', 'smiles', 'status']);
+    expect(rows.slice(1).map((r) => r[2])).toContain('c1ccccc1');
+    expect(rows[rows.length - 1].slice(0, 4)).toEqual(['3', '', 'C1CC(', 'failed']);
+
+    const sdf = await gateway.download(job.id, { format: 'sdf', status: ['succeeded'] });
+    const records = parseSdf(await new Response(sdf.body).text());
+    expect(records.map((r) => r.data.index)).toEqual(['0', '1', '2', '4', '5']);
+    expect(records[1].data.smiles).toBe('c1ccccc1');
+    await expect(gateway.download('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  }, 300_000);
+});
 
 describe('clients as processes', () => {
   it('python3 -m unittest: predict, screen a file, page and download the results', async () => {

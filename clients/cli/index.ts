@@ -30,7 +30,7 @@ const USAGE = `usage: model-gateway <command> [options]
   jobs list [--limit N]                 your jobs
   jobs show <id>                        a job's status and counts
   jobs cancel <id>                      cancel a job
-  jobs results <id> [--format csv|sdf|json] [--status succeeded|failed] [--out FILE]
+  jobs results <id> [--format csv|sdf|json] [--status succeeded|failed] [--sort FIELD[:desc]] [--out FILE]
 
 Options everywhere: --url URL, --token TOKEN, --json (machine-readable output).
 Environment: MODEL_GATEWAY_URL, MODEL_GATEWAY_TOKEN (override the stored login).
@@ -58,6 +58,7 @@ const { values: opts, positionals } = (() => {
         out: { type: 'string', short: 'o' },
         format: { type: 'string' },
         status: { type: 'string' },
+        sort: { type: 'string' },
         'no-wait': { type: 'boolean', default: false },
       },
     });
@@ -104,16 +105,17 @@ function describeJob(j: Pick<Job, 'id' | 'model' | 'version' | 'status' | 'items
   return `${j.id}  ${j.model}@${j.version}  ${j.status}  ${j.itemsDone + j.itemsFailed}/${j.itemsTotal}${j.itemsFailed ? ` (${j.itemsFailed} failed)` : ''}${j.label ? `  ${j.label}` : ''}`;
 }
 
-async function collect(gw: Awaited<ReturnType<typeof client>>, jobId: string, status?: 'succeeded' | 'failed'): Promise<JobResult[]> {
+/** `--sort logP` or `--sort logP:desc`: an output field (or `index`) and a direction. */
+function sortOf(raw: string | undefined): { field: string; direction: 'asc' | 'desc' } | undefined {
+  if (!raw) return undefined;
+  const [field, direction = 'asc'] = raw.split(':');
+  if (direction !== 'asc' && direction !== 'desc') throw new UsageError('--sort is FIELD or FIELD:asc or FIELD:desc');
+  return { field, direction };
+}
+
+async function collect(gw: Awaited<ReturnType<typeof client>>, jobId: string, status?: 'succeeded' | 'failed', sort?: string): Promise<JobResult[]> {
   const out: JobResult[] = [];
-  if (status) {
-    for (let offset = 0; ; offset += 500) {
-      const page = await gw.jobs.results({ jobId, status, limit: 500, offset });
-      out.push(...page.items);
-      if (page.items.length === 0 || offset + page.items.length >= page.total) return out;
-    }
-  }
-  for await (const r of gw.results(jobId)) out.push(r);
+  for await (const r of gw.results(jobId, { status, sort: sortOf(sort) })) out.push(r);
   return out;
 }
 
@@ -259,7 +261,7 @@ async function run(): Promise<number> {
         const id = need(rest[0], 'the job id');
         const format = formatOf(opts.format, 'json');
         if (opts.status && opts.status !== 'succeeded' && opts.status !== 'failed') throw new UsageError('--status must be succeeded or failed');
-        await emit(await formatResults(await collect(gw, id, opts.status as 'succeeded' | 'failed' | undefined), format), opts.out);
+        await emit(await formatResults(await collect(gw, id, opts.status as 'succeeded' | 'failed' | undefined, opts.sort), format), opts.out);
         return EXIT.ok;
       }
       throw new UsageError('jobs list | show <id> | cancel <id> | results <id>');

@@ -183,6 +183,14 @@ class Gateway:
         raise AssertionError("unreachable")
 
     @staticmethod
+    def _download_problem(e: urllib.error.HTTPError) -> GatewayError:
+        try:
+            error = json.loads(e.read().decode("utf-8")).get("error", {})
+        except ValueError:
+            error = {}
+        return GatewayError(error.get("appCode") or ("UNAVAILABLE" if e.code >= 500 else "INTERNAL"), error.get("message") or f"HTTP {e.code}", e.code, error)
+
+    @staticmethod
     def _problem(e: urllib.error.HTTPError) -> GatewayError:
         try:
             problem = json.loads(e.read().decode("utf-8"))
@@ -239,15 +247,22 @@ class Gateway:
             time.sleep(pause)
             pause = min(interval, pause * 1.5)
 
-    def results(self, job_id: str, status: Optional[str] = None, page_size: int = 500) -> Iterator[Result]:
-        """Every result of a job in input order, fetched page by page."""
-        offset = 0
+    def results(self, job_id: str, status: Optional[Union[str, Sequence[str]]] = None, page_size: int = 500, sort: Optional[str] = None,
+                direction: str = "asc", ranges: Optional[Sequence[JsonObject]] = None) -> Iterator[Result]:
+        """Every result of a job, fetched page by page (keyset: none skipped or repeated): in input order,
+        or by ``sort`` (an output field) in ``direction``; ``status`` and ``ranges`` ([{"field", "min", "max"}]) filter."""
+        cursor: Optional[str] = None
         while True:
-            page = self._request("GET", f"/jobs/{job_id}/results", {"status": status, "limit": page_size, "offset": offset})
+            query: JsonObject = {"status": status if isinstance(status, str) or status is None else json.dumps(list(status)), "limit": page_size, "cursor": cursor}
+            if sort:
+                query["sort"] = json.dumps({"field": sort, "direction": direction})
+            if ranges:
+                query["ranges"] = json.dumps(list(ranges))
+            page = self._request("GET", f"/jobs/{job_id}/results", query)
             for item in page["items"]:
                 yield _from_json(Result, item)
-            offset += len(page["items"])
-            if not page["items"] or offset >= page["total"]:
+            cursor = page.get("nextCursor")
+            if not cursor:
                 return
 
     def screen(self, model: str, source: Union[str, Path, Sequence[str], Sequence[JsonObject]], label: Optional[str] = None,
@@ -259,24 +274,36 @@ class Gateway:
         jobs = [self.submit(model, inputs[i:i + MAX_ITEMS_PER_JOB], label=label) for i in range(0, len(inputs), MAX_ITEMS_PER_JOB)]
         return [self.wait(j.id, progress=progress, timeout=timeout) for j in jobs]
 
-    def download(self, job_id: str, path: Union[str, Path], format: str = "csv") -> Path:
-        """Writes every result to ``path`` as csv (one row per item, output fields as columns), json or jsonl."""
+    def download(self, job_id: str, path: Union[str, Path], format: str = "csv", status: Optional[str] = None, sort: Optional[str] = None,
+                 direction: str = "asc", ranges: Optional[Sequence[JsonObject]] = None) -> Path:
+        """Writes the results to ``path``: csv or sdf streamed from the gateway (index, id, smiles, status, each
+        output field, error_code, error; filtered and sorted like ``results``), or json / jsonl."""
         path = Path(path)
-        results = list(self.results(job_id))
-        if format == "csv":
-            rows = [_flat(r) for r in results]
-            columns: List[str] = []
-            for row in rows:
-                columns.extend(k for k in row if k not in columns)
-            with path.open("w", newline="", encoding="utf-8") as f:
-                writer = csv.DictWriter(f, fieldnames=columns)
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()})
-        elif format == "json":
+        if format in ("csv", "sdf"):
+            query: List[Any] = [("format", format)]
+            if status:
+                query.append(("status", status))
+            if sort:
+                query += [("sort", sort), ("direction", direction)]
+            for r in ranges or []:
+                query.append(("range", f"{r['field']}:{'' if r.get('min') is None else r['min']}:{'' if r.get('max') is None else r['max']}"))
+            url = f"{self.url}/api/jobs/{job_id}/results?{urllib.parse.urlencode(query)}"
+            req = urllib.request.Request(url, headers={"authorization": f"Bearer {self.token}"})
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as res, path.open("wb") as f:
+                    while True:
+                        chunk = res.read(1 << 16)
+                        if not chunk:
+                            break
+                        f.write(chunk)
+            except urllib.error.HTTPError as e:
+                raise self._download_problem(e) from None
+            return path
+        results = list(self.results(job_id, status=status, sort=sort, direction=direction, ranges=ranges))
+        if format == "json":
             path.write_text(json.dumps([r.raw for r in results], indent=2), encoding="utf-8")
         elif format == "jsonl":
             path.write_text("".join(json.dumps(r.raw) + "\n" for r in results), encoding="utf-8")
         else:
-            raise ValueError(f"format must be csv, json or jsonl, not {format!r}")
+            raise ValueError(f"format must be csv, sdf, json or jsonl, not {format!r}")
         return path

@@ -69,6 +69,16 @@ class GatewayTest(unittest.TestCase):
         self.assertEqual(rows[1]["smiles"], "c1ccccc1")
         self.assertAlmostEqual(float(rows[1]["logP"]), results[1].output["logP"], places=6)
 
+        by_logp = list(self.gw.results(job.id, sort="logP", direction="desc", page_size=2))
+        values = [r.output["logP"] for r in by_logp]
+        self.assertEqual(values, sorted(values, reverse=True))
+        self.assertEqual(sorted(r.index for r in by_logp), [0, 1, 2, 3, 4])
+        sdf = self.gw.download(job.id, Path(self.tmp.name) / "results.sdf", format="sdf", sort="logP", direction="desc")
+        records = [r for r in sdf.read_text(encoding="utf-8").split("$$$$\n") if r.strip()]
+        self.assertEqual(len(records), 5)
+        self.assertIn("> <logP>", records[0])
+        self.assertIn("M  END", records[0])
+
     def test_a_failed_item_fails_alone(self):
         job = self.gw.wait(self.gw.submit("ocl-properties", [{"smiles": s} for s in LIBRARY]).id, timeout=600)
         self.assertEqual(job.status, "succeeded")

@@ -2,6 +2,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError }
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../../src/server/api/root';
 import type { UploadedBundle } from '../../../src/shared/bundles';
+import { resultsSearchParams, type ResultRange, type ResultSort, type ResultStatus } from '../../../src/shared/results-query';
 import { parseInputs, type ParsedInputs } from './inputs';
 export type { UploadedBundle };
 export { parseInputs, type ParsedInputs };
@@ -42,6 +43,26 @@ export interface ConsensusSpec {
   outputField?: string;
   example?: Record<string, unknown>;
   version?: number;
+}
+
+/** Which results, in which order (`jobs.results`'s filters). */
+export interface ResultsOptions {
+  status?: ResultStatus | ResultStatus[];
+  ranges?: ResultRange[];
+  sort?: ResultSort;
+  /** Resume after a page (a `nextCursor` from `jobs.results`). */
+  cursor?: string;
+  /** Results a page, at most 1,000 (default 500). */
+  limit?: number;
+  /** The same as `limit` (kept for older callers). */
+  pageSize?: number;
+}
+
+export interface DownloadOptions {
+  format?: 'csv' | 'sdf';
+  status?: ResultStatus | ResultStatus[];
+  ranges?: ResultRange[];
+  sort?: ResultSort;
 }
 
 export interface GatewayClientOptions {
@@ -134,13 +155,53 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     }
   }
 
-  /** Every result of a job, page by page. */
-  async function* allResults(jobId: string, pageSize = 500): AsyncGenerator<JobResult> {
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await retrying(() => trpc.jobs.results.query({ jobId, limit: pageSize, offset }));
+  /** Every result of a job matching the filters, in the asked order, page by page (keyset: none skipped or repeated). */
+  async function* allResults(jobId: string, options: ResultsOptions | number = {}): AsyncGenerator<JobResult> {
+    const o = typeof options === 'number' ? { pageSize: options } : options;
+    let cursor = o.cursor;
+    for (;;) {
+      const page = await retrying(() =>
+        trpc.jobs.results.query({ jobId, status: o.status, ranges: o.ranges, sort: o.sort, cursor, limit: o.limit ?? o.pageSize ?? 500 }),
+      );
       yield* page.items;
-      if (offset + page.items.length >= page.total || page.items.length === 0) return;
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
     }
+  }
+
+  /**
+   * A job's results as a CSV or SDF file, streamed: `to` writes it to that path (Node) and answers
+   * how many bytes; without it, answers the response body to read as it arrives.
+   */
+  async function download(jobId: string, o: DownloadOptions & { to: string }): Promise<{ path: string; bytes: number; rows: number }>;
+  async function download(jobId: string, o?: DownloadOptions): Promise<{ body: ReadableStream<Uint8Array>; rows: number; filename: string }>;
+  async function download(
+    jobId: string,
+    o: DownloadOptions & { to?: string } = {},
+  ): Promise<{ path: string; bytes: number; rows: number } | { body: ReadableStream<Uint8Array>; rows: number; filename: string }> {
+    const params = resultsSearchParams({ status: typeof o.status === 'string' ? [o.status] : o.status, ranges: o.ranges, sort: o.sort });
+    params.set('format', o.format ?? 'csv');
+    const doFetch = opts.fetch ?? fetch;
+    const res = await retrying(async () => {
+      let r: Response;
+      try {
+        r = await doFetch(`${opts.url.replace(/\/$/, '')}/api/jobs/${encodeURIComponent(jobId)}/results?${params}`, { headers: headers() });
+      } catch (e) {
+        throw new GatewayError('UNAVAILABLE', `could not reach the gateway at ${opts.url}: ${(e as Error).message}`);
+      }
+      if (!r.ok) {
+        const body = (await r.json().catch(() => ({}))) as { error?: { message?: string; appCode?: string } };
+        throw new GatewayError(body.error?.appCode ?? 'UNAVAILABLE', body.error?.message ?? `the download answered HTTP ${r.status}`, r.status);
+      }
+      return r;
+    });
+    const rows = Number(res.headers.get('x-result-rows') ?? NaN);
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `results.${o.format ?? 'csv'}`;
+    if (!o.to) return { body: res.body!, rows, filename };
+    const [{ createWriteStream }, { Readable }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream'), import('node:stream/promises')]);
+    const out = createWriteStream(o.to);
+    await pipeline(Readable.fromWeb(res.body! as import('node:stream/web').ReadableStream), out);
+    return { path: o.to, bytes: out.bytesWritten, rows };
   }
 
   /** POST /api/bundles with the bytes (or a packed folder, or an archive file). */
@@ -189,9 +250,16 @@ export function createGatewayClient(opts: GatewayClientOptions) {
       wait: waitFor,
       /** Every result of a job, page by page. */
       allResults,
+      /** The results as a CSV or SDF file (see `download`). */
+      download,
     },
-    /** Every result of a job, page by page (`for await (const r of gateway.results(id))`). */
-    results: (jobId: string, o: { pageSize?: number } = {}) => allResults(jobId, o.pageSize),
+    /**
+     * Every result of a job matching `status`/`ranges`, sorted by `sort` (an output field, or
+     * `index`), page by page: `for await (const r of gateway.results(id, { sort: { field: 'logP', direction: 'desc' } }))`.
+     */
+    results: (jobId: string, o: ResultsOptions = {}) => allResults(jobId, o),
+    /** A job's results as CSV or SDF, streamed: `{ to: path }` writes the file. */
+    download,
     /**
      * Screens a library: a file (Node only: `.smi`/`.txt`, `.csv`/`.tsv` with a smiles column, `.jsonl`,
      * `.json`), its text with `fileName`, or inputs; submits it as jobs of at most 100,000 inputs and

@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Download, Locator, Page } from '@playwright/test';
 
 export class JobDetailPage {
   readonly status: Locator;
@@ -30,5 +30,21 @@ export class JobDetailPage {
 
   filter(which: 'all' | 'succeeded' | 'failed') {
     return this.page.getByTestId(`results-filter-${which}`).click();
+  }
+
+  /** The sort button in an output column's heading (one click ascending, two descending). */
+  sortBy(field: string): Locator {
+    return this.results.getByTestId(`results-sort-${field}`);
+  }
+
+  get next(): Locator {
+    return this.page.getByTestId('results-next');
+  }
+
+  /** Clicks "Download CSV" or "Download SDF" and waits for the browser's download. */
+  async download(format: 'csv' | 'sdf'): Promise<Download> {
+    const started = this.page.waitForEvent('download');
+    await this.page.getByTestId(`download-${format}`).click();
+    return started;
   }
 }

@@ -7,6 +7,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { PageLoading } from '@/components/ui/page-loading';
 import { numeric, Table, type TableHead } from '@/components/ui/table';
 import { rangeLabel } from '@/lib/format';
+import { schemaFields } from '@/features/outputs/schema';
 import { useTRPC } from '@/lib/trpc';
 import type { Job } from '@/lib/types';
 import { JobResultRow } from './job-result-row';
@@ -40,7 +41,14 @@ export function JobResultsTable({ job }: { job: Job }) {
   const version = model.data?.versions.find((v) => v.version === job.version);
   const items = results.data?.items ?? [];
   const columns = resultColumns(version, items);
-  const numericFields = columns.filter((c) => c.kind === 'field' && items.some((r) => typeof r.output?.[c.key] === 'number')).map((c) => c.key);
+  // Numbers by the output schema, or by what this page holds; the field in use stays offered when nothing matches it.
+  const numericInSchema = new Set(schemaFields(version?.outputSchema).filter((f) => /number|integer/.test(f.type)).map((f) => f.name));
+  const numericFields = [
+    ...new Set([
+      ...columns.filter((c) => c.kind === 'field' && (numericInSchema.has(c.key) || items.some((r) => typeof r.output?.[c.key] === 'number'))).map((c) => c.key),
+      ...(view.range ? [view.range.field] : []),
+    ]),
+  ];
   const change = (v: ResultsView) => {
     setView(v);
     setCursors([undefined]);

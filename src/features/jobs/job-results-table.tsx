@@ -119,6 +119,8 @@ export function JobResultsTable({ job }: { job: Job }) {
             testId="results-table"
             data-filter={filter}
             data-sort={view.sort ? `${view.sort.field}:${view.sort.direction}` : 'index'}
+            // "stale" while the rows shown are the previous query's (a new sort, filter or page is loading).
+            data-state={results.isPlaceholderData ? 'stale' : 'current'}
           >
             {items.map((r) => (
               <JobResultRow key={r.index} result={r} columns={columns} />

@@ -162,7 +162,7 @@ export async function insertRefusedResults(tx: DbOrTx, o: { jobId: string; uploa
 export async function insertTasks(tx: DbOrTx, o: { jobId: string; uploadId: string; batchSize: number; field: string; params: Record<string, unknown> }): Promise<number> {
   const r = await sql`
     insert into tasks (job_id, task_index, items)
-    select ${o.jobId}::uuid, row_index / ${o.batchSize}::int,
+    select ${o.jobId}::uuid, task_index,
            jsonb_agg(
              jsonb_build_object(
                'index', row_index,
@@ -171,8 +171,9 @@ export async function insertTasks(tx: DbOrTx, o: { jobId: string; uploadId: stri
                'line', line_no
              ) || case when external_id is null then '{}'::jsonb else jsonb_build_object('externalId', external_id) end
              order by row_index)
-      from upload_rows where upload_id = ${o.uploadId}::uuid and error is null
-     group by row_index / ${o.batchSize}::int
+      from (select row_index / ${o.batchSize}::int as task_index, row_index, line_no, smiles, molblock, external_id
+              from upload_rows where upload_id = ${o.uploadId}::uuid and error is null) good
+     group by task_index
   `.execute(tx);
   return Number(r.numAffectedRows ?? 0);
 }

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { UploadFormat } from '../db/types';
 import { AppError } from '../errors';
 import { moleculeLimitProblem } from '../chem/molecule-size';
+import { inputLimits, type InputLimits } from '../limits';
 import { readDelimited, type DelimitedRecord } from './delimited';
 import { LineSplitter, type Line } from './lines';
 
@@ -47,7 +48,8 @@ export const MAX_ID_CHARS = 500;
  */
 export async function* parseRows(chunks: AsyncIterable<Buffer>, o: ParseOptions, summary: ParseSummary): AsyncGenerator<ParsedRow[]> {
   const decoder = new StringDecoder('utf8');
-  const parser = parserFor(o, summary);
+  // Read once: reading the environment per row would cost more than the parse itself.
+  const parser = parserFor(o, summary, inputLimits());
   let first = true;
   const counted = (rows: ParsedRow[]) => {
     for (const r of rows) if (r.error) summary.rowsBad++;
@@ -78,21 +80,21 @@ interface RowParser {
   end(): ParsedRow[];
 }
 
-function parserFor(o: ParseOptions, summary: ParseSummary): RowParser {
-  if (o.format === 'csv' || o.format === 'tsv') return delimitedParser(o, summary);
-  if (o.format === 'smi') return smilesParser();
-  return sdfParser(o, summary);
+function parserFor(o: ParseOptions, summary: ParseSummary, limits: InputLimits): RowParser {
+  if (o.format === 'csv' || o.format === 'tsv') return delimitedParser(o, summary, limits);
+  if (o.format === 'smi') return smilesParser(limits);
+  return sdfParser(o, summary, limits);
 }
 
 const bad = (line: number, error: string, smiles: string | null = null, externalId: string | null = null): ParsedRow => ({ line, externalId, smiles, molblock: null, error });
 
 /** A SMILES as read from a file: trimmed, checked against the gateway's molecule limits (not yet parsed). */
-function smilesRow(line: number, raw: string | undefined, externalId: string | null): ParsedRow {
+function smilesRow(line: number, raw: string | undefined, externalId: string | null, limits: InputLimits): ParsedRow {
   const smiles = (raw ?? '').trim();
   const id = externalId?.trim() || null;
   if (!smiles) return bad(line, `line ${line}: the SMILES is empty`, null, id);
   if (smiles.includes('\0') || id?.includes('\0')) return bad(line, `line ${line}: contains a NUL character`);
-  const problem = moleculeLimitProblem('smiles', smiles);
+  const problem = moleculeLimitProblem('smiles', smiles, limits);
   if (problem) return bad(line, `line ${line}: the SMILES ${problem}`, smiles.slice(0, 200), id);
   if (id && id.length > MAX_ID_CHARS) return bad(line, `line ${line}: the id is ${id.length} characters long; the limit is ${MAX_ID_CHARS}`, smiles);
   return { line, externalId: id, smiles, molblock: null, error: null };
@@ -116,7 +118,7 @@ function findColumn(header: string[], wanted: string | undefined, names: string[
  * CSV (RFC 4180 quoting) and TSV. The first record is a header when it names a SMILES column (or
  * the column the caller named); otherwise the first column is the SMILES and the second, if any, the id.
  */
-function delimitedParser(o: ParseOptions, summary: ParseSummary): RowParser {
+function delimitedParser(o: ParseOptions, summary: ParseSummary, limits: InputLimits): RowParser {
   const reader = readDelimited(o.format === 'tsv' ? '\t' : ',', MAX_LINE_CHARS);
   let columns: { smiles: number; id: number; count: number } | null = null;
   const toRows = (records: DelimitedRecord[]): ParsedRow[] => {
@@ -138,7 +140,7 @@ function delimitedParser(o: ParseOptions, summary: ParseSummary): RowParser {
       if (r.tooLong) rows.push(bad(r.line, `line ${r.line}: the record is longer than ${MAX_LINE_CHARS} characters`));
       else if (r.unterminated) rows.push(bad(r.line, `line ${r.line}: a quoted field is never closed (a " without its closing ")`));
       else if (r.fields.length !== columns.count) rows.push(bad(r.line, `line ${r.line}: has ${r.fields.length} fields; the ${summary.smilesColumn ? 'header has' : 'first line has'} ${columns.count}`));
-      else rows.push(smilesRow(r.line, r.fields[columns.smiles], columns.id >= 0 ? r.fields[columns.id] : null));
+      else rows.push(smilesRow(r.line, r.fields[columns.smiles], columns.id >= 0 ? r.fields[columns.id] : null, limits));
     }
     return rows;
   };
@@ -146,7 +148,7 @@ function delimitedParser(o: ParseOptions, summary: ParseSummary): RowParser {
 }
 
 /** `SMILES [whitespace id]` a line; blank lines and `#` comments skipped, a leading `smiles …` header too. */
-function smilesParser(): RowParser {
+function smilesParser(limits: InputLimits): RowParser {
   const lines = new LineSplitter(MAX_LINE_CHARS);
   let sawData = false;
   const toRows = (batch: Line[]): ParsedRow[] => {
@@ -164,7 +166,7 @@ function smilesParser(): RowParser {
         sawData = true;
         if (SMILES_COLUMNS.includes(smiles.toLowerCase())) continue;
       }
-      rows.push(smilesRow(l.no, smiles, cut < 0 ? null : text.slice(cut)));
+      rows.push(smilesRow(l.no, smiles, cut < 0 ? null : text.slice(cut), limits));
     }
     return rows;
   };
@@ -175,7 +177,7 @@ function smilesParser(): RowParser {
  * SDF: records end at `$$$$` (the last may omit it). The MOL block is kept for the worker to turn
  * into SMILES; the name is the data field the caller named, else an id-like field, else the title line.
  */
-function sdfParser(o: ParseOptions, summary: ParseSummary): RowParser {
+function sdfParser(o: ParseOptions, summary: ParseSummary, limits: InputLimits): RowParser {
   const lines = new LineSplitter(MAX_LINE_CHARS);
   let record: string[] = [];
   let start = 0;
@@ -193,7 +195,7 @@ function sdfParser(o: ParseOptions, summary: ParseSummary): RowParser {
     tooLong = false;
     if (overlong) return rows.push(bad(lineNo, `record at line ${lineNo}: is longer than ${cap} characters`));
     if (body.every((l) => !l.trim())) return;
-    rows.push(sdfRecord(lineNo, body, o.idColumn));
+    rows.push(sdfRecord(lineNo, body, o.idColumn, limits));
   };
   const toRows = (batch: Line[]): ParsedRow[] => {
     const rows: ParsedRow[] = [];
@@ -225,12 +227,12 @@ function sdfParser(o: ParseOptions, summary: ParseSummary): RowParser {
   };
 }
 
-function sdfRecord(line: number, body: string[], idField: string | undefined): ParsedRow {
+function sdfRecord(line: number, body: string[], idField: string | undefined, limits: InputLimits): ParsedRow {
   const end = body.findIndex((l) => l.startsWith('M  END'));
   if (end < 0) return bad(line, `record at line ${line}: has no "M  END" line; each SDF record is a MOL block ending in "M  END", then data fields, then "$$$$"`);
   const molblock = body.slice(0, end + 1).join('\n');
   if (molblock.includes('\0')) return bad(line, `record at line ${line}: contains a NUL character`);
-  const problem = moleculeLimitProblem('molblock', molblock);
+  const problem = moleculeLimitProblem('molblock', molblock, limits);
   if (problem) return bad(line, `record at line ${line}: the MOL block ${problem}`);
   const fields = new Map<string, string>();
   for (let i = end + 1; i < body.length; i++) {

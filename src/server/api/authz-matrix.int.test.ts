@@ -16,6 +16,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTeam, createUser, fixtureManifest, startTestGateway, type TestGateway } from '../../../test/support';
 import { insertConversation } from '../agent/conversations.repository';
@@ -30,6 +31,7 @@ import { createInvitation } from '../users/invitations.service';
 import { updateSignUpSettings } from '../users/admin-users.service';
 import { createApiToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
+import { receiveUpload } from '../uploads/uploads.service';
 import { appRouter, createCaller } from './root';
 
 const ACTORS = ['anonymous', 'viewer', 'member', 'other', 'owner', 'admin'] as const;
@@ -133,6 +135,14 @@ const PERSONAL = grid(`
   other     N N N
   owner     + + +
   admin     N N N`);
+/** Running the owner's own upload: strictly theirs (an admin does not see it), and a role that may run. */
+const OWN_UPLOAD_RUN = grid(`
+  anonymous U U U
+  viewer    F F F
+  member    N N N
+  other     N N N
+  owner     + + +
+  admin     N N N`);
 const SIGNED_IN = grid(`
   anonymous U U U
   viewer    + + +
@@ -208,6 +218,10 @@ interface Entry {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCaller = any;
 
+/** A fresh file of the owner's, ready to run. */
+const ownerUpload = async (env: Env) =>
+  (await receiveUpload(env.gw.deps, env.users.owner, { filename: 'authz.smi', body: Readable.from([Buffer.from('CCO a\nCC b\n')]) })).uploadId;
+
 const csv = 'smiles,value\nCCO,0.1\nCC,0.2\nCCC,0.3\n';
 const slugsOf = (r: unknown) => ((r as { items: { slug: string }[] }).items ?? []).map((m) => m.slug);
 
@@ -274,6 +288,10 @@ const MATRIX: Record<string, Entry> = {
     // A job that finished before the cancel is not cancelled: the access check had passed.
     passes: ['CONFLICT'],
   },
+
+  // ── uploads ───────────────────────────────────────────────────────────────────────────────────
+  'uploads.get': { expect: PERSONAL, prepare: (_fx, env) => ownerUpload(env), call: (c, _fx, _env, uploadId) => c.uploads.get({ uploadId }) },
+  'uploads.submit': { expect: OWN_UPLOAD_RUN, prepare: (_fx, env) => ownerUpload(env), call: (c, fx, _env, uploadId) => c.uploads.submit({ uploadId, model: fx.slug }) },
 
   // ── tokens and me ─────────────────────────────────────────────────────────────────────────────
   'tokens.list': { expect: SIGNED_IN, call: (c) => c.tokens.list() },

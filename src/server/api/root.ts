@@ -8,6 +8,7 @@ import { grantsRouter, promotionsRouter, teamsRouter } from './routers/sharing';
 import { auditRouter, costRouter, operationsRouter } from './routers/operations';
 import { quotasRouter } from './routers/quotas';
 import { tokensRouter } from './routers/tokens';
+import { uploadsRouter } from './routers/uploads';
 import { versionsRouter } from './routers/versions';
 import { createCallerFactory, router } from './trpc';
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   models: modelsRouter,
   versions: versionsRouter,
   jobs: jobsRouter,
+  uploads: uploadsRouter,
   tokens: tokensRouter,
   me: meRouter,
   datasets: datasetsRouter,

@@ -134,6 +134,13 @@ export interface TaskItem {
   submitted?: Record<string, unknown>;
   /** The caller's own name for the item (a file's id or name column). */
   externalId?: string;
+  /**
+   * An uploaded file's item, not yet canonicalised: its molecule field holds the file's SMILES or
+   * MOL block as is, and the worker prepares it before running (src/server/uploads/raw-items.ts).
+   */
+  raw?: 'smiles' | 'molblock';
+  /** The uploaded file's line the item came from, for its error messages. */
+  line?: number;
 }
 
 export interface TasksTable {
@@ -487,7 +494,42 @@ export interface AgentToolCallsTable {
   created_at: Timestamp;
 }
 
+export type UploadFormat = 'csv' | 'tsv' | 'smi' | 'sdf';
+export type UploadStatus = 'receiving' | 'ready' | 'failed' | 'used';
+
+/** A file a user sent, parsed into `upload_rows` as it streamed in (db/migrations/0060). */
+export interface UploadsTable {
+  id: Generated<string>;
+  owner_id: string;
+  filename: string;
+  format: UploadFormat;
+  gzip: Generated<boolean>;
+  status: Generated<UploadStatus>;
+  rows_total: Generated<number>;
+  rows_bad: Generated<number>;
+  bytes: Generated<number>;
+  id_column: string | null;
+  smiles_column: string | null;
+  error: string | null;
+  /** The job it was submitted as. */
+  job_id: Generated<string | null>;
+  created_at: Timestamp;
+}
+
+/** One line or SDF record of an upload: good ones numbered by `row_index`, bad ones with `error`. */
+export interface UploadRowsTable {
+  upload_id: string;
+  line_no: number;
+  row_index: number | null;
+  external_id: string | null;
+  smiles: string | null;
+  molblock: string | null;
+  error: string | null;
+}
+
 export interface DB {
+  uploads: UploadsTable;
+  upload_rows: UploadRowsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   usage_counters: UsageCountersTable;

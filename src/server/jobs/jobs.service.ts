@@ -109,7 +109,7 @@ class KeyAlreadyUsed extends Error {}
  * The team a job is charged to (its team's quota and cost reports): the model's owning team when
  * the submitter belongs to it, else the submitter's first team (by id, so it is stable), else none.
  */
-async function chargedTeam(db: DbOrTx, viewer: Viewer, version: ModelVersion): Promise<string | null> {
+export async function chargedTeam(db: DbOrTx, viewer: Viewer, version: ModelVersion): Promise<string | null> {
   if (viewer.teamIds.length === 0) return null;
   const model = await db.selectFrom('models').select('team_id').where('id', '=', version.modelId).executeTakeFirst();
   if (model?.team_id && viewer.teamIds.includes(model.team_id)) return model.team_id;

@@ -14,6 +14,7 @@ import * as repo from './jobs.repository';
 import { onJobSettled } from './jobs.service';
 import type { ItemOutcome, Job } from './jobs.types';
 import { resultRow } from './result-row';
+import { prepareRawItems } from '../uploads/raw-items';
 
 /** What the worker gives the task lifecycle: the database, the queue, its executors. */
 export interface WorkerDeps {
@@ -61,7 +62,8 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
     const version = await versionOf(deps, task.modelVersionId);
     // Only a repeated attempt can find results already written (they are unique per item anyway).
     const done = task.attempts > 1 ? await repo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index)) : new Set<number>();
-    const remaining = task.items.filter((i) => !done.has(i.index));
+    // An uploaded file's items are canonicalised here rather than at submission.
+    const { items: remaining, refused } = await prepareRawItems(version, task.items.filter((i) => !done.has(i.index)), `job:${task.jobId}`);
 
     let outcomes: ItemOutcome[];
     let gaveUp = false;
@@ -72,7 +74,7 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
         outcomes = remaining.map((i) => ({ index: i.index, code: 'UNAVAILABLE', error: `no executor for runtime "${version.runtime.kind}" on this worker` }));
       } else {
         try {
-          outcomes = await executor.run(version, remaining, { signal: cancellation.signal, task: { id: task.id, jobId: task.jobId, attempt: task.attempts } });
+          outcomes = !remaining.length ? [] : await executor.run(version, remaining, { signal: cancellation.signal, task: { id: task.id, jobId: task.jobId, attempt: task.attempts } });
         } catch (e) {
           // Transient trouble is retried by the queue; anything else, or the last attempt, fails
           // the items with the reason, so the job still ends.
@@ -90,11 +92,11 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
       await repo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
       return { status: 'completed', output: { skipped: 'job cancelled while running' } };
     }
-    outcomes = outcomes.map((o) => checkedOutput(version, o));
+    outcomes = [...refused, ...outcomes.map((o) => checkedOutput(version, o))];
     await recordTaskOutcomes(deps, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
-      items: new Map(task.items.map((i) => [i.index, i])),
+      items: new Map([...task.items, ...remaining].map((i) => [i.index, i])),
       units: resourceUnits(version),
       deadLettered: gaveUp,
     });

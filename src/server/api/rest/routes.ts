@@ -69,6 +69,9 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/jobs/{id}', procedure: 'jobs.get', tag: 'jobs', params: { id: 'jobId' }, summary: 'A job: status, counts, and consensus members' },
   { method: 'GET', path: '/jobs/{id}/results', procedure: 'jobs.results', tag: 'jobs', params: { id: 'jobId' }, summary: "A page of a job's results: `status`, `ranges` on output fields, `sort` by an output field or index, keyset `cursor` (from `nextCursor`) or `offset`" },
   { method: 'POST', path: '/jobs/{id}/cancel', procedure: 'jobs.cancel', tag: 'jobs', params: { id: 'jobId' }, summary: 'Cancel a job: items not yet run are never run' },
+  // Uploads: the file itself goes to POST /api/uploads (a stream); these read and run it.
+  { method: 'GET', path: '/uploads/{id}', procedure: 'uploads.get', tag: 'jobs', params: { id: 'uploadId' }, summary: 'An uploaded file: counts, a preview, its bad rows by line, and an estimate for `model`' },
+  { method: 'POST', path: '/uploads/{id}/submit', procedure: 'uploads.submit', tag: 'jobs', params: { id: 'uploadId' }, summary: 'Run an uploaded file on a model as one job (up to 10,000,000 molecules)' },
   // Evaluations and datasets
   { method: 'GET', path: '/datasets', procedure: 'datasets.list', tag: 'datasets', summary: 'Datasets with measured values' },
   { method: 'POST', path: '/datasets', procedure: 'datasets.upload', tag: 'datasets', summary: 'Upload a dataset as CSV text (a SMILES column and a measured value)' },

@@ -9,6 +9,7 @@ import { auditRouter, costRouter, operationsRouter } from './routers/operations'
 import { quotasRouter } from './routers/quotas';
 import { tokensRouter } from './routers/tokens';
 import { versionsRouter } from './routers/versions';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -28,6 +29,7 @@ export const appRouter = router({
   operations: operationsRouter,
   audit: auditRouter,
   cost: costRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -70,6 +70,7 @@ function DeliveryRow({ delivery: d }: { delivery: WebhookDelivery }) {
           {d.status}
         </Badge>
         {d.lastError && d.status !== 'delivered' && <div className="muted small">{d.lastError}</div>}
+        {d.status === 'pending' && d.nextAttemptAt && <div className="muted small">next attempt from {formatDate(d.nextAttemptAt)}</div>}
       </td>
       <td className="num">{d.attempts}</td>
       <td className="num">{d.lastStatusCode ?? '—'}</td>

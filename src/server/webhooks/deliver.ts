@@ -1,6 +1,6 @@
 import type { Attempt, Verdict, WorkerDeps } from '../jobs/run-task.service';
 import { checkOutboundUrl } from '../outbound/outbound-hosts';
-import type { TWebhookDeliverPayload } from '../queue/catalog';
+import { queueCatalog, type TWebhookDeliverPayload } from '../queue/catalog';
 import { openSecret } from '../secrets/seal';
 import * as repo from './webhooks.repository';
 import { signWebhook } from './signature';
@@ -43,6 +43,12 @@ export async function postSigned(url: string, secret: string, headers: Record<st
   }
 }
 
+/** The earliest the queue tries again after attempt `n` (pg-boss waits delay · 2^(n-1) to twice that, capped). */
+function nextAttemptAfter(n: number): Date {
+  const { retryDelay, retryDelayMax } = queueCatalog['webhook.deliver'].options;
+  return new Date(Date.now() + Math.min(retryDelayMax, retryDelay * 2 ** (n - 1)) * 1000);
+}
+
 /**
  * Handles `webhook.deliver`: sends one delivery. A 2xx marks it delivered; anything else is
  * recorded and the queue retries with backoff, and after the last attempt the delivery is failed.
@@ -63,7 +69,12 @@ export async function deliverWebhook(deps: WorkerDeps, { deliveryId }: TWebhookD
     return { status: 'completed', output: { statusCode: sent.statusCode } };
   }
   const error = sent.statusCode === null ? sent.error : `the receiver answered HTTP ${sent.statusCode}${sent.excerpt ? `: ${sent.excerpt}` : ''}`;
-  await repo.recordAttempt(deps.db, deliveryId, { status: attempt.last ? 'failed' : 'pending', statusCode: sent.statusCode, error });
+  await repo.recordAttempt(deps.db, deliveryId, {
+    status: attempt.last ? 'failed' : 'pending',
+    statusCode: sent.statusCode,
+    error,
+    nextAttemptAt: attempt.last ? null : nextAttemptAfter(attempt.number),
+  });
   // The queue retries with backoff; after the last attempt it moves the job to webhook.dead.
   return { status: 'failed', output: { statusCode: sent.statusCode, error } };
 }

@@ -8,7 +8,9 @@ import * as jobs from '../jobs/jobs.service';
 import { createApiToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
 import { startWorker, type WorkerHandle } from '../../workers/main';
+import { deliverWebhook } from './deliver';
 import { verifyWebhook } from './signature';
+import { insertDeliveries } from './webhooks.repository';
 import * as webhooks from './webhooks.service';
 import type { WebhookDelivery } from './webhooks.types';
 
@@ -141,7 +143,7 @@ describe('webhooks', () => {
     const job = await jobs.submitJob(gw.deps, owner, { model: 'test-hang', inputs: [{ smiles: 'C' }] });
     const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/flaky`, jobId: job.id, events: ['cancelled'] });
     await jobs.cancelJob(gw.deps, owner, { jobId: job.id });
-    await until(async () => (await deliveries(owner, { webhookId: hook.id }))[0]?.status === 'delivered', 'the delivery succeeded after retries', 60_000);
+    await until(async () => (await deliveries(owner, { webhookId: hook.id }))[0]?.status === 'delivered', 'the delivery succeeded after retries', 90_000);
     const [d] = await deliveries(owner, { webhookId: hook.id });
     expect(d).toMatchObject({ event: 'cancelled', status: 'delivered', attempts: 3, lastStatusCode: 200 });
     const got = receiver.on('/flaky');
@@ -159,11 +161,28 @@ describe('webhooks', () => {
     await until(async () => ((await deliveries(owner, { webhookId: hook.id }))[0]?.attempts ?? 0) >= 2, 'two attempts were made');
     const [d] = await deliveries(owner, { webhookId: hook.id });
     expect(d).toMatchObject({ status: 'pending', lastStatusCode: 503 });
+    expect(Date.parse(d.nextAttemptAt!)).toBeGreaterThan(Date.parse(d.createdAt));
     expect(d.lastError).toMatch(/HTTP 503: try again/);
     // Deleting the webhook stops the retries: the delivery is failed with the reason.
     await caller(owner).webhooks.delete({ id: hook.id });
-    await until(async () => (await deliveries(owner, { webhookId: hook.id }))[0]?.status === 'failed', 'the delivery of a deleted webhook is failed', 60_000);
+    await until(async () => (await deliveries(owner, { webhookId: hook.id }))[0]?.status === 'failed', 'the delivery of a deleted webhook is failed', 90_000);
     expect((await caller(owner).webhooks.list({ jobId: job.id })).map((w) => w.id)).not.toContain(hook.id);
+  });
+
+  it('fails a delivery whose last attempt is refused, keeping the answer', async () => {
+    receiver.answers.set('/gone', [410]);
+    const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/gone`, jobId: early.jobId });
+    const payload = { event: 'succeeded' as const, jobId: early.jobId, job: { status: 'succeeded', itemsTotal: 10, itemsDone: 10, itemsFailed: 0 }, occurredAt: new Date().toISOString() };
+    const [deliveryId] = await insertDeliveries(gw.db, [{ webhookId: hook.id, jobId: early.jobId, event: 'succeeded', payload }]);
+    const deps = { db: gw.db, boss: gw.boss, executors: new Map(), log: () => {}, versions: new Map() };
+    const verdict = await deliverWebhook(deps, { deliveryId }, { number: 9, last: true });
+    expect(verdict.status).toBe('failed'); // the queue moves it to webhook.dead
+    const [d] = await deliveries(owner, { webhookId: hook.id });
+    expect(d).toMatchObject({ id: deliveryId, status: 'failed', attempts: 1, lastStatusCode: 410, nextAttemptAt: null, deliveredAt: null });
+    expect(d.lastError).toMatch(/HTTP 410/);
+    // A delivery that has ended is not sent again by a late queue job.
+    expect((await deliverWebhook(deps, { deliveryId }, { number: 9, last: true })).status).toBe('completed');
+    expect(receiver.on('/gone')).toHaveLength(1);
   });
 
   it('replays a delivery from the log: the same payload again, under a new delivery id', async () => {

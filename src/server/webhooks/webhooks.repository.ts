@@ -93,6 +93,7 @@ type DeliveryRow = {
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;
+  next_attempt_at: Date | null;
   replay_of: string | null;
   created_at: Date;
   delivered_at: Date | null;
@@ -109,6 +110,7 @@ function toDelivery(r: DeliveryRow): WebhookDelivery {
     attempts: r.attempts,
     lastStatusCode: r.last_status_code,
     lastError: r.last_error,
+    nextAttemptAt: iso(r.next_attempt_at),
     replayOf: r.replay_of,
     createdAt: iso(r.created_at)!,
     deliveredAt: iso(r.delivered_at),
@@ -125,6 +127,7 @@ const DELIVERY_COLUMNS = [
   'd.attempts',
   'd.last_status_code',
   'd.last_error',
+  'd.next_attempt_at',
   'd.replay_of',
   'd.created_at',
   'd.delivered_at',

@@ -33,6 +33,8 @@ export interface WebhookDelivery {
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;
+  /** While pending after a failed attempt: the earliest the next attempt is made. */
+  nextAttemptAt: string | null;
   replayOf: string | null;
   createdAt: string;
   deliveredAt: string | null;

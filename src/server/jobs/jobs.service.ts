@@ -204,7 +204,11 @@ async function insertJobTree(
     });
   }
   // A member job's parent checks its members itself once it has created all of them.
-  if (valid.length === 0) await onJobSettled(tx, boss, job.id, null);
+  if (valid.length === 0) {
+    // Every input was refused: the job ended as it was written (a token's webhooks hear it failed).
+    await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
+    await onJobSettled(tx, boss, job.id, null);
+  }
   return job;
 }
 

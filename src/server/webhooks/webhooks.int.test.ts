@@ -218,6 +218,16 @@ describe('webhooks', () => {
     expect((await caller(owner).webhooks.list({ tokenId: token.id })).map((w) => w.id)).toEqual([hook.id]);
   });
 
+  it('tells a token’s webhook of a job whose every input was refused at submission: failed, never started', async () => {
+    const token = await createApiToken(gw.deps, owner, { name: 'refused' });
+    await webhooks.createWebhook(gw.deps, owner, { url: `${base}/refused`, tokenId: token.id });
+    const byToken: Viewer = { ...owner, auth: { kind: 'token', tokenId: token.id } };
+    const job = await jobs.submitJob(gw.deps, byToken, { model: 'test-echo', inputs: [{ smiles: 'C1CC(' }] });
+    expect(job.status).toBe('failed');
+    await until(() => receiver.on('/refused').length > 0, 'the failed event arrived');
+    expect(receiver.on('/refused').map((r) => r.json)).toEqual([expect.objectContaining({ event: 'failed', jobId: job.id, job: { status: 'failed', itemsTotal: 1, itemsDone: 0, itemsFailed: 1 } })]);
+  });
+
   it("answers NOT_FOUND to another user for the owner's webhooks, deliveries, jobs and tokens", async () => {
     const [d] = await deliveries(owner, { webhookId: early.webhookId });
     const token = await createApiToken(gw.deps, owner, { name: 'mine' });

@@ -117,7 +117,7 @@ export function UploadFile({ model, label }: { model: string; label?: string }) 
           <div className="muted small" data-testid="upload-estimate">
             {e ? (
               <>
-                {e.items.toLocaleString()} items in {e.tasks.toLocaleString()} tasks on {e.model}@{e.version}
+                {e.items.toLocaleString()} {e.items === 1 ? 'item' : 'items'} in {e.tasks.toLocaleString()} {e.tasks === 1 ? 'task' : 'tasks'} on {e.model}@{e.version}
                 {e.estimatedSeconds !== null ? ` · about ${e.estimatedSeconds} s once a worker starts` : ` · at most ${e.upperBoundSeconds} s`}
                 {e.cost.cost !== null ? ` · about ${e.cost.cost.toFixed(4)} ${e.cost.currency}` : ''}
               </>

@@ -32,6 +32,8 @@ import { updateSignUpSettings } from '../users/admin-users.service';
 import { createApiToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
 import { receiveUpload } from '../uploads/uploads.service';
+import { insertDeliveries } from '../webhooks/webhooks.repository';
+import { createWebhook } from '../webhooks/webhooks.service';
 import { appRouter, createCaller } from './root';
 
 const ACTORS = ['anonymous', 'viewer', 'member', 'other', 'owner', 'admin'] as const;
@@ -135,8 +137,8 @@ const PERSONAL = grid(`
   other     N N N
   owner     + + +
   admin     N N N`);
-/** Running the owner's own upload: strictly theirs (an admin does not see it), and a role that may run. */
-const OWN_UPLOAD_RUN = grid(`
+/** The caller's own object changed with the run scope (a webhook): the viewer role is refused first, an admin does not see it. */
+const PERSONAL_RUN = grid(`
   anonymous U U U
   viewer    F F F
   member    N N N
@@ -291,7 +293,25 @@ const MATRIX: Record<string, Entry> = {
 
   // ── uploads ───────────────────────────────────────────────────────────────────────────────────
   'uploads.get': { expect: PERSONAL, prepare: (_fx, env) => ownerUpload(env), call: (c, _fx, _env, uploadId) => c.uploads.get({ uploadId }) },
-  'uploads.submit': { expect: OWN_UPLOAD_RUN, prepare: (_fx, env) => ownerUpload(env), call: (c, fx, _env, uploadId) => c.uploads.submit({ uploadId, model: fx.slug }) },
+  'uploads.submit': { expect: PERSONAL_RUN, prepare: (_fx, env) => ownerUpload(env), call: (c, fx, _env, uploadId) => c.uploads.submit({ uploadId, model: fx.slug }) },
+  // ── webhooks ──────────────────────────────────────────────────────────────────────────────────
+  'webhooks.create': { expect: OWN_RUN, call: (c, fx) => c.webhooks.create({ url: 'http://127.0.0.1:9/authz', jobId: fx.jobId }) },
+  'webhooks.list': { expect: SIGNED_IN, call: (c) => c.webhooks.list() },
+  'webhooks.delete': {
+    expect: PERSONAL_RUN,
+    prepare: async (fx, env) => (await createWebhook(env.gw.deps, env.users.owner, { url: 'http://127.0.0.1:9/authz', jobId: fx.jobId })).id,
+    call: (c, _fx, _env, id) => c.webhooks.delete({ id: id as string }),
+  },
+  'webhooks.deliveries': { expect: OWN, call: (c, fx) => c.webhooks.deliveries({ jobId: fx.jobId }) },
+  'webhooks.replay': {
+    expect: PERSONAL_RUN,
+    prepare: async (fx, env) => {
+      const hook = await createWebhook(env.gw.deps, env.users.owner, { url: 'http://127.0.0.1:9/authz', jobId: fx.jobId });
+      const payload = { event: 'started' as const, jobId: fx.jobId, job: { status: 'running', itemsTotal: 1, itemsDone: 0, itemsFailed: 0 }, occurredAt: new Date().toISOString() };
+      return (await insertDeliveries(env.gw.db, [{ webhookId: hook.id, jobId: fx.jobId, event: 'started', payload }]))[0];
+    },
+    call: (c, _fx, _env, deliveryId) => c.webhooks.replay({ deliveryId: deliveryId as string }),
+  },
 
   // ── tokens and me ─────────────────────────────────────────────────────────────────────────────
   'tokens.list': { expect: SIGNED_IN, call: (c) => c.tokens.list() },

@@ -10,6 +10,7 @@ import { quotasRouter } from './routers/quotas';
 import { tokensRouter } from './routers/tokens';
 import { uploadsRouter } from './routers/uploads';
 import { versionsRouter } from './routers/versions';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -30,6 +31,7 @@ export const appRouter = router({
   operations: operationsRouter,
   audit: auditRouter,
   cost: costRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -120,6 +120,8 @@ export interface JobsTable {
   currency: string | null;
   /** The team the job is charged to. */
   team_id: string | null;
+  /** The API token that submitted it (db/migrations/0063), whose webhooks hear of it. */
+  token_id: Generated<string | null>;
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
@@ -527,9 +529,45 @@ export interface UploadRowsTable {
   error: string | null;
 }
 
+export type WebhookEvent = 'started' | 'progress' | 'succeeded' | 'failed' | 'cancelled';
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** Where a job's lifecycle events are sent (db/migrations/0063): one job's, or a token's jobs'. */
+export interface WebhooksTable {
+  id: Generated<string>;
+  owner_id: string;
+  url: string;
+  /** Sealed with the gateway's secret key. */
+  secret: string;
+  job_id: string | null;
+  token_id: string | null;
+  events: Generated<WebhookEvent[]>;
+  progress_step: Generated<number>;
+  created_at: Timestamp;
+  disabled_at: NullableTimestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  job_id: string | null;
+  event: WebhookEvent;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: NullableTimestamp;
+  replay_of: string | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
 export interface DB {
   uploads: UploadsTable;
   upload_rows: UploadRowsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   usage_counters: UsageCountersTable;

@@ -80,6 +80,8 @@ export async function insertJob(
     parent?: { jobId: string; key: string };
     idempotency?: { key: string; hash: string };
     teamId?: string | null;
+    /** The API token that submitted it (a top-level job only): its webhooks hear of the job. */
+    tokenId?: string | null;
     /** The submission's cost estimate (top-level jobs; a consensus's members are part of it). */
     estimate?: { cpuSeconds: number; gpuSeconds: number; cost: number } | null;
     currency?: string;
@@ -100,6 +102,7 @@ export async function insertJob(
       idempotency_key: j.idempotency?.key ?? null,
       request_hash: j.idempotency?.hash ?? null,
       team_id: j.teamId ?? null,
+      token_id: j.tokenId ?? null,
       estimated_cpu_seconds: j.estimate?.cpuSeconds ?? null,
       estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
       estimated_cost: j.estimate?.cost ?? null,
@@ -214,6 +217,8 @@ export interface ClaimedTask {
   modelVersionId: string;
   items: TaskItem[];
   attempts: number;
+  /** The jobs this claim moved from queued to running (the task's, and consensus jobs above it). */
+  startedJobIds: string[];
 }
 
 /** Marks a task as running (and its job, on the first task) and returns its inputs. */
@@ -230,7 +235,7 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
     .executeTakeFirst();
   if (!task) return undefined;
   // The job starts running with its first task, and so do the consensus jobs above it.
-  const job = await sql<{ id: string; status: Job['status']; model_version_id: string }>`
+  const chain = await sql<{ id: string; status: Job['status']; model_version_id: string; just_started: boolean }>`
     with recursive chain(id) as (
       select id from jobs where id = ${task.job_id}
       union all
@@ -241,9 +246,8 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
       started_at = coalesce(started_at, now()),
       updated_at = now()
     where id in (select id from chain)
-    returning id, status, model_version_id`
-    .execute(db)
-    .then((r) => r.rows.find((row) => row.id === task.job_id)!);
+    returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started`.execute(db);
+  const job = chain.rows.find((row) => row.id === task.job_id)!;
   return {
     id: task.id,
     alreadyClosed: task.status === 'done' || task.status === 'failed',
@@ -252,6 +256,7 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
     modelVersionId: job.model_version_id,
     items: task.items,
     attempts: task.attempts,
+    startedJobIds: chain.rows.filter((r) => r.just_started).map((r) => r.id),
   };
 }
 
@@ -305,7 +310,7 @@ export async function addToJobCounts(
   db: DbOrTx,
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
-): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null }> {
+): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number }> {
   const row = await db
     .updateTable('jobs')
     .set({
@@ -324,9 +329,15 @@ export async function addToJobCounts(
     })
     .where('id', '=', jobId)
     // now() is this transaction's start: equal only when this very update set it.
-    .returning(['status', 'parent_job_id', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
+    .returning(['status', 'parent_job_id', 'items_done', 'items_failed', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
     .executeTakeFirstOrThrow();
-  return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled', parentJobId: row.parent_job_id };
+  return {
+    status: row.status,
+    justFinished: row.just_finished && row.status !== 'cancelled',
+    parentJobId: row.parent_job_id,
+    // What had ended before this update (webhooks' progress buckets); the row is locked, so exact.
+    endedBefore: row.items_done + row.items_failed - delta.done - delta.failed,
+  };
 }
 
 /**

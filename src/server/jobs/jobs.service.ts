@@ -14,6 +14,7 @@ import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
+import { emitJobEvents } from '../webhooks/events';
 import { canonicalJson, sameJson } from '../../shared/canonical-json';
 import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
@@ -152,6 +153,7 @@ async function insertJobTree(
     parent: o.parent,
     idempotency: o.idempotency,
     teamId: o.accounting.teamId,
+    tokenId: o.depth === 0 && viewer.auth.kind === 'token' ? viewer.auth.tokenId : null,
     currency: o.accounting.currency,
     estimate: o.depth === 0 && o.accounting.estimate?.cost != null ? { cpuSeconds: o.accounting.estimate.cpuSeconds!, gpuSeconds: o.accounting.estimate.gpuSeconds!, cost: o.accounting.estimate.cost } : null,
   });
@@ -202,7 +204,11 @@ async function insertJobTree(
     });
   }
   // A member job's parent checks its members itself once it has created all of them.
-  if (valid.length === 0) await onJobSettled(tx, boss, job.id, null);
+  if (valid.length === 0) {
+    // Every input was refused: the job ended as it was written (a token's webhooks hear it failed).
+    await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
+    await onJobSettled(tx, boss, job.id, null);
+  }
   return job;
 }
 
@@ -243,7 +249,7 @@ export async function listResults({ db }: DbDeps, viewer: Viewer, q: TListResult
   return repo.listResults(db, q);
 }
 
-export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
+export async function cancelJob({ db, boss }: QueueDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
   const job = await readableJob(db, viewer, jobId);
   return db.transaction().execute(async (tx) => {
     const cancelled = await repo.cancelJob(tx, jobId);
@@ -251,6 +257,7 @@ export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { job
       throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
     }
     await repo.notifyJobFinished(tx, jobId);
+    await emitJobEvents(tx, boss, jobId, { kind: 'cancelled' });
     await audit(tx, viewer, {
       action: 'job.cancel',
       entity: { type: 'job', id: jobId },

@@ -8,6 +8,7 @@ import { getVersionById } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { TTaskRunPayload } from '../queue/catalog';
 import { isRunnable } from '../../shared/version-status';
+import { emitJobEvents } from '../webhooks/events';
 import { chargeWritten, withModelTime } from './charge';
 import type { Executor } from './executor';
 import * as repo from './jobs.repository';
@@ -52,7 +53,11 @@ export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: s
  */
 export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
   try {
-    const task = await repo.claimTask(deps.db, taskId);
+    const task = await deps.db.transaction().execute(async (tx) => {
+      const claimed = await repo.claimTask(tx, taskId);
+      for (const jobId of claimed?.startedJobIds ?? []) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });
+      return claimed;
+    });
     if (!task) return { status: 'completed', output: { skipped: 'task no longer exists' } };
     if (task.alreadyClosed) return { status: 'completed', output: { skipped: 'task already closed' } };
     if (task.jobStatus === 'cancelled') {
@@ -221,11 +226,12 @@ export async function recordTaskOutcomes(
       const failed = outcomes.find((o): o is Extract<ItemOutcome, { code: ErrorCode }> => 'code' in o);
       await repo.markDeadLettered(tx, task.id, failed ? `${failed.code}: ${failed.error}` : null);
     }
-    const { status, justFinished, parentJobId } = await repo.addToJobCounts(tx, task.jobId, {
+    const { status, justFinished, parentJobId, endedBefore } = await repo.addToJobCounts(tx, task.jobId, {
       done: written.filter((w) => w.status === 'succeeded').length,
       failed: written.filter((w) => w.status === 'failed').length,
       tasks: closed ? 1 : 0,
     });
+    await emitJobEvents(tx, deps.boss, task.jobId, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.jobId, written);
     if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
     return status;

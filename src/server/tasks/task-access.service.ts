@@ -9,6 +9,7 @@ import type { ItemOutcome } from '../jobs/jobs.types';
 import { resultRow } from '../jobs/result-row';
 import { checkedOutput } from '../jobs/run-task.service';
 import { getVersionById } from '../models/models.service';
+import { emitJobEvents } from '../webhooks/events';
 import * as repo from './task-tokens.repository';
 import type { TaskInputs, TPostTaskResultsInput } from './tasks.schema';
 
@@ -108,11 +109,12 @@ export async function postTaskResults(
   const written = await deps.db.transaction().execute(async (tx) => {
     const w = await jobs.insertResults(tx, rows);
     if (w.length === 0) return 0;
-    const { justFinished, parentJobId } = await jobs.addToJobCounts(tx, task.job_id, {
+    const { justFinished, parentJobId, endedBefore } = await jobs.addToJobCounts(tx, task.job_id, {
       done: w.filter((r) => r.status === 'succeeded').length,
       failed: w.filter((r) => r.status === 'failed').length,
       tasks: 0,
     });
+    await emitJobEvents(tx, deps.boss, task.job_id, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.job_id, w);
     if (justFinished) await onJobSettled(tx, deps.boss, task.job_id, parentJobId);
     return w.length;

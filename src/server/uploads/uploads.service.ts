@@ -15,6 +15,7 @@ import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import { claimQuota, quotaSubjects } from '../quotas/quotas.service';
 import type { Viewer } from '../users/viewer';
+import { emitJobEvents } from '../webhooks/events';
 import { parseRows, type ParseSummary } from './parse';
 import { fileBytes, uploadLimits, type UploadLimits } from './receive';
 import * as repo from './uploads.repository';
@@ -140,6 +141,8 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
       tasksTotal,
       label: input.label ?? upload.filename,
       teamId,
+      // A token's webhooks hear of the jobs made with it, as createJob's.
+      tokenId: viewer.auth.kind === 'token' ? viewer.auth.tokenId : null,
       currency: pricing.currency,
       estimate: estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
     });
@@ -161,6 +164,8 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
         from = page[page.length - 1].taskIndex + 1;
       }
     } else {
+      // Every row was bad: the job ended as it was written.
+      await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
       await onJobSettled(tx, boss, job.id, null);
     }
     await repo.markUsed(tx, upload.id, job.id);

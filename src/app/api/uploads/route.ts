@@ -29,6 +29,7 @@ export async function POST(req: NextRequest) {
     assertSameOriginForSession(req, viewer);
     if (!viewer.scopes.includes('run')) throw new AppError('FORBIDDEN', 'uploading a file to screen needs the "run" scope (a token with it, or an account that may run models)');
     const query = Object.fromEntries([...req.nextUrl.searchParams.entries()].filter(([, v]) => v !== ''));
+    if (!query.filename) throw new AppError('INVALID_INPUT', 'filename: name the file in the query, e.g. ?filename=library.csv.gz (its extension gives the format)', { field: 'filename' });
     const parsed = ZReceiveUploadInput.safeParse(query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

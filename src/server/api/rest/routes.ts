@@ -87,6 +87,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/me/sessions', procedure: 'me.sessions', tag: 'account', summary: 'Your signed-in browser sessions' },
   { method: 'GET', path: '/tokens', procedure: 'tokens.list', tag: 'account', summary: 'Your API tokens (never their secrets)' },
   { method: 'DELETE', path: '/tokens/{id}', procedure: 'tokens.revoke', tag: 'account', noContent: true, summary: 'Revoke an API token' },
+  // Webhooks
+  { method: 'GET', path: '/webhooks', procedure: 'webhooks.list', tag: 'jobs', summary: 'Your webhooks (`jobId` or `tokenId` filters); never their secrets' },
+  {
+    method: 'POST',
+    path: '/webhooks',
+    procedure: 'webhooks.create',
+    tag: 'jobs',
+    summary: "A webhook on one of your jobs (`jobId`) or on every job one of your tokens submits (`tokenId`); the answer holds its signing secret, shown once",
+  },
+  { method: 'DELETE', path: '/webhooks/{id}', procedure: 'webhooks.delete', tag: 'jobs', noContent: true, summary: 'Delete a webhook: nothing more is sent; its log stays' },
+  { method: 'GET', path: '/webhooks/deliveries', procedure: 'webhooks.deliveries', tag: 'jobs', summary: 'The delivery log of a webhook (`webhookId`) or of a job (`jobId`), newest first (`cursor` pages)' },
+  { method: 'POST', path: '/webhooks/deliveries/{deliveryId}/replay', procedure: 'webhooks.replay', tag: 'jobs', summary: "Send a delivery's payload again, as a new delivery with a new id" },
 ];
 
 /**

@@ -14,6 +14,7 @@ import * as m0042 from './0042_create_quotas';
 import * as m0043 from './0043_create_operations';
 import * as m0050 from './0050_add_cross_validation';
 import * as m0055 from './0055_add_result_external_id';
+import * as m0062 from './0062_create_result_cache';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0043_create_operations': m0043,
   '0050_add_cross_validation': m0050,
   '0055_add_result_external_id': m0055,
+  '0062_create_result_cache': m0062,
 };

@@ -56,6 +56,7 @@ function toResult(r: ResultRow): JobResult {
     durationMs: r.duration_ms,
     modelMs: r.model_ms,
     attempt: r.attempt,
+    cachedFrom: r.cached_from,
   };
 }
 
@@ -74,6 +75,8 @@ export async function insertJob(
   j: {
     ownerId: string;
     itemsTotal: number;
+    /** Items already answered (from the result cache). */
+    itemsDone?: number;
     itemsFailed: number;
     tasksTotal: number;
     label?: string;
@@ -92,6 +95,7 @@ export async function insertJob(
       owner_id: j.ownerId,
       model_version_id: version.id,
       items_total: j.itemsTotal,
+      items_done: j.itemsDone ?? 0,
       items_failed: j.itemsFailed,
       tasks_total: j.tasksTotal,
       label: j.label ?? null,
@@ -104,8 +108,9 @@ export async function insertJob(
       estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
       estimated_cost: j.estimate?.cost ?? null,
       currency: j.currency ?? null,
-      // A job whose every item was refused at submission is over before it starts.
-      status: finished ? 'failed' : 'queued',
+      // A job whose every item was refused at submission, or answered from the cache, is over before it starts.
+      status: finished ? ((j.itemsDone ?? 0) > 0 ? 'succeeded' : 'failed') : 'queued',
+      started_at: finished ? new Date() : null,
       finished_at: finished ? new Date() : null,
     })
     // A concurrent request with the same idempotency key committed first: nothing is written.
@@ -134,15 +139,17 @@ export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[]
   return ids;
 }
 
+export type WrittenResult = { item_index: number; status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null };
+
 /** Inserts results once per (job, item): returns only the rows this call actually wrote. */
-export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<{ status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null }[]> {
-  const written: { status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null }[] = [];
+export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<WrittenResult[]> {
+  const written: WrittenResult[] = [];
   for (let i = 0; i < rows.length; i += 1000) {
     const out = await db
       .insertInto('results')
       .values(rows.slice(i, i + 1000))
       .onConflict((oc) => oc.columns(['job_id', 'item_index']).doNothing())
-      .returning(['status', 'cpu_seconds', 'gpu_seconds'])
+      .returning(['item_index', 'status', 'cpu_seconds', 'gpu_seconds'])
       .execute();
     written.push(...out);
   }
@@ -160,6 +167,14 @@ export async function findReadableJob(db: DbOrTx, viewer: ViewerLike, id: string
   if (viewer.role !== 'admin') q = q.where('j.owner_id', '=', viewer.id);
   const row = await q.executeTakeFirst();
   return row && toJob(row);
+}
+
+/** Which of these jobs the viewer may read (as `findReadableJob` decides), in one query. */
+export async function readableJobIds(db: DbOrTx, viewer: ViewerLike, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  let q = jobQuery(db).clearSelect().select('j.id').where('j.id', 'in', ids).where(visibleModels(viewer));
+  if (viewer.role !== 'admin') q = q.where('j.owner_id', '=', viewer.id);
+  return new Set((await q.execute()).map((r) => r.id));
 }
 
 /** An owner's top-level jobs, of the models `viewer` may see. */

@@ -18,7 +18,8 @@ import { canonicalJson, sameJson } from '../../shared/canonical-json';
 import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
 import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
-import type { Job } from './jobs.types';
+import type { Job, JobResult } from './jobs.types';
+import { splitByCache } from './result-cache';
 import { resultRow } from './result-row';
 
 type DbDeps = Pick<Deps, 'db'>;
@@ -65,6 +66,8 @@ export interface CreateJobOptions {
   within?: (tx: DbOrTx, job: Job) => Promise<AuditInput>;
   /** False when the caller records the call itself, after further steps (a smoke test). */
   audit?: boolean;
+  /** False to run every item even when the result cache holds its output (a smoke test must run the model). */
+  cache?: boolean;
 }
 
 /** The audit entry of a job's creation. */
@@ -90,7 +93,7 @@ export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version
   const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
   try {
     return await db.transaction().execute(async (tx) => {
-      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting });
+      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting, cache: o.cache !== false });
       const entry = o.within ? await o.within(tx, job) : jobCreated(job);
       if (o.audit !== false) await audit(tx, viewer, entry);
       return job;
@@ -127,6 +130,8 @@ async function insertJobTree(
     parent?: { jobId: string; key: string };
     idempotency?: { key: string; hash: string };
     depth: number;
+    /** Whether items the result cache holds are answered from it (members of a consensus inherit it). */
+    cache: boolean;
     /** The top-level job's charge: its team, estimate and currency (member jobs inherit the team). */
     accounting: { teamId: string | null; estimate: CostEstimate | null; currency: string };
   },
@@ -139,12 +144,17 @@ async function insertJobTree(
   }
   const runtime = version.runtime;
   const isConsensus = runtime.kind === 'consensus';
+  // Items whose output the cache holds are answered now; only the others become tasks.
+  const { hits, misses } = o.cache ? await splitByCache(tx, version, valid) : { hits: [], misses: valid };
   const batches: TaskItem[][] = [];
-  if (!isConsensus) for (let i = 0; i < valid.length; i += version.batchSize) batches.push(valid.slice(i, i + version.batchSize));
+  if (!isConsensus) for (let i = 0; i < misses.length; i += version.batchSize) batches.push(misses.slice(i, i + version.batchSize));
+  // What the job is expected to cost is what its model still has to run.
+  const estimate = o.accounting.estimate && hits.length ? scaledEstimate(o.accounting.estimate, misses.length / valid.length) : o.accounting.estimate;
 
   const job = await repo.insertJob(tx, version, {
     ownerId: viewer.id,
     itemsTotal: prepared.length,
+    itemsDone: hits.length,
     itemsFailed: refused.length,
     // A consensus job's one task is the aggregation of its members.
     tasksTotal: isConsensus ? (valid.length ? 1 : 0) : batches.length,
@@ -153,13 +163,14 @@ async function insertJobTree(
     idempotency: o.idempotency,
     teamId: o.accounting.teamId,
     currency: o.accounting.currency,
-    estimate: o.depth === 0 && o.accounting.estimate?.cost != null ? { cpuSeconds: o.accounting.estimate.cpuSeconds!, gpuSeconds: o.accounting.estimate.gpuSeconds!, cost: o.accounting.estimate.cost } : null,
+    estimate: o.depth === 0 && estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
   });
   if (!job) throw new KeyAlreadyUsed();
   // Right after the job's row (a concurrent replay of its key stopped above) and before anything
   // heavy: the quota counters are locked and counted, and a refusal rolls all of it back.
+  // Answers from the cache count as items submitted but take no model time.
   if (o.depth === 0) {
-    const est = o.accounting.estimate;
+    const est = estimate;
     await claimQuota(tx, quotaSubjects(viewer, o.accounting.teamId), {
       jobId: job.id,
       items: valid.length,
@@ -173,6 +184,10 @@ async function insertJobTree(
       resultRow(job.id, { index: p.index, input: p.submitted }, { index: p.index, code: p.error!.code, error: p.error!.message }, { versionDigest: version.digest }),
     );
     await repo.insertResults(tx, rows);
+  }
+  if (hits.length) {
+    const items = new Map(valid.map((v) => [v.index, v]));
+    await repo.insertResults(tx, hits.map((h) => resultRow(job.id, items.get(h.index)!, h, { versionDigest: version.digest })));
   }
 
   if (runtime.kind === 'consensus' && valid.length) {
@@ -188,6 +203,7 @@ async function insertJobTree(
         label: `member ${member.key}`,
         parent: { jobId: job.id, key: member.key },
         depth: o.depth + 1,
+        cache: o.cache,
         accounting: o.accounting,
       });
     }
@@ -196,14 +212,22 @@ async function insertJobTree(
     const taskIds = await repo.insertTasks(tx, job.id, batches);
     // Tasks of one version form a group (a worker runs only a few of a group at once, so one slow
     // model cannot take every slot); single predictions go before screens.
-    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id })), tx, {
+    // cacheChecked: the items were looked up just now, so the worker need not look again.
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true })), tx, {
       group: version.id,
       priority: prepared.length === 1 ? PREDICTION_PRIORITY : 0,
     });
   }
-  // A member job's parent checks its members itself once it has created all of them.
-  if (valid.length === 0) await onJobSettled(tx, boss, job.id, null);
+  // Over already (every item refused or answered from the cache): wake whoever waits, with no
+  // queue hop. A member job's parent checks its members itself once it has created all of them.
+  if (job.tasksTotal === 0) await onJobSettled(tx, boss, job.id, null);
   return job;
+}
+
+/** An estimate for a share of the items it was made for. */
+function scaledEstimate(e: CostEstimate, share: number): CostEstimate {
+  const scale = (x: number | null | undefined) => (x == null ? x : x * share);
+  return { ...e, cpuSeconds: scale(e.cpuSeconds), gpuSeconds: scale(e.gpuSeconds), cost: scale(e.cost) } as CostEstimate;
 }
 
 /** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
@@ -240,7 +264,19 @@ export async function listJobs({ db }: DbDeps, viewer: Viewer, q: { limit: numbe
 
 export async function listResults({ db }: DbDeps, viewer: Viewer, q: TListResultsInput) {
   await readableJob(db, viewer, q.jobId);
-  return repo.listResults(db, q);
+  const page = await repo.listResults(db, q);
+  return { ...page, items: await withVisibleProvenance(db, viewer, page.items) };
+}
+
+/**
+ * Results as the viewer may see them: where a cached output was first computed names its job
+ * only when the viewer may read that job; another user's is just `{ cached: true }`.
+ */
+export async function withVisibleProvenance(db: DbOrTx, viewer: Viewer, items: JobResult[]): Promise<JobResult[]> {
+  const sources = [...new Set(items.flatMap((r) => (r.cachedFrom && 'jobId' in r.cachedFrom ? [r.cachedFrom.jobId] : [])))];
+  if (sources.length === 0) return items;
+  const readable = await repo.readableJobIds(db, viewer, sources);
+  return items.map((r) => (r.cachedFrom && 'jobId' in r.cachedFrom && !readable.has(r.cachedFrom.jobId) ? { ...r, cachedFrom: { cached: true } } : r));
 }
 
 export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {

@@ -76,6 +76,11 @@ export async function setNetworkAllowed(db: DbOrTx, version: { id: string; slug:
   return row && toModelVersion({ ...row, slug: version.slug });
 }
 
+export async function setCacheEnabled(db: DbOrTx, version: { id: string; slug: string }, enabled: boolean): Promise<ModelVersion | undefined> {
+  const row = await db.updateTable('model_versions').set({ cache_enabled: enabled }).where('id', '=', version.id).returningAll().executeTakeFirst();
+  return row && toModelVersion({ ...row, slug: version.slug });
+}
+
 /** What the worker's sandbox reads fresh before starting a process: the admin's network leave. */
 export async function findNetworkAllowed(db: DbOrTx, versionId: string): Promise<boolean> {
   const row = await db.selectFrom('model_versions').select('network_allowed').where('id', '=', versionId).executeTakeFirst();

@@ -220,6 +220,19 @@ export async function listResults(
   return { items: rows.map(toResult), total: Number(total.n) };
 }
 
+/**
+ * A job's status with its first result, in one query: what a caller waiting on a one-item job
+ * reads when woken. Undefined when the job no longer exists.
+ */
+export async function findJobEnding(db: DbOrTx, jobId: string): Promise<{ status: Job['status']; result: JobResult | null } | undefined> {
+  const { rows } = await sql<{ status: Job['status']; result: ResultRow | null }>`
+    select j.status, to_jsonb(r) as result
+    from jobs j left join lateral (select * from results where job_id = j.id order by item_index limit 1) r on true
+    where j.id = ${jobId}`.execute(db);
+  const row = rows[0];
+  return row && { status: row.status, result: row.result && toResult(row.result) };
+}
+
 export interface ClaimedTask {
   id: string;
   /** Closed by an earlier attempt: nothing is left to run. */
@@ -231,40 +244,41 @@ export interface ClaimedTask {
   attempts: number;
 }
 
-/** Marks a task as running (and its job, on the first task) and returns its inputs. */
+/**
+ * Marks a task as running (and its job and the consensus jobs above it, on the first task) and
+ * returns its inputs: one statement, so claiming costs the worker one round trip.
+ */
 export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined> {
-  const task = await db
-    .updateTable('tasks')
-    .set((eb) => ({
-      status: sql`case when status in ('done', 'failed') then status else 'running' end`,
-      attempts: eb('attempts', '+', 1),
-      started_at: sql`coalesce(started_at, now())`,
-    }))
-    .where('id', '=', taskId)
-    .returning(['id', 'job_id', 'items', 'attempts', 'status'])
-    .executeTakeFirst();
-  if (!task) return undefined;
-  // The job starts running with its first task, and so do the consensus jobs above it.
-  const job = await sql<{ id: string; status: Job['status']; model_version_id: string }>`
-    with recursive chain(id) as (
-      select id from jobs where id = ${task.job_id}
+  const { rows } = await sql<{ id: string; job_id: string; items: TaskItem[]; attempts: number; status: string; job_status: Job['status']; model_version_id: string }>`
+    with recursive task as (
+      update tasks set
+        status = case when status in ('done', 'failed') then status else 'running' end,
+        attempts = attempts + 1,
+        started_at = coalesce(started_at, now())
+      where id = ${taskId}
+      returning id, job_id, items, attempts, status
+    ), chain(id) as (
+      select job_id from task
       union all
       select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
+    ), started as (
+      update jobs set
+        status = case when status = 'queued' then 'running' else status end,
+        started_at = coalesce(started_at, now()),
+        updated_at = now()
+      where id in (select id from chain)
+      returning id, status, model_version_id
     )
-    update jobs set
-      status = case when status = 'queued' then 'running' else status end,
-      started_at = coalesce(started_at, now()),
-      updated_at = now()
-    where id in (select id from chain)
-    returning id, status, model_version_id`
-    .execute(db)
-    .then((r) => r.rows.find((row) => row.id === task.job_id)!);
+    select task.*, started.status as job_status, started.model_version_id
+    from task join started on started.id = task.job_id`.execute(db);
+  const task = rows[0];
+  if (!task) return undefined;
   return {
     id: task.id,
     alreadyClosed: task.status === 'done' || task.status === 'failed',
     jobId: task.job_id,
-    jobStatus: job.status,
-    modelVersionId: job.model_version_id,
+    jobStatus: task.job_status,
+    modelVersionId: task.model_version_id,
     items: task.items,
     attempts: task.attempts,
   };

@@ -18,7 +18,7 @@ import { canonicalJson, sameJson } from '../../shared/canonical-json';
 import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
 import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
-import type { Job, JobResult } from './jobs.types';
+import type { ItemOutcome, Job, JobResult } from './jobs.types';
 import { splitByCache } from './result-cache';
 import { resultRow } from './result-row';
 
@@ -87,13 +87,17 @@ function jobCreated(job: Job): AuditInput {
  */
 export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version: ModelVersion, prepared: PreparedItem[], o: CreateJobOptions = {}): Promise<Job> {
   const pricing = readPricing();
-  const valid = prepared.filter((p) => p.input).length;
-  // Read-only, so outside the transaction: what the job is expected to cost, recorded with it and held against its quotas.
-  const estimate = await estimateCost(db, version, valid, pricing).catch(() => null);
+  const cache = o.cache !== false;
+  // Read-only, so outside the transaction (cache entries are never taken back): the items the
+  // result cache answers, and what the rest are expected to cost, recorded with the job and held
+  // against its quotas. Answered from the cache, a prediction needs no estimate at all.
+  const split = cache ? await splitByCache(db, version, taskItems(prepared).valid) : undefined;
+  const toRun = split ? split.misses.length : taskItems(prepared).valid.length;
+  const estimate = toRun > 0 ? await estimateCost(db, version, toRun, pricing).catch(() => null) : null;
   const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
   try {
     return await db.transaction().execute(async (tx) => {
-      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting, cache: o.cache !== false });
+      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting, cache, split });
       const entry = o.within ? await o.within(tx, job) : jobCreated(job);
       if (o.audit !== false) await audit(tx, viewer, entry);
       return job;
@@ -132,24 +136,20 @@ async function insertJobTree(
     depth: number;
     /** Whether items the result cache holds are answered from it (members of a consensus inherit it). */
     cache: boolean;
+    /** The valid items already looked up in the cache (the top-level job, before its transaction). */
+    split?: { hits: ItemOutcome[]; misses: TaskItem[] };
     /** The top-level job's charge: its team, estimate and currency (member jobs inherit the team). */
     accounting: { teamId: string | null; estimate: CostEstimate | null; currency: string };
   },
 ): Promise<Job> {
-  const valid: TaskItem[] = [];
-  const refused: PreparedItem[] = [];
-  for (const p of prepared) {
-    if (p.input) valid.push({ index: p.index, input: p.input, ...(sameJson(p.input, p.submitted) ? {} : { submitted: p.submitted }) });
-    else refused.push(p);
-  }
+  const { valid, refused } = taskItems(prepared);
   const runtime = version.runtime;
   const isConsensus = runtime.kind === 'consensus';
   // Items whose output the cache holds are answered now; only the others become tasks.
-  const { hits, misses } = o.cache ? await splitByCache(tx, version, valid) : { hits: [], misses: valid };
+  const { hits, misses } = o.split ?? (o.cache ? await splitByCache(tx, version, valid) : { hits: [], misses: valid });
   const batches: TaskItem[][] = [];
   if (!isConsensus) for (let i = 0; i < misses.length; i += version.batchSize) batches.push(misses.slice(i, i + version.batchSize));
-  // What the job is expected to cost is what its model still has to run.
-  const estimate = o.accounting.estimate && hits.length ? scaledEstimate(o.accounting.estimate, misses.length / valid.length) : o.accounting.estimate;
+  const estimate = o.accounting.estimate;
 
   const job = await repo.insertJob(tx, version, {
     ownerId: viewer.id,
@@ -175,8 +175,13 @@ async function insertJobTree(
       jobId: job.id,
       items: valid.length,
       estimate: { cpuSeconds: est?.cpuSeconds ?? 0, gpuSeconds: est?.gpuSeconds ?? 0 },
-      // Without an estimate (it could not be made) the job is taken to need both.
-      uses: est ? { cpu: est.parts.some((p) => p.cpu > 0), gpu: est.parts.some((p) => p.gpu > 0) } : { cpu: true, gpu: true },
+      // Without an estimate (it could not be made) the job is taken to need both; answered
+      // entirely from the cache, it needs neither.
+      uses: est
+        ? { cpu: est.parts.some((p) => p.cpu > 0), gpu: est.parts.some((p) => p.gpu > 0) }
+        : isConsensus || misses.length > 0
+          ? { cpu: true, gpu: true }
+          : { cpu: false, gpu: false },
     });
   }
   if (refused.length) {
@@ -224,10 +229,15 @@ async function insertJobTree(
   return job;
 }
 
-/** An estimate for a share of the items it was made for. */
-function scaledEstimate(e: CostEstimate, share: number): CostEstimate {
-  const scale = (x: number | null | undefined) => (x == null ? x : x * share);
-  return { ...e, cpuSeconds: scale(e.cpuSeconds), gpuSeconds: scale(e.gpuSeconds), cost: scale(e.cost) } as CostEstimate;
+/** Prepared items as task items (canonical input, and what was sent when it differs), and those refused. */
+function taskItems(prepared: PreparedItem[]): { valid: TaskItem[]; refused: PreparedItem[] } {
+  const valid: TaskItem[] = [];
+  const refused: PreparedItem[] = [];
+  for (const p of prepared) {
+    if (p.input) valid.push({ index: p.index, input: p.input, ...(sameJson(p.input, p.submitted) ? {} : { submitted: p.submitted }) });
+    else refused.push(p);
+  }
+  return { valid, refused };
 }
 
 /** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */

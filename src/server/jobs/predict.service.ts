@@ -40,13 +40,15 @@ export async function runOne(
   o: { waitMs: number; label?: string; idempotency?: { key: string; hash: string }; audit?: boolean; cache?: boolean },
 ): Promise<{ job: Job; done: boolean; result?: JobResult }> {
   const job = await createJob(deps, viewer, version, [prepared], { label: o.label, idempotency: o.idempotency, audit: o.audit, cache: o.cache });
-  // Answered from the cache (or refused) at creation: ended already, nothing to wait for.
-  const done = TERMINAL_STATUSES.includes(job.status) || await deps.watcher.waitFor(
-    job.id,
-    async () => { const now = await repo.findJob(deps.db, job.id); return !now || TERMINAL_STATUSES.includes(now.status); },
-    o.waitMs,
-  );
-  const found = done ? (await repo.listResults(deps.db, { jobId: job.id, limit: 1, offset: 0 })).items[0] : undefined;
+  // Each check reads the status and the result together: woken, one query answers.
+  let now: Awaited<ReturnType<typeof repo.findJobEnding>>;
+  const ended = async () => {
+    now = await repo.findJobEnding(deps.db, job.id);
+    return !now || TERMINAL_STATUSES.includes(now.status);
+  };
+  // Answered from the cache (or refused) at creation, it has ended already: no waiting.
+  const done = TERMINAL_STATUSES.includes(job.status) ? await ended() : await deps.watcher.waitFor(job.id, ended, o.waitMs);
+  const found = done ? now?.result ?? undefined : undefined;
   const result = found && (await withVisibleProvenance(deps.db, viewer, [found]))[0];
   return { job, done, result };
 }

@@ -328,34 +328,44 @@ export async function markDeadLettered(db: DbOrTx, taskId: string, why: string |
 
 /**
  * Adds what a task wrote to its job's counts and settles the job when every item has a result.
- * `justFinished` is true only for the call whose update ended the job.
+ * `justFinished` is true only for the call whose update ended the job. With `closeTask`, the same
+ * statement closes that task once (as `finishTask` does) and counts it: `closed` says whether
+ * this call closed it.
  */
 export async function addToJobCounts(
   db: DbOrTx,
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
-): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null }> {
-  const row = await db
-    .updateTable('jobs')
-    .set({
-      items_done: sql`items_done + ${delta.done}`,
-      items_failed: sql`items_failed + ${delta.failed}`,
-      tasks_done: sql`tasks_done + ${delta.tasks}`,
-      status: sql`case
+  o: { closeTask?: string } = {},
+): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; closed: boolean }> {
+  const closing = o.closeTask
+    ? sql`with closed as (
+        update tasks set status = 'done', finished_at = now(), error = null
+        where id = ${o.closeTask} and status not in ('done', 'failed')
+        returning id
+      ) `
+    : sql``;
+  const closedCount = o.closeTask ? sql`(select count(*) from closed)::int` : sql`0`;
+  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; just_finished: boolean; closed: boolean }>`${closing}
+    update jobs set
+      items_done = items_done + ${delta.done},
+      items_failed = items_failed + ${delta.failed},
+      tasks_done = tasks_done + ${delta.tasks} + ${closedCount},
+      status = case
         when status = 'cancelled' then status
         when items_done + items_failed + ${delta.done + delta.failed} >= items_total
           then (case when items_done + ${delta.done} = 0 then 'failed' else 'succeeded' end)
-        else 'running' end`,
-      finished_at: sql`case
+        else 'running' end,
+      finished_at = case
         when finished_at is null and items_done + items_failed + ${delta.done + delta.failed} >= items_total then now()
-        else finished_at end`,
-      updated_at: new Date(),
-    })
-    .where('id', '=', jobId)
-    // now() is this transaction's start: equal only when this very update set it.
-    .returning(['status', 'parent_job_id', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
-    .executeTakeFirstOrThrow();
-  return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled', parentJobId: row.parent_job_id };
+        else finished_at end,
+      updated_at = now()
+    where id = ${jobId}
+    -- now() is this transaction's start: equal only when this very update set it.
+    returning status, parent_job_id, coalesce(finished_at = now(), false) as just_finished, ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error(`no job ${jobId} to count results for`);
+  return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled', parentJobId: row.parent_job_id, closed: row.closed };
 }
 
 /**

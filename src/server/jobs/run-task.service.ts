@@ -238,17 +238,18 @@ export async function recordTaskOutcomes(
   return deps.db.transaction().execute(async (tx) => {
     const written = await repo.insertResults(tx, rows);
     if (meta.cache) await cacheComputed(tx, task.jobId, meta, outcomes, written);
-    const closed = await repo.finishTask(tx, task.id, 'done');
+    // One statement closes the task (once) and counts what it wrote.
+    const { status, justFinished, parentJobId, closed } = await repo.addToJobCounts(
+      tx,
+      task.jobId,
+      { done: written.filter((w) => w.status === 'succeeded').length, failed: written.filter((w) => w.status === 'failed').length, tasks: 0 },
+      { closeTask: task.id },
+    );
     // Given up on: listed in the admin console's dead letters, from where it can be sent again.
     if (closed && meta.deadLettered) {
       const failed = outcomes.find((o): o is Extract<ItemOutcome, { code: ErrorCode }> => 'code' in o);
       await repo.markDeadLettered(tx, task.id, failed ? `${failed.code}: ${failed.error}` : null);
     }
-    const { status, justFinished, parentJobId } = await repo.addToJobCounts(tx, task.jobId, {
-      done: written.filter((w) => w.status === 'succeeded').length,
-      failed: written.filter((w) => w.status === 'failed').length,
-      tasks: closed ? 1 : 0,
-    });
     await chargeWritten(tx, task.jobId, written);
     if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
     return status;

@@ -148,6 +148,20 @@ describe('the result cache', () => {
     expect(await queuedOf(hit.jobId)).toBe(0);
   });
 
+  it('answers the members of a consensus from the cache, and still aggregates them', async () => {
+    const first = await predictOne(gw.deps, alice, { model: 'logS-consensus@1', input: { smiles: 'c1ccccc1O' } });
+    expect(first.error).toBeNull();
+    const again = await predictOne(gw.deps, alice, { model: 'logS-consensus@1', input: { smiles: 'Oc1ccccc1' } });
+    expect(again.output).toEqual(first.output);
+    // The aggregation is not cached (its members are): the consensus result itself ran again.
+    expect(again.cachedFrom).toBeNull();
+    const members = await gw.db.selectFrom('jobs').select(['id', 'tasks_total']).where('parent_job_id', '=', again.jobId).execute();
+    expect(members.length).toBeGreaterThan(1);
+    expect(members.every((m) => m.tasks_total === 0)).toBe(true);
+    const memberResults = await gw.db.selectFrom('results').select('executor').where('job_id', 'in', members.map((m) => m.id)).execute();
+    expect(memberResults.every((r) => r.executor === 'cache')).toBe(true);
+  });
+
   it('looks in the cache in the worker for a task created without a look (a file written by the database)', async () => {
     await run(alice, 'cache-echo@1', [{ smiles: 'CCCCN' }]);
     // A job the way a file upload writes one: its task straight into the tables, its queue entry without cacheChecked.

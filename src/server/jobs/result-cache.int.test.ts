@@ -113,6 +113,13 @@ describe('the result cache', () => {
     expect(entries).toHaveLength(0);
   });
 
+  it('takes the setting from a manifest\'s "cache": false', async () => {
+    const seeded = await publishEcho('cache-seeded', { timeoutMs: 3600, cache: false });
+    expect(seeded.cacheEnabled).toBe(false);
+    await run(alice, 'cache-seeded', [{ smiles: 'CCF' }]);
+    expect(await gw.db.selectFrom('result_cache').select('input_key').where('version_digest', '=', seeded.digest).execute()).toHaveLength(0);
+  });
+
   it('gives exactly one result per item when a job mixes hits, misses, refusals and failures, and never caches a failure', async () => {
     await run(alice, 'cache-echo', [{ smiles: 'CCCl' }]);
     const mixed = await run(alice, 'cache-echo', [{ smiles: 'CCCl' }, { smiles: 'CCBr' }, { smiles: 'FAIL' }, { smile: 'typo' }, { smiles: 'CCCl' }]);

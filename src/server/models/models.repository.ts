@@ -275,7 +275,8 @@ export async function insertVersion(
   v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest' | 'networkAllowed' | 'provenance' | 'cacheEnabled'> & {
     createdBy: string | null;
     provenance?: Record<string, unknown> | null;
-    cacheEnabled?: boolean;
+    /** The manifest's or spec's `cache` setting; unset: on. */
+    cache?: boolean;
   },
 ): Promise<ModelVersion> {
   const row = await db
@@ -286,7 +287,7 @@ export async function insertVersion(
       status: v.status,
       ...versionContentColumns(v),
       created_by: v.createdBy,
-      ...(v.cacheEnabled === undefined ? {} : { cache_enabled: v.cacheEnabled }),
+      ...(v.cache === undefined ? {} : { cache_enabled: v.cache }),
       published_at: v.status === 'published' ? new Date() : null,
     })
     .returningAll()

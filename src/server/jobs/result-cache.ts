@@ -4,9 +4,14 @@ import type { ModelVersion } from '../models/models.types';
 import type { ItemOutcome } from './jobs.types';
 import { findCached, inputKey } from './result-cache.repository';
 
-/** Whether a version's outputs are kept and answered from the cache: its owner's setting; never an aggregation. */
+/**
+ * Whether a version's outputs are kept and answered from the cache: its owner's setting; never
+ * an aggregation (its members cache their own), nor a sandboxed program that asks for the
+ * network (what it reads there is not part of its input).
+ */
 export function usesCache(version: Pick<ModelVersion, 'cacheEnabled' | 'runtime'>): boolean {
-  return version.cacheEnabled && version.runtime.kind !== 'consensus';
+  const { runtime } = version;
+  return version.cacheEnabled && runtime.kind !== 'consensus' && !(runtime.kind === 'process' && runtime.network === true);
 }
 
 /**

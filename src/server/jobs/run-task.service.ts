@@ -257,7 +257,7 @@ export async function recordTaskOutcomes(
 }
 
 /** Keeps the successful outputs this call wrote that a model computed (not those the cache answered). */
-async function cacheComputed(
+export async function cacheComputed(
   tx: DbOrTx,
   jobId: string,
   meta: { versionDigest: string; items: Map<number, TaskItem> },

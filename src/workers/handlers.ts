@@ -2,6 +2,7 @@ import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { aggregateConsensus, endDeadAggregation } from '../server/consensus/aggregate.service';
 import { endDeadFold, runEvaluationFold } from '../server/evaluations/folds.service';
 import { endDeadTask, runTask, type Attempt, type Verdict, type WorkerDeps } from '../server/jobs/run-task.service';
+import { deliverWebhook, endDeadDelivery } from '../server/webhooks/deliver';
 import { queueCatalog, type QueueName, type QueuePayload } from '../server/queue/catalog';
 
 type Handler<Q extends QueueName> = (deps: WorkerDeps, payload: QueuePayload<Q>, attempt: Attempt) => Promise<Verdict>;
@@ -14,6 +15,8 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
   'consensus.dead': endDeadAggregation,
   'evaluation.fold': runEvaluationFold,
   'evaluation.dead': endDeadFold,
+  'webhook.deliver': deliverWebhook,
+  'webhook.dead': endDeadDelivery,
 };
 
 /**

@@ -78,7 +78,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   // Retraining a fold takes a core for seconds to minutes: one at a time per worker (EVALUATION_FOLD_CONCURRENCY).
   await consume('evaluation.fold', { batchSize: 1, localConcurrency: opts.foldConcurrency ?? 1 });
   await consume('evaluation.dead', { batchSize: 4 });
-  log('listening on task.run, consensus.aggregate, evaluation.fold and their dead letters');
+  // A delivery waits on a receiver for up to 10 s: several at once, apart from the tasks' loops.
+  await consume('webhook.deliver', { batchSize: 4, localConcurrency: 2 });
+  await consume('webhook.dead', { batchSize: 4 });
+  log('listening on task.run, consensus.aggregate, evaluation.fold, webhook.deliver and their dead letters');
 
   return {
     async stop() {

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { PageError } from '@/components/ui/page-error';
 import { PageLoading } from '@/components/ui/page-loading';
 import { useTRPC } from '@/lib/trpc';
+import { JobWebhooksPanel } from '@/features/webhooks/job-webhooks-panel';
 import { JobResultsTable } from './job-results-table';
 import { JobSummary } from './job-summary';
 import { useLiveJob } from './use-live-job';
@@ -24,6 +25,7 @@ export function JobDetailView({ jobId }: { jobId: string }) {
       </div>
       <JobSummary job={job.data} />
       <JobResultsTable job={job.data} />
+      <JobWebhooksPanel jobId={jobId} />
     </div>
   );
 }

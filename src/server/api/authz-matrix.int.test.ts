@@ -16,6 +16,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTeam, createUser, fixtureManifest, startTestGateway, type TestGateway } from '../../../test/support';
 import { insertConversation } from '../agent/conversations.repository';
@@ -30,6 +31,9 @@ import { createInvitation } from '../users/invitations.service';
 import { updateSignUpSettings } from '../users/admin-users.service';
 import { createApiToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
+import { receiveUpload } from '../uploads/uploads.service';
+import { insertDeliveries } from '../webhooks/webhooks.repository';
+import { createWebhook } from '../webhooks/webhooks.service';
 import { appRouter, createCaller } from './root';
 
 const ACTORS = ['anonymous', 'viewer', 'member', 'other', 'owner', 'admin'] as const;
@@ -133,6 +137,14 @@ const PERSONAL = grid(`
   other     N N N
   owner     + + +
   admin     N N N`);
+/** The caller's own object changed with the run scope (a webhook): the viewer role is refused first, an admin does not see it. */
+const PERSONAL_RUN = grid(`
+  anonymous U U U
+  viewer    F F F
+  member    N N N
+  other     N N N
+  owner     + + +
+  admin     N N N`);
 const SIGNED_IN = grid(`
   anonymous U U U
   viewer    + + +
@@ -208,6 +220,10 @@ interface Entry {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCaller = any;
 
+/** A fresh file of the owner's, ready to run. */
+const ownerUpload = async (env: Env) =>
+  (await receiveUpload(env.gw.deps, env.users.owner, { filename: 'authz.smi', body: Readable.from([Buffer.from('CCO a\nCC b\n')]) })).uploadId;
+
 const csv = 'smiles,value\nCCO,0.1\nCC,0.2\nCCC,0.3\n';
 const slugsOf = (r: unknown) => ((r as { items: { slug: string }[] }).items ?? []).map((m) => m.slug);
 
@@ -274,6 +290,28 @@ const MATRIX: Record<string, Entry> = {
     call: (c, _fx, _env, jobId) => c.jobs.cancel({ jobId }),
     // A job that finished before the cancel is not cancelled: the access check had passed.
     passes: ['CONFLICT'],
+  },
+
+  // ── uploads ───────────────────────────────────────────────────────────────────────────────────
+  'uploads.get': { expect: PERSONAL, prepare: (_fx, env) => ownerUpload(env), call: (c, _fx, _env, uploadId) => c.uploads.get({ uploadId }) },
+  'uploads.submit': { expect: PERSONAL_RUN, prepare: (_fx, env) => ownerUpload(env), call: (c, fx, _env, uploadId) => c.uploads.submit({ uploadId, model: fx.slug }) },
+  // ── webhooks ──────────────────────────────────────────────────────────────────────────────────
+  'webhooks.create': { expect: OWN_RUN, call: (c, fx) => c.webhooks.create({ url: 'http://127.0.0.1:9/authz', jobId: fx.jobId }) },
+  'webhooks.list': { expect: SIGNED_IN, call: (c) => c.webhooks.list() },
+  'webhooks.delete': {
+    expect: PERSONAL_RUN,
+    prepare: async (fx, env) => (await createWebhook(env.gw.deps, env.users.owner, { url: 'http://127.0.0.1:9/authz', jobId: fx.jobId })).id,
+    call: (c, _fx, _env, id) => c.webhooks.delete({ id: id as string }),
+  },
+  'webhooks.deliveries': { expect: OWN, call: (c, fx) => c.webhooks.deliveries({ jobId: fx.jobId }) },
+  'webhooks.replay': {
+    expect: PERSONAL_RUN,
+    prepare: async (fx, env) => {
+      const hook = await createWebhook(env.gw.deps, env.users.owner, { url: 'http://127.0.0.1:9/authz', jobId: fx.jobId });
+      const payload = { event: 'started' as const, jobId: fx.jobId, job: { status: 'running', itemsTotal: 1, itemsDone: 0, itemsFailed: 0 }, occurredAt: new Date().toISOString() };
+      return (await insertDeliveries(env.gw.db, [{ webhookId: hook.id, jobId: fx.jobId, event: 'started', payload }]))[0];
+    },
+    call: (c, _fx, _env, deliveryId) => c.webhooks.replay({ deliveryId: deliveryId as string }),
   },
 
   // ── tokens and me ─────────────────────────────────────────────────────────────────────────────

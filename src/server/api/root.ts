@@ -8,13 +8,16 @@ import { grantsRouter, promotionsRouter, teamsRouter } from './routers/sharing';
 import { auditRouter, costRouter, operationsRouter } from './routers/operations';
 import { quotasRouter } from './routers/quotas';
 import { tokensRouter } from './routers/tokens';
+import { uploadsRouter } from './routers/uploads';
 import { versionsRouter } from './routers/versions';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   models: modelsRouter,
   versions: versionsRouter,
   jobs: jobsRouter,
+  uploads: uploadsRouter,
   tokens: tokensRouter,
   me: meRouter,
   datasets: datasetsRouter,
@@ -28,6 +31,7 @@ export const appRouter = router({
   operations: operationsRouter,
   audit: auditRouter,
   cost: costRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { chemPoolSettings, type ChemPoolSettings } from '../limits';
 import { projectRoot } from '../models/manifest';
 
-export type ChemOp = 'smiles' | 'molblock' | 'depict';
+export type ChemOp = 'smiles' | 'molblock' | 'molblock-smiles' | 'depict';
 export interface DepictItem {
   smiles: string;
   width: number;
@@ -27,7 +27,7 @@ export function newBudget(limitMs = chemPoolSettings().budgetMs): ChemBudget {
 }
 
 // Small enough that another requester waits at most one chunk per thread (~100 ms for SMILES).
-const CHUNK_SIZE: Record<ChemOp, number> = { smiles: 256, molblock: 32, depict: 1 };
+const CHUNK_SIZE: Record<ChemOp, number> = { smiles: 256, molblock: 32, 'molblock-smiles': 32, depict: 1 };
 const MAX_START_FAILURES = 3;
 
 interface PoolRequest {

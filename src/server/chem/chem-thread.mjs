@@ -14,7 +14,7 @@ import initRDKitModule from '@rdkit/rdkit';
 
 /** @typedef {{ canonical: string } | { svg: string } | { invalid: true }} ItemResult */
 /** @typedef {{ smiles: string, width: number, height: number }} DepictItem */
-/** @typedef {{ id: number, op: 'smiles' | 'molblock' | 'depict', items: (string | DepictItem)[] }} Task */
+/** @typedef {{ id: number, op: 'smiles' | 'molblock' | 'molblock-smiles' | 'depict', items: (string | DepictItem)[] }} Task */
 
 if (!parentPort) throw new Error('chem-thread.mjs runs as a worker thread of the chemistry pool');
 const port = parentPort;
@@ -46,6 +46,7 @@ function withMol(text, read) {
 function run(op, item) {
   if (op === 'smiles') return withMol(/** @type {string} */ (item), (mol) => ({ canonical: mol.get_smiles() }));
   if (op === 'molblock') return withMol(/** @type {string} */ (item), (mol) => ({ canonical: mol.get_molblock() }));
+  if (op === 'molblock-smiles') return withMol(/** @type {string} */ (item), (mol) => ({ canonical: mol.get_smiles() }));
   const d = /** @type {DepictItem} */ (item);
   return withMol(d.smiles, (mol) => ({ svg: mol.get_svg_with_highlights(JSON.stringify({ width: d.width, height: d.height, clearBackground: false })) }));
 }

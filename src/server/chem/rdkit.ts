@@ -62,6 +62,20 @@ export async function canonicalizeMany(format: 'smiles' | 'molblock', values: st
   return out as MoleculeOutcome[];
 }
 
+/** The canonical SMILES of MOL blocks (an SDF file's records), in order, after the MOL block limits. */
+export async function smilesOfMolblocks(values: string[], o: ChemCallOptions = {}): Promise<MoleculeOutcome[]> {
+  const out: (MoleculeOutcome | undefined)[] = new Array(values.length);
+  const todo: number[] = [];
+  values.forEach((v, i) => {
+    const problem = v.trim() ? moleculeLimitProblem('molblock', v) : 'is empty';
+    if (problem) out[i] = { problem: 'limit', message: problem };
+    else todo.push(i);
+  });
+  const results = todo.length ? await getChemPool().run('molblock-smiles', todo.map((i) => values[i]), { requester: o.requester ?? ANONYMOUS, budget: o.budget }) : [];
+  todo.forEach((i, k) => (out[i] = outcomeOf(results[k])));
+  return out as MoleculeOutcome[];
+}
+
 /** Parses a SMILES; null when it is refused (limits) or RDKit cannot read it. */
 export async function parseSmiles(smiles: string, o: ChemCallOptions = {}): Promise<ParsedMolecule | null> {
   const [r] = await canonicalizeMany('smiles', [smiles], o);

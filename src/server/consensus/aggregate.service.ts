@@ -7,6 +7,7 @@ import { TERMINAL_STATUSES } from '../jobs/jobs.types';
 import { resultRow } from '../jobs/result-row';
 import { versionOf, type Attempt, type Verdict, type WorkerDeps } from '../jobs/run-task.service';
 import type { QueuePayload } from '../queue/catalog';
+import { emitJobEvents } from '../webhooks/events';
 import { consensusForItem } from './item-consensus';
 
 const CHUNK = 500;
@@ -57,11 +58,12 @@ export async function aggregateConsensus(deps: WorkerDeps, { jobId }: QueuePaylo
       await deps.db.transaction().execute(async (tx) => {
         const inserted = await jobsRepo.insertResults(tx, results);
         written += inserted.length;
-        const { justFinished, parentJobId } = await jobsRepo.addToJobCounts(tx, jobId, {
+        const { justFinished, parentJobId, endedBefore } = await jobsRepo.addToJobCounts(tx, jobId, {
           done: inserted.filter((r) => r.status === 'succeeded').length,
           failed: inserted.filter((r) => r.status === 'failed').length,
           tasks: last ? 1 : 0,
         });
+        await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
         if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
       });
     }
@@ -98,7 +100,8 @@ export async function endDeadAggregation(deps: WorkerDeps, { jobId }: QueuePaylo
     const last = to >= parent.itemsTotal;
     await deps.db.transaction().execute(async (tx) => {
       const inserted = await jobsRepo.insertResults(tx, rows);
-      const { justFinished, parentJobId } = await jobsRepo.addToJobCounts(tx, jobId, { done: 0, failed: inserted.length, tasks: last ? 1 : 0 });
+      const { justFinished, parentJobId, endedBefore } = await jobsRepo.addToJobCounts(tx, jobId, { done: 0, failed: inserted.length, tasks: last ? 1 : 0 });
+      await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
       if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
     });
   }

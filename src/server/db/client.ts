@@ -20,9 +20,20 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   return pool;
 }
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
   const pool = createPool(connectionString, max);
-  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), pool };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return { db, pool };
+}
+
+/** The pool under a handle made by `createDb`, for what Kysely cannot do (COPY FROM STDIN). */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('this database handle was not made by createDb: it has no pool to take a connection from');
+  return pool;
 }
 
 const globalForDb = globalThis as unknown as { __gatewayDb?: { db: Db; pool: pg.Pool } };

@@ -122,6 +122,8 @@ export interface JobsTable {
   currency: string | null;
   /** The team the job is charged to. */
   team_id: string | null;
+  /** The API token that submitted it (db/migrations/0063), whose webhooks hear of it. */
+  token_id: Generated<string | null>;
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
@@ -136,6 +138,13 @@ export interface TaskItem {
   submitted?: Record<string, unknown>;
   /** The caller's own name for the item (a file's id or name column). */
   externalId?: string;
+  /**
+   * An uploaded file's item, not yet canonicalised: its molecule field holds the file's SMILES or
+   * MOL block as is, and the worker prepares it before running (src/server/uploads/raw-items.ts).
+   */
+  raw?: 'smiles' | 'molblock';
+  /** The uploaded file's line the item came from, for its error messages. */
+  line?: number;
 }
 
 export interface TasksTable {
@@ -507,7 +516,78 @@ export interface AgentToolCallsTable {
   created_at: Timestamp;
 }
 
+export type UploadFormat = 'csv' | 'tsv' | 'smi' | 'sdf';
+export type UploadStatus = 'receiving' | 'ready' | 'failed' | 'used';
+
+/** A file a user sent, parsed into `upload_rows` as it streamed in (db/migrations/0060). */
+export interface UploadsTable {
+  id: Generated<string>;
+  owner_id: string;
+  filename: string;
+  format: UploadFormat;
+  gzip: Generated<boolean>;
+  status: Generated<UploadStatus>;
+  rows_total: Generated<number>;
+  rows_bad: Generated<number>;
+  bytes: Generated<number>;
+  id_column: string | null;
+  smiles_column: string | null;
+  error: string | null;
+  /** The job it was submitted as. */
+  job_id: Generated<string | null>;
+  created_at: Timestamp;
+}
+
+/** One line or SDF record of an upload: good ones numbered by `row_index`, bad ones with `error`. */
+export interface UploadRowsTable {
+  upload_id: string;
+  line_no: number;
+  row_index: number | null;
+  external_id: string | null;
+  smiles: string | null;
+  molblock: string | null;
+  error: string | null;
+}
+
+export type WebhookEvent = 'started' | 'progress' | 'succeeded' | 'failed' | 'cancelled';
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** Where a job's lifecycle events are sent (db/migrations/0063): one job's, or a token's jobs'. */
+export interface WebhooksTable {
+  id: Generated<string>;
+  owner_id: string;
+  url: string;
+  /** Sealed with the gateway's secret key. */
+  secret: string;
+  job_id: string | null;
+  token_id: string | null;
+  events: Generated<WebhookEvent[]>;
+  progress_step: Generated<number>;
+  created_at: Timestamp;
+  disabled_at: NullableTimestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  job_id: string | null;
+  event: WebhookEvent;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: NullableTimestamp;
+  replay_of: string | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
 export interface DB {
+  uploads: UploadsTable;
+  upload_rows: UploadRowsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   usage_counters: UsageCountersTable;

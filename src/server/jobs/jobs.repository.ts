@@ -83,6 +83,8 @@ export async function insertJob(
     parent?: { jobId: string; key: string };
     idempotency?: { key: string; hash: string };
     teamId?: string | null;
+    /** The API token that submitted it (a top-level job only): its webhooks hear of the job. */
+    tokenId?: string | null;
     /** The submission's cost estimate (top-level jobs; a consensus's members are part of it). */
     estimate?: { cpuSeconds: number; gpuSeconds: number; cost: number } | null;
     currency?: string;
@@ -104,6 +106,7 @@ export async function insertJob(
       idempotency_key: j.idempotency?.key ?? null,
       request_hash: j.idempotency?.hash ?? null,
       team_id: j.teamId ?? null,
+      token_id: j.tokenId ?? null,
       estimated_cpu_seconds: j.estimate?.cpuSeconds ?? null,
       estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
       estimated_cost: j.estimate?.cost ?? null,
@@ -242,6 +245,8 @@ export interface ClaimedTask {
   modelVersionId: string;
   items: TaskItem[];
   attempts: number;
+  /** The jobs this claim moved from queued to running (the task's, and consensus jobs above it). */
+  startedJobIds: string[];
 }
 
 /**
@@ -249,7 +254,16 @@ export interface ClaimedTask {
  * returns its inputs: one statement, so claiming costs the worker one round trip.
  */
 export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined> {
-  const { rows } = await sql<{ id: string; job_id: string; items: TaskItem[]; attempts: number; status: string; job_status: Job['status']; model_version_id: string }>`
+  const { rows } = await sql<{
+    id: string;
+    job_id: string;
+    items: TaskItem[];
+    attempts: number;
+    status: string;
+    job_status: Job['status'];
+    model_version_id: string;
+    started_job_ids: string[];
+  }>`
     with recursive task as (
       update tasks set
         status = case when status in ('done', 'failed') then status else 'running' end,
@@ -262,14 +276,16 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
       union all
       select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
     ), started as (
+      -- The job starts running with its first task, and so do the consensus jobs above it.
       update jobs set
         status = case when status = 'queued' then 'running' else status end,
         started_at = coalesce(started_at, now()),
         updated_at = now()
       where id in (select id from chain)
-      returning id, status, model_version_id
+      returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started
     )
-    select task.*, started.status as job_status, started.model_version_id
+    select task.*, started.status as job_status, started.model_version_id,
+      array(select s.id from started s where s.just_started) as started_job_ids
     from task join started on started.id = task.job_id`.execute(db);
   const task = rows[0];
   if (!task) return undefined;
@@ -281,6 +297,7 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
     modelVersionId: task.model_version_id,
     items: task.items,
     attempts: task.attempts,
+    startedJobIds: task.started_job_ids,
   };
 }
 
@@ -337,7 +354,7 @@ export async function addToJobCounts(
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
   o: { closeTask?: string } = {},
-): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; closed: boolean }> {
+): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number; closed: boolean }> {
   const closing = o.closeTask
     ? sql`with closed as (
         update tasks set status = 'done', finished_at = now(), error = null
@@ -346,7 +363,7 @@ export async function addToJobCounts(
       ) `
     : sql``;
   const closedCount = o.closeTask ? sql`(select count(*) from closed)::int` : sql`0`;
-  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; just_finished: boolean; closed: boolean }>`${closing}
+  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; items_done: number; items_failed: number; just_finished: boolean; closed: boolean }>`${closing}
     update jobs set
       items_done = items_done + ${delta.done},
       items_failed = items_failed + ${delta.failed},
@@ -362,10 +379,18 @@ export async function addToJobCounts(
       updated_at = now()
     where id = ${jobId}
     -- now() is this transaction's start: equal only when this very update set it.
-    returning status, parent_job_id, coalesce(finished_at = now(), false) as just_finished, ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed`.execute(db);
+    returning status, parent_job_id, items_done, items_failed, coalesce(finished_at = now(), false) as just_finished,
+      ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed`.execute(db);
   const row = rows[0];
   if (!row) throw new Error(`no job ${jobId} to count results for`);
-  return { status: row.status, justFinished: row.just_finished && row.status !== 'cancelled', parentJobId: row.parent_job_id, closed: row.closed };
+  return {
+    status: row.status,
+    justFinished: row.just_finished && row.status !== 'cancelled',
+    parentJobId: row.parent_job_id,
+    // What had ended before this update (webhooks' progress buckets); the row is locked, so exact.
+    endedBefore: row.items_done + row.items_failed - delta.done - delta.failed,
+    closed: row.closed,
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
 import type { Viewer } from '../users/viewer';
+import { emitJobEvents } from '../webhooks/events';
 import { canonicalJson, sameJson } from '../../shared/canonical-json';
 import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
@@ -116,7 +117,7 @@ class KeyAlreadyUsed extends Error {}
  * The team a job is charged to (its team's quota and cost reports): the model's owning team when
  * the submitter belongs to it, else the submitter's first team (by id, so it is stable), else none.
  */
-async function chargedTeam(db: DbOrTx, viewer: Viewer, version: ModelVersion): Promise<string | null> {
+export async function chargedTeam(db: DbOrTx, viewer: Viewer, version: ModelVersion): Promise<string | null> {
   if (viewer.teamIds.length === 0) return null;
   const model = await db.selectFrom('models').select('team_id').where('id', '=', version.modelId).executeTakeFirst();
   if (model?.team_id && viewer.teamIds.includes(model.team_id)) return model.team_id;
@@ -162,6 +163,7 @@ async function insertJobTree(
     parent: o.parent,
     idempotency: o.idempotency,
     teamId: o.accounting.teamId,
+    tokenId: o.depth === 0 && viewer.auth.kind === 'token' ? viewer.auth.tokenId : null,
     currency: o.accounting.currency,
     estimate: o.depth === 0 && estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
   });
@@ -224,8 +226,12 @@ async function insertJobTree(
     });
   }
   // Over already (every item refused or answered from the cache): wake whoever waits, with no
-  // queue hop. A member job's parent checks its members itself once it has created all of them.
-  if (job.tasksTotal === 0) await onJobSettled(tx, boss, job.id, null);
+  // queue hop (a token's webhooks hear it ended). A member job's parent checks its members itself
+  // once it has created all of them.
+  if (job.tasksTotal === 0) {
+    await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
+    await onJobSettled(tx, boss, job.id, null);
+  }
   return job;
 }
 
@@ -289,7 +295,7 @@ export async function withVisibleProvenance(db: DbOrTx, viewer: Viewer, items: J
   return items.map((r) => (r.cachedFrom && 'jobId' in r.cachedFrom && !readable.has(r.cachedFrom.jobId) ? { ...r, cachedFrom: { cached: true } } : r));
 }
 
-export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
+export async function cancelJob({ db, boss }: QueueDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {
   const job = await readableJob(db, viewer, jobId);
   return db.transaction().execute(async (tx) => {
     const cancelled = await repo.cancelJob(tx, jobId);
@@ -297,6 +303,7 @@ export async function cancelJob({ db }: DbDeps, viewer: Viewer, { jobId }: { job
       throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
     }
     await repo.notifyJobFinished(tx, jobId);
+    await emitJobEvents(tx, boss, jobId, { kind: 'cancelled' });
     await audit(tx, viewer, {
       action: 'job.cancel',
       entity: { type: 'job', id: jobId },

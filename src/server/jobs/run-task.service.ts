@@ -8,6 +8,7 @@ import { getVersionById } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { TTaskRunPayload } from '../queue/catalog';
 import { isRunnable } from '../../shared/version-status';
+import { emitJobEvents } from '../webhooks/events';
 import { chargeWritten, withModelTime } from './charge';
 import type { Executor } from './executor';
 import * as repo from './jobs.repository';
@@ -16,6 +17,7 @@ import type { ItemOutcome, Job } from './jobs.types';
 import { insertCached, inputKey } from './result-cache.repository';
 import { splitByCache, usesCache } from './result-cache';
 import { resultRow } from './result-row';
+import { prepareRawItems } from '../uploads/raw-items';
 
 /** What the worker gives the task lifecycle: the database, the queue, its executors. */
 export interface WorkerDeps {
@@ -53,7 +55,11 @@ export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: s
  */
 export async function runTask(deps: WorkerDeps, { taskId, cacheChecked }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
   try {
-    const task = await repo.claimTask(deps.db, taskId);
+    const task = await deps.db.transaction().execute(async (tx) => {
+      const claimed = await repo.claimTask(tx, taskId);
+      for (const jobId of claimed?.startedJobIds ?? []) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });
+      return claimed;
+    });
     if (!task) return { status: 'completed', output: { skipped: 'task no longer exists' } };
     if (task.alreadyClosed) return { status: 'completed', output: { skipped: 'task already closed' } };
     if (task.jobStatus === 'cancelled') {
@@ -63,8 +69,10 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked }: TTaskR
     const version = await versionOf(deps, task.modelVersionId);
     // Only a repeated attempt can find results already written (they are unique per item anyway).
     const done = task.attempts > 1 ? await repo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index)) : new Set<number>();
-    const unanswered = task.items.filter((i) => !done.has(i.index));
-    const { hits: cached, misses: remaining } = cacheChecked ? { hits: [], misses: unanswered } : await answerFromCache(deps, version, unanswered);
+    // An uploaded file's items are canonicalised here rather than at submission; then those the
+    // result cache holds are answered from it (tasks written at submission were looked up there).
+    const { items: prepared, refused } = await prepareRawItems(version, task.items.filter((i) => !done.has(i.index)), `job:${task.jobId}`);
+    const { hits: cached, misses: remaining } = cacheChecked ? { hits: [], misses: prepared } : await answerFromCache(deps, version, prepared);
 
     let outcomes: ItemOutcome[];
     let gaveUp = false;
@@ -95,11 +103,11 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked }: TTaskR
       await repo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
       return { status: 'completed', output: { skipped: 'job cancelled while running' } };
     }
-    outcomes = [...cached, ...outcomes.map((o) => checkedOutput(version, o))];
+    outcomes = [...refused, ...cached, ...outcomes.map((o) => checkedOutput(version, o))];
     await recordTaskOutcomes(deps, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
-      items: new Map(task.items.map((i) => [i.index, i])),
+      items: new Map([...task.items, ...prepared].map((i) => [i.index, i])),
       units: resourceUnits(version),
       deadLettered: gaveUp,
       cache: usesCache(version),
@@ -239,7 +247,7 @@ export async function recordTaskOutcomes(
     const written = await repo.insertResults(tx, rows);
     if (meta.cache) await cacheComputed(tx, task.jobId, meta, outcomes, written);
     // One statement closes the task (once) and counts what it wrote.
-    const { status, justFinished, parentJobId, closed } = await repo.addToJobCounts(
+    const { status, justFinished, parentJobId, endedBefore, closed } = await repo.addToJobCounts(
       tx,
       task.jobId,
       { done: written.filter((w) => w.status === 'succeeded').length, failed: written.filter((w) => w.status === 'failed').length, tasks: 0 },
@@ -250,6 +258,7 @@ export async function recordTaskOutcomes(
       const failed = outcomes.find((o): o is Extract<ItemOutcome, { code: ErrorCode }> => 'code' in o);
       await repo.markDeadLettered(tx, task.id, failed ? `${failed.code}: ${failed.error}` : null);
     }
+    await emitJobEvents(tx, deps.boss, task.jobId, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.jobId, written);
     if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
     return status;

@@ -17,6 +17,13 @@ export const ZAggregatePayload = z.object({ jobId: z.uuid() });
 export const ZEvaluationFoldPayload = z.object({ evaluationId: z.uuid(), memberKey: z.string().max(100), fold: z.number().int().min(0).max(50) });
 export type TEvaluationFoldPayload = z.infer<typeof ZEvaluationFoldPayload>;
 
+/** Payload of `webhook.deliver`: the delivery row holds the webhook, the event and its payload. */
+export const ZWebhookDeliverPayload = z.object({ deliveryId: z.uuid() });
+export type TWebhookDeliverPayload = z.infer<typeof ZWebhookDeliverPayload>;
+
+/** Seconds before the first retry of a webhook delivery, doubling after (WEBHOOK_RETRY_DELAY_SECONDS; tests shorten it). */
+const webhookRetryDelay = Number(process.env.WEBHOOK_RETRY_DELAY_SECONDS) || 2;
+
 export interface QueueDefinition<S extends z.ZodType> {
   schema: S;
   options: Omit<Queue, 'name'>;
@@ -86,6 +93,24 @@ export const queueCatalog = {
       // Retraining a model is bounded by its training timeout; this only bounds a fold that never ends.
       expireInSeconds: 6 * 3600,
       deadLetter: 'evaluation.dead',
+    },
+  },
+  'webhook.dead': {
+    schema: ZWebhookDeliverPayload,
+    options: { notify: true, retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, retentionSeconds: 14 * 24 * 3600 },
+  },
+  'webhook.deliver': {
+    schema: ZWebhookDeliverPayload,
+    options: {
+      notify: true,
+      // 2 s doubling, capped at 10 min: about an hour and a half of a receiver being away.
+      retryLimit: 8,
+      retryDelay: webhookRetryDelay,
+      retryBackoff: true,
+      retryDelayMax: 600,
+      // One attempt is bounded by its 10 s request timeout.
+      expireInSeconds: 5 * 60,
+      deadLetter: 'webhook.dead',
     },
   },
 } satisfies Record<string, QueueDefinition<z.ZodType>>;

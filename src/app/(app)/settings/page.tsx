@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { TokenCreateForm } from '@/features/account/token-create-form';
 import { TokensTable } from '@/features/account/tokens-table';
 import { UserPanel } from '@/features/account/user-panel';
+import { TokenWebhooksPanel } from '@/features/webhooks/token-webhooks-panel';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -20,6 +21,11 @@ export default function SettingsPage() {
         </p>
         <TokenCreateForm />
         <TokensTable />
+      </section>
+      <section className="card stack-sm">
+        <h2>Webhooks per token</h2>
+        <p className="muted">Every job submitted with the token reports its events to these URLs, signed with each webhook&apos;s secret.</p>
+        <TokenWebhooksPanel />
       </section>
     </div>
   );

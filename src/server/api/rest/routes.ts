@@ -70,6 +70,9 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/jobs/{id}', procedure: 'jobs.get', tag: 'jobs', params: { id: 'jobId' }, summary: 'A job: status, counts, and consensus members' },
   { method: 'GET', path: '/jobs/{id}/results', procedure: 'jobs.results', tag: 'jobs', params: { id: 'jobId' }, summary: "A page of a job's results, in input order (`status` filters)" },
   { method: 'POST', path: '/jobs/{id}/cancel', procedure: 'jobs.cancel', tag: 'jobs', params: { id: 'jobId' }, summary: 'Cancel a job: items not yet run are never run' },
+  // Uploads: the file itself goes to POST /api/uploads (a stream); these read and run it.
+  { method: 'GET', path: '/uploads/{id}', procedure: 'uploads.get', tag: 'jobs', params: { id: 'uploadId' }, summary: 'An uploaded file: counts, a preview, its bad rows by line, and an estimate for `model`' },
+  { method: 'POST', path: '/uploads/{id}/submit', procedure: 'uploads.submit', tag: 'jobs', params: { id: 'uploadId' }, summary: 'Run an uploaded file on a model as one job (up to 10,000,000 molecules)' },
   // Evaluations and datasets
   { method: 'GET', path: '/datasets', procedure: 'datasets.list', tag: 'datasets', summary: 'Datasets with measured values' },
   { method: 'POST', path: '/datasets', procedure: 'datasets.upload', tag: 'datasets', summary: 'Upload a dataset as CSV text (a SMILES column and a measured value)' },
@@ -85,6 +88,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/me/sessions', procedure: 'me.sessions', tag: 'account', summary: 'Your signed-in browser sessions' },
   { method: 'GET', path: '/tokens', procedure: 'tokens.list', tag: 'account', summary: 'Your API tokens (never their secrets)' },
   { method: 'DELETE', path: '/tokens/{id}', procedure: 'tokens.revoke', tag: 'account', noContent: true, summary: 'Revoke an API token' },
+  // Webhooks
+  { method: 'GET', path: '/webhooks', procedure: 'webhooks.list', tag: 'jobs', summary: 'Your webhooks (`jobId` or `tokenId` filters); never their secrets' },
+  {
+    method: 'POST',
+    path: '/webhooks',
+    procedure: 'webhooks.create',
+    tag: 'jobs',
+    summary: "A webhook on one of your jobs (`jobId`) or on every job one of your tokens submits (`tokenId`); the answer holds its signing secret, shown once",
+  },
+  { method: 'DELETE', path: '/webhooks/{id}', procedure: 'webhooks.delete', tag: 'jobs', noContent: true, summary: 'Delete a webhook: nothing more is sent; its log stays' },
+  { method: 'GET', path: '/webhooks/deliveries', procedure: 'webhooks.deliveries', tag: 'jobs', summary: 'The delivery log of a webhook (`webhookId`) or of a job (`jobId`), newest first (`cursor` pages)' },
+  { method: 'POST', path: '/webhooks/deliveries/{deliveryId}/replay', procedure: 'webhooks.replay', tag: 'jobs', summary: "Send a delivery's payload again, as a new delivery with a new id" },
 ];
 
 /**

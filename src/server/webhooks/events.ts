@@ -1,0 +1,54 @@
+import type { PgBoss } from 'pg-boss';
+import type { DbOrTx } from '../db/client';
+import type { WebhookEvent } from '../db/types';
+import { enqueueMany } from '../queue/boss';
+import * as repo from './webhooks.repository';
+import type { WebhookPayload } from './webhooks.types';
+
+/** What just happened to a job, as the transaction that changed it saw it. */
+export type JobChange =
+  /** Its first task was claimed: queued → running. */
+  | { kind: 'started' }
+  /** Items ended: `endedBefore` is items_done + items_failed before this transaction's update. */
+  | { kind: 'counted'; endedBefore: number; justFinished: boolean }
+  | { kind: 'cancelled' };
+
+/** The progress bucket `ended` items of `total` fall in, for a step of `step` percent. */
+export function progressBucket(ended: number, total: number, step: number): number {
+  return total > 0 ? Math.floor((ended * 100) / (total * step)) : 0;
+}
+
+function eventFor(change: JobChange, job: { status: string; items_total: number; items_done: number; items_failed: number }, step: number): WebhookEvent | null {
+  if (change.kind !== 'counted') return change.kind;
+  if (change.justFinished) return job.status === 'succeeded' ? 'succeeded' : job.status === 'failed' ? 'failed' : null;
+  if (job.status !== 'running') return null;
+  // The job's row is locked by the update that moved its counts: each bucket is crossed by exactly one transaction.
+  const ended = job.items_done + job.items_failed;
+  return progressBucket(ended, job.items_total, step) > progressBucket(change.endedBefore, job.items_total, step) ? 'progress' : null;
+}
+
+/**
+ * Writes a delivery for each webhook that hears of this change of the job (the job's own and its
+ * submitting token's) and queues it, in the caller's transaction: the deliveries exist exactly when
+ * the change does. One indexed query when no webhook listens.
+ */
+export async function emitJobEvents(tx: DbOrTx, boss: PgBoss, jobId: string, change: JobChange): Promise<void> {
+  const hooks = await repo.webhooksOfJob(tx, jobId);
+  if (hooks.length === 0) return;
+  const occurredAt = new Date().toISOString();
+  const rows = [];
+  for (const h of hooks) {
+    const event = eventFor(change, h, h.progress_step);
+    if (!event || !h.events.includes(event)) continue;
+    const payload: WebhookPayload = {
+      event,
+      jobId,
+      job: { status: h.status, itemsTotal: h.items_total, itemsDone: h.items_done, itemsFailed: h.items_failed },
+      occurredAt,
+      ...(event === 'progress' ? { progress: Math.floor(((h.items_done + h.items_failed) * 100) / Math.max(1, h.items_total)) } : {}),
+    };
+    rows.push({ webhookId: h.id, jobId, event, payload });
+  }
+  const ids = await repo.insertDeliveries(tx, rows);
+  if (ids.length) await enqueueMany(boss, 'webhook.deliver', ids.map((deliveryId) => ({ deliveryId })), tx);
+}

@@ -16,6 +16,7 @@ import * as m0050 from './0050_add_cross_validation';
 import * as m0055 from './0055_add_result_external_id';
 import * as m0060 from './0060_create_uploads';
 import * as m0061 from './0061_index_results';
+import * as m0062 from './0062_create_result_cache';
 import * as m0063 from './0063_create_webhooks';
 
 /** Every migration, in order. Add a new file and list it here. */
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '0055_add_result_external_id': m0055,
   '0060_create_uploads': m0060,
   '0061_index_results': m0061,
+  '0062_create_result_cache': m0062,
   '0063_create_webhooks': m0063,
 };

@@ -310,7 +310,9 @@ describe('the kubernetes executor, through the fake API server and the real runn
     const rows: Record<string, number[]> = { submitToJob: [], jobToPodRunning: [], podRunningToFirstPost: [], submitToResult: [], submitToTaskClosed: [], processWarm: [] };
     for (let i = 0; i < 6; i++) {
       const t0 = performance.now();
-      const submitted = await submit('k8s-measure', ['CCO']);
+      // A new molecule each time: a repeated one would be answered from the result cache, with no task.
+      const smiles = `${'C'.repeat(i + 1)}O`;
+      const submitted = await submit('k8s-measure', [smiles]);
       await waitForJob(gw.deps, viewer, submitted.id, 60_000, 5);
       const t1 = performance.now();
       await until(async () => (await jobs.getJob(gw.deps, viewer, { jobId: submitted.id })).tasksDone === 1, 'closed', 60_000, 5);
@@ -319,7 +321,7 @@ describe('the kubernetes executor, through the fake API server and the real runn
       const m = marks.get(submitted.id)!;
       const post = cluster.taskRequests.find((r) => r.method === 'POST' && r.path.includes(task.id))!;
       const p0 = performance.now();
-      const warm = await submit('test-echo', ['CCO']);
+      const warm = await submit('test-echo', [smiles]);
       await waitForJob(gw.deps, viewer, warm.id, 60_000, 5);
       const p1 = performance.now();
       if (i === 0) continue; // the first of each warms the worker (and starts the process model)

@@ -73,6 +73,8 @@ class Result:
     error_code: Optional[str]
     error: Optional[str]
     duration_ms: Optional[float] = None
+    # Set when the output came from the result cache: {"jobId", "index"} of the first run, or {"cached": True}.
+    cached_from: Optional[JsonObject] = None
     raw: JsonObject = field(default_factory=dict, repr=False)
 
 
@@ -86,6 +88,7 @@ class Prediction:
     error: Optional[JsonObject]
     duration_ms: Optional[float] = None
     warning: Optional[str] = None
+    cached_from: Optional[JsonObject] = None
     raw: JsonObject = field(default_factory=dict, repr=False)
 
 

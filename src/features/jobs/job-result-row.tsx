@@ -1,6 +1,7 @@
 import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { formatDuration } from '@/lib/format';
 import type { JobResult } from '@/lib/types';
+import { CachedBadge } from './cached-badge';
 import { ResultCell } from './result-cell';
 import type { ResultColumn } from './result-columns';
 
@@ -46,7 +47,9 @@ export function JobResultRow({ result: r, columns }: { result: JobResult; column
       ) : (
         columns.map((c) => <ResultCell key={`${c.kind}-${c.key}`} column={c} output={r.output} />)
       )}
-      <td className="num muted">{formatDuration(r.durationMs)}</td>
+      <td className="num muted">
+        {r.cachedFrom ? <CachedBadge from={r.cachedFrom} /> : formatDuration(r.durationMs)}
+      </td>
     </tr>
   );
 }

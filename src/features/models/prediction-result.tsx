@@ -2,6 +2,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { numeric, Table } from '@/components/ui/table';
 import { readConsensusOutput } from '@/features/outputs/consensus-output';
 import { ConsensusOutputView } from '@/features/outputs/consensus-output-view';
+import { CachedBadge } from '@/features/jobs/cached-badge';
 import { MoleculeImage } from '@/features/outputs/molecule-image';
 import { schemaFields } from '@/features/outputs/schema';
 import { formatDuration, formatValue } from '@/lib/format';
@@ -24,7 +25,8 @@ export function PredictionResult({ prediction, outputSchema, smilesField, roundT
   return (
     <div className="prediction" data-testid="prediction-result">
       <div className="prediction-meta muted" data-testid="prediction-latency">
-        {prediction.model}@{prediction.version} · model {formatDuration(prediction.durationMs)}
+        {prediction.model}@{prediction.version} ·{' '}
+        {prediction.cachedFrom ? <CachedBadge from={prediction.cachedFrom} /> : <>model {formatDuration(prediction.durationMs)}</>}
         {roundTripMs !== null && <> · round trip {formatDuration(roundTripMs)}</>}
       </div>
       {typeof canonical === 'string' && (

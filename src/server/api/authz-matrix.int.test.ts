@@ -271,6 +271,7 @@ const MATRIX: Record<string, Entry> = {
     prepare: (fx, env) => draftIn(fx, env, 'published'),
     call: (c, _fx, _env, versionId) => c.versions.deprecate({ versionId }),
   },
+  'versions.setCache': { expect: MAINTAIN, call: (c, fx) => c.versions.setCache({ versionId: fx.publishedId, enabled: true }) },
   'versions.allowNetwork': { expect: ADMIN, call: (c, fx) => c.versions.allowNetwork({ versionId: fx.publishedId, allowed: false }) },
 
   // ── jobs ──────────────────────────────────────────────────────────────────────────────────────

@@ -18,6 +18,7 @@ export async function versionBefore(db: DbOrTx, versionId: string): Promise<unkn
     batchSize: v.batchSize,
     timeoutMs: v.timeoutMs,
     networkAllowed: v.networkAllowed,
+    cacheEnabled: v.cacheEnabled,
   };
 }
 

@@ -71,6 +71,8 @@ export interface ModelVersionsTable {
   network_allowed: Generated<boolean>;
   /** Where the version came from (db/migrations/0050): training data, code and hyper-parameters, or what a consensus was fitted on. */
   provenance: Json<Record<string, unknown> | null>;
+  /** Whether successful outputs are kept in and answered from the result cache (db/migrations/0062). */
+  cache_enabled: Generated<boolean>;
 }
 
 /** The last smoke test of a version: its example run through the real executor. */
@@ -195,6 +197,24 @@ export interface ResultsTable {
   cpu_seconds: number | null;
   gpu_seconds: number | null;
   created_at: Timestamp;
+  /** Set when the result was answered from the result cache: where it was first computed. */
+  cached_from: Json<CachedFrom | null>;
+}
+
+/** The result a cached one was copied from. */
+export interface CachedFrom {
+  jobId: string;
+  index: number;
+}
+
+/** A version's successful output for one canonical input (db/migrations/0062). */
+export interface ResultCacheTable {
+  version_digest: string;
+  input_key: string;
+  output: Json<Record<string, unknown>>;
+  source_job_id: string;
+  source_item_index: number;
+  created_at: Generated<Date>;
 }
 
 export type UsageSubject = 'user' | 'team';
@@ -600,6 +620,7 @@ export interface DB {
   jobs: JobsTable;
   tasks: TasksTable;
   results: ResultsTable;
+  result_cache: ResultCacheTable;
   task_tokens: TaskTokensTable;
 }
 

@@ -56,6 +56,7 @@ export function toResult(r: ResultRow): JobResult {
     durationMs: r.duration_ms,
     modelMs: r.model_ms,
     attempt: r.attempt,
+    cachedFrom: r.cached_from,
   };
 }
 
@@ -74,6 +75,8 @@ export async function insertJob(
   j: {
     ownerId: string;
     itemsTotal: number;
+    /** Items already answered (from the result cache). */
+    itemsDone?: number;
     itemsFailed: number;
     tasksTotal: number;
     label?: string;
@@ -94,6 +97,7 @@ export async function insertJob(
       owner_id: j.ownerId,
       model_version_id: version.id,
       items_total: j.itemsTotal,
+      items_done: j.itemsDone ?? 0,
       items_failed: j.itemsFailed,
       tasks_total: j.tasksTotal,
       label: j.label ?? null,
@@ -107,8 +111,9 @@ export async function insertJob(
       estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
       estimated_cost: j.estimate?.cost ?? null,
       currency: j.currency ?? null,
-      // A job whose every item was refused at submission is over before it starts.
-      status: finished ? 'failed' : 'queued',
+      // A job whose every item was refused at submission, or answered from the cache, is over before it starts.
+      status: finished ? ((j.itemsDone ?? 0) > 0 ? 'succeeded' : 'failed') : 'queued',
+      started_at: finished ? new Date() : null,
       finished_at: finished ? new Date() : null,
     })
     // A concurrent request with the same idempotency key committed first: nothing is written.
@@ -137,15 +142,17 @@ export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[]
   return ids;
 }
 
+export type WrittenResult = { item_index: number; status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null };
+
 /** Inserts results once per (job, item): returns only the rows this call actually wrote. */
-export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<{ status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null }[]> {
-  const written: { status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null }[] = [];
+export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<WrittenResult[]> {
+  const written: WrittenResult[] = [];
   for (let i = 0; i < rows.length; i += 1000) {
     const out = await db
       .insertInto('results')
       .values(rows.slice(i, i + 1000))
       .onConflict((oc) => oc.columns(['job_id', 'item_index']).doNothing())
-      .returning(['status', 'cpu_seconds', 'gpu_seconds'])
+      .returning(['item_index', 'status', 'cpu_seconds', 'gpu_seconds'])
       .execute();
     written.push(...out);
   }
@@ -163,6 +170,14 @@ export async function findReadableJob(db: DbOrTx, viewer: ViewerLike, id: string
   if (viewer.role !== 'admin') q = q.where('j.owner_id', '=', viewer.id);
   const row = await q.executeTakeFirst();
   return row && toJob(row);
+}
+
+/** Which of these jobs the viewer may read (as `findReadableJob` decides), in one query. */
+export async function readableJobIds(db: DbOrTx, viewer: ViewerLike, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  let q = jobQuery(db).clearSelect().select('j.id').where('j.id', 'in', ids).where(visibleModels(viewer));
+  if (viewer.role !== 'admin') q = q.where('j.owner_id', '=', viewer.id);
+  return new Set((await q.execute()).map((r) => r.id));
 }
 
 /** An owner's top-level jobs, of the models `viewer` may see. */
@@ -208,6 +223,19 @@ export async function listResults(
   return { items: rows.map(toResult), total: Number(total.n) };
 }
 
+/**
+ * A job's status with its first result, in one query: what a caller waiting on a one-item job
+ * reads when woken. Undefined when the job no longer exists.
+ */
+export async function findJobEnding(db: DbOrTx, jobId: string): Promise<{ status: Job['status']; result: JobResult | null } | undefined> {
+  const { rows } = await sql<{ status: Job['status']; result: ResultRow | null }>`
+    select j.status, to_jsonb(r) as result
+    from jobs j left join lateral (select * from results where job_id = j.id order by item_index limit 1) r on true
+    where j.id = ${jobId}`.execute(db);
+  const row = rows[0];
+  return row && { status: row.status, result: row.result && toResult(row.result) };
+}
+
 export interface ClaimedTask {
   id: string;
   /** Closed by an earlier attempt: nothing is left to run. */
@@ -221,42 +249,55 @@ export interface ClaimedTask {
   startedJobIds: string[];
 }
 
-/** Marks a task as running (and its job, on the first task) and returns its inputs. */
+/**
+ * Marks a task as running (and its job and the consensus jobs above it, on the first task) and
+ * returns its inputs: one statement, so claiming costs the worker one round trip.
+ */
 export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined> {
-  const task = await db
-    .updateTable('tasks')
-    .set((eb) => ({
-      status: sql`case when status in ('done', 'failed') then status else 'running' end`,
-      attempts: eb('attempts', '+', 1),
-      started_at: sql`coalesce(started_at, now())`,
-    }))
-    .where('id', '=', taskId)
-    .returning(['id', 'job_id', 'items', 'attempts', 'status'])
-    .executeTakeFirst();
-  if (!task) return undefined;
-  // The job starts running with its first task, and so do the consensus jobs above it.
-  const chain = await sql<{ id: string; status: Job['status']; model_version_id: string; just_started: boolean }>`
-    with recursive chain(id) as (
-      select id from jobs where id = ${task.job_id}
+  const { rows } = await sql<{
+    id: string;
+    job_id: string;
+    items: TaskItem[];
+    attempts: number;
+    status: string;
+    job_status: Job['status'];
+    model_version_id: string;
+    started_job_ids: string[];
+  }>`
+    with recursive task as (
+      update tasks set
+        status = case when status in ('done', 'failed') then status else 'running' end,
+        attempts = attempts + 1,
+        started_at = coalesce(started_at, now())
+      where id = ${taskId}
+      returning id, job_id, items, attempts, status
+    ), chain(id) as (
+      select job_id from task
       union all
       select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
+    ), started as (
+      -- The job starts running with its first task, and so do the consensus jobs above it.
+      update jobs set
+        status = case when status = 'queued' then 'running' else status end,
+        started_at = coalesce(started_at, now()),
+        updated_at = now()
+      where id in (select id from chain)
+      returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started
     )
-    update jobs set
-      status = case when status = 'queued' then 'running' else status end,
-      started_at = coalesce(started_at, now()),
-      updated_at = now()
-    where id in (select id from chain)
-    returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started`.execute(db);
-  const job = chain.rows.find((row) => row.id === task.job_id)!;
+    select task.*, started.status as job_status, started.model_version_id,
+      array(select s.id from started s where s.just_started) as started_job_ids
+    from task join started on started.id = task.job_id`.execute(db);
+  const task = rows[0];
+  if (!task) return undefined;
   return {
     id: task.id,
     alreadyClosed: task.status === 'done' || task.status === 'failed',
     jobId: task.job_id,
-    jobStatus: job.status,
-    modelVersionId: job.model_version_id,
+    jobStatus: task.job_status,
+    modelVersionId: task.model_version_id,
     items: task.items,
     attempts: task.attempts,
-    startedJobIds: chain.rows.filter((r) => r.just_started).map((r) => r.id),
+    startedJobIds: task.started_job_ids,
   };
 }
 
@@ -304,39 +345,51 @@ export async function markDeadLettered(db: DbOrTx, taskId: string, why: string |
 
 /**
  * Adds what a task wrote to its job's counts and settles the job when every item has a result.
- * `justFinished` is true only for the call whose update ended the job.
+ * `justFinished` is true only for the call whose update ended the job. With `closeTask`, the same
+ * statement closes that task once (as `finishTask` does) and counts it: `closed` says whether
+ * this call closed it.
  */
 export async function addToJobCounts(
   db: DbOrTx,
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
-): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number }> {
-  const row = await db
-    .updateTable('jobs')
-    .set({
-      items_done: sql`items_done + ${delta.done}`,
-      items_failed: sql`items_failed + ${delta.failed}`,
-      tasks_done: sql`tasks_done + ${delta.tasks}`,
-      status: sql`case
+  o: { closeTask?: string } = {},
+): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number; closed: boolean }> {
+  const closing = o.closeTask
+    ? sql`with closed as (
+        update tasks set status = 'done', finished_at = now(), error = null
+        where id = ${o.closeTask} and status not in ('done', 'failed')
+        returning id
+      ) `
+    : sql``;
+  const closedCount = o.closeTask ? sql`(select count(*) from closed)::int` : sql`0`;
+  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; items_done: number; items_failed: number; just_finished: boolean; closed: boolean }>`${closing}
+    update jobs set
+      items_done = items_done + ${delta.done},
+      items_failed = items_failed + ${delta.failed},
+      tasks_done = tasks_done + ${delta.tasks} + ${closedCount},
+      status = case
         when status = 'cancelled' then status
         when items_done + items_failed + ${delta.done + delta.failed} >= items_total
           then (case when items_done + ${delta.done} = 0 then 'failed' else 'succeeded' end)
-        else 'running' end`,
-      finished_at: sql`case
+        else 'running' end,
+      finished_at = case
         when finished_at is null and items_done + items_failed + ${delta.done + delta.failed} >= items_total then now()
-        else finished_at end`,
-      updated_at: new Date(),
-    })
-    .where('id', '=', jobId)
-    // now() is this transaction's start: equal only when this very update set it.
-    .returning(['status', 'parent_job_id', 'items_done', 'items_failed', sql<boolean>`coalesce(finished_at = now(), false)`.as('just_finished')])
-    .executeTakeFirstOrThrow();
+        else finished_at end,
+      updated_at = now()
+    where id = ${jobId}
+    -- now() is this transaction's start: equal only when this very update set it.
+    returning status, parent_job_id, items_done, items_failed, coalesce(finished_at = now(), false) as just_finished,
+      ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error(`no job ${jobId} to count results for`);
   return {
     status: row.status,
     justFinished: row.just_finished && row.status !== 'cancelled',
     parentJobId: row.parent_job_id,
     // What had ended before this update (webhooks' progress buckets); the row is locked, so exact.
     endedBefore: row.items_done + row.items_failed - delta.done - delta.failed,
+    closed: row.closed,
   };
 }
 

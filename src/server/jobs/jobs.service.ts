@@ -19,7 +19,8 @@ import { canonicalJson, sameJson } from '../../shared/canonical-json';
 import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
 import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
-import type { Job } from './jobs.types';
+import type { ItemOutcome, Job, JobResult } from './jobs.types';
+import { splitByCache } from './result-cache';
 import { resultRow } from './result-row';
 
 type DbDeps = Pick<Deps, 'db'>;
@@ -66,6 +67,8 @@ export interface CreateJobOptions {
   within?: (tx: DbOrTx, job: Job) => Promise<AuditInput>;
   /** False when the caller records the call itself, after further steps (a smoke test). */
   audit?: boolean;
+  /** False to run every item even when the result cache holds its output (a smoke test must run the model). */
+  cache?: boolean;
 }
 
 /** The audit entry of a job's creation. */
@@ -85,13 +88,17 @@ function jobCreated(job: Job): AuditInput {
  */
 export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version: ModelVersion, prepared: PreparedItem[], o: CreateJobOptions = {}): Promise<Job> {
   const pricing = readPricing();
-  const valid = prepared.filter((p) => p.input).length;
-  // Read-only, so outside the transaction: what the job is expected to cost, recorded with it and held against its quotas.
-  const estimate = await estimateCost(db, version, valid, pricing).catch(() => null);
+  const cache = o.cache !== false;
+  // Read-only, so outside the transaction (cache entries are never taken back): the items the
+  // result cache answers, and what the rest are expected to cost, recorded with the job and held
+  // against its quotas. Answered from the cache, a prediction needs no estimate at all.
+  const split = cache ? await splitByCache(db, version, taskItems(prepared).valid) : undefined;
+  const toRun = split ? split.misses.length : taskItems(prepared).valid.length;
+  const estimate = toRun > 0 ? await estimateCost(db, version, toRun, pricing).catch(() => null) : null;
   const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
   try {
     return await db.transaction().execute(async (tx) => {
-      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting });
+      const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting, cache, split });
       const entry = o.within ? await o.within(tx, job) : jobCreated(job);
       if (o.audit !== false) await audit(tx, viewer, entry);
       return job;
@@ -128,24 +135,27 @@ async function insertJobTree(
     parent?: { jobId: string; key: string };
     idempotency?: { key: string; hash: string };
     depth: number;
+    /** Whether items the result cache holds are answered from it (members of a consensus inherit it). */
+    cache: boolean;
+    /** The valid items already looked up in the cache (the top-level job, before its transaction). */
+    split?: { hits: ItemOutcome[]; misses: TaskItem[] };
     /** The top-level job's charge: its team, estimate and currency (member jobs inherit the team). */
     accounting: { teamId: string | null; estimate: CostEstimate | null; currency: string };
   },
 ): Promise<Job> {
-  const valid: TaskItem[] = [];
-  const refused: PreparedItem[] = [];
-  for (const p of prepared) {
-    if (p.input) valid.push({ index: p.index, input: p.input, ...(sameJson(p.input, p.submitted) ? {} : { submitted: p.submitted }) });
-    else refused.push(p);
-  }
+  const { valid, refused } = taskItems(prepared);
   const runtime = version.runtime;
   const isConsensus = runtime.kind === 'consensus';
+  // Items whose output the cache holds are answered now; only the others become tasks.
+  const { hits, misses } = o.split ?? (o.cache ? await splitByCache(tx, version, valid) : { hits: [], misses: valid });
   const batches: TaskItem[][] = [];
-  if (!isConsensus) for (let i = 0; i < valid.length; i += version.batchSize) batches.push(valid.slice(i, i + version.batchSize));
+  if (!isConsensus) for (let i = 0; i < misses.length; i += version.batchSize) batches.push(misses.slice(i, i + version.batchSize));
+  const estimate = o.accounting.estimate;
 
   const job = await repo.insertJob(tx, version, {
     ownerId: viewer.id,
     itemsTotal: prepared.length,
+    itemsDone: hits.length,
     itemsFailed: refused.length,
     // A consensus job's one task is the aggregation of its members.
     tasksTotal: isConsensus ? (valid.length ? 1 : 0) : batches.length,
@@ -155,19 +165,25 @@ async function insertJobTree(
     teamId: o.accounting.teamId,
     tokenId: o.depth === 0 && viewer.auth.kind === 'token' ? viewer.auth.tokenId : null,
     currency: o.accounting.currency,
-    estimate: o.depth === 0 && o.accounting.estimate?.cost != null ? { cpuSeconds: o.accounting.estimate.cpuSeconds!, gpuSeconds: o.accounting.estimate.gpuSeconds!, cost: o.accounting.estimate.cost } : null,
+    estimate: o.depth === 0 && estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
   });
   if (!job) throw new KeyAlreadyUsed();
   // Right after the job's row (a concurrent replay of its key stopped above) and before anything
   // heavy: the quota counters are locked and counted, and a refusal rolls all of it back.
+  // Answers from the cache count as items submitted but take no model time.
   if (o.depth === 0) {
-    const est = o.accounting.estimate;
+    const est = estimate;
     await claimQuota(tx, quotaSubjects(viewer, o.accounting.teamId), {
       jobId: job.id,
       items: valid.length,
       estimate: { cpuSeconds: est?.cpuSeconds ?? 0, gpuSeconds: est?.gpuSeconds ?? 0 },
-      // Without an estimate (it could not be made) the job is taken to need both.
-      uses: est ? { cpu: est.parts.some((p) => p.cpu > 0), gpu: est.parts.some((p) => p.gpu > 0) } : { cpu: true, gpu: true },
+      // Without an estimate (it could not be made) the job is taken to need both; answered
+      // entirely from the cache, it needs neither.
+      uses: est
+        ? { cpu: est.parts.some((p) => p.cpu > 0), gpu: est.parts.some((p) => p.gpu > 0) }
+        : isConsensus || misses.length > 0
+          ? { cpu: true, gpu: true }
+          : { cpu: false, gpu: false },
     });
   }
   if (refused.length) {
@@ -175,6 +191,10 @@ async function insertJobTree(
       resultRow(job.id, { index: p.index, input: p.submitted }, { index: p.index, code: p.error!.code, error: p.error!.message }, { versionDigest: version.digest }),
     );
     await repo.insertResults(tx, rows);
+  }
+  if (hits.length) {
+    const items = new Map(valid.map((v) => [v.index, v]));
+    await repo.insertResults(tx, hits.map((h) => resultRow(job.id, items.get(h.index)!, h, { versionDigest: version.digest })));
   }
 
   if (runtime.kind === 'consensus' && valid.length) {
@@ -190,6 +210,7 @@ async function insertJobTree(
         label: `member ${member.key}`,
         parent: { jobId: job.id, key: member.key },
         depth: o.depth + 1,
+        cache: o.cache,
         accounting: o.accounting,
       });
     }
@@ -198,18 +219,31 @@ async function insertJobTree(
     const taskIds = await repo.insertTasks(tx, job.id, batches);
     // Tasks of one version form a group (a worker runs only a few of a group at once, so one slow
     // model cannot take every slot); single predictions go before screens.
-    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id })), tx, {
+    // cacheChecked: the items were looked up just now, so the worker need not look again.
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true })), tx, {
       group: version.id,
       priority: prepared.length === 1 ? PREDICTION_PRIORITY : 0,
     });
   }
-  // A member job's parent checks its members itself once it has created all of them.
-  if (valid.length === 0) {
-    // Every input was refused: the job ended as it was written (a token's webhooks hear it failed).
+  // Over already (every item refused or answered from the cache): wake whoever waits, with no
+  // queue hop (a token's webhooks hear it ended). A member job's parent checks its members itself
+  // once it has created all of them.
+  if (job.tasksTotal === 0) {
     await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
     await onJobSettled(tx, boss, job.id, null);
   }
   return job;
+}
+
+/** Prepared items as task items (canonical input, and what was sent when it differs), and those refused. */
+function taskItems(prepared: PreparedItem[]): { valid: TaskItem[]; refused: PreparedItem[] } {
+  const valid: TaskItem[] = [];
+  const refused: PreparedItem[] = [];
+  for (const p of prepared) {
+    if (p.input) valid.push({ index: p.index, input: p.input, ...(sameJson(p.input, p.submitted) ? {} : { submitted: p.submitted }) });
+    else refused.push(p);
+  }
+  return { valid, refused };
 }
 
 /** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
@@ -246,7 +280,19 @@ export async function listJobs({ db }: DbDeps, viewer: Viewer, q: { limit: numbe
 
 export async function listResults({ db }: DbDeps, viewer: Viewer, q: TListResultsInput) {
   await readableJob(db, viewer, q.jobId);
-  return repo.listResults(db, q);
+  const page = await repo.listResults(db, q);
+  return { ...page, items: await withVisibleProvenance(db, viewer, page.items) };
+}
+
+/**
+ * Results as the viewer may see them: where a cached output was first computed names its job
+ * only when the viewer may read that job; another user's is just `{ cached: true }`.
+ */
+export async function withVisibleProvenance(db: DbOrTx, viewer: Viewer, items: JobResult[]): Promise<JobResult[]> {
+  const sources = [...new Set(items.flatMap((r) => (r.cachedFrom && 'jobId' in r.cachedFrom ? [r.cachedFrom.jobId] : [])))];
+  if (sources.length === 0) return items;
+  const readable = await repo.readableJobIds(db, viewer, sources);
+  return items.map((r) => (r.cachedFrom && 'jobId' in r.cachedFrom && !readable.has(r.cachedFrom.jobId) ? { ...r, cachedFrom: { cached: true } } : r));
 }
 
 export async function cancelJob({ db, boss }: QueueDeps, viewer: Viewer, { jobId }: { jobId: string }): Promise<Job> {

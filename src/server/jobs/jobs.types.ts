@@ -1,4 +1,4 @@
-import type { JobStatus } from '../db/types';
+import type { CachedFrom, JobStatus } from '../db/types';
 import type { ErrorCode } from '../errors';
 
 export interface Job {
@@ -52,11 +52,16 @@ export interface JobResult {
   /** This item's share of its batch's measured model time (what it is costed on). */
   modelMs: number | null;
   attempt: number;
+  /**
+   * Set when the output came from the result cache: the result it was first computed for. `jobId`
+   * is there only when the viewer may read that job; another user's job is just `{ cached: true }`.
+   */
+  cachedFrom: CachedFrom | { cached: true } | null;
 }
 
 /** What the worker reports for one item (`durationMs` is missing when nothing ran). */
 export type ItemOutcome =
-  | { index: number; output: Record<string, unknown>; durationMs?: number }
+  | { index: number; output: Record<string, unknown>; durationMs?: number; cachedFrom?: CachedFrom }
   | { index: number; error: string; code: ErrorCode; durationMs?: number };
 
 /** What an executor reports for one item it ran: always timed. */

@@ -5,7 +5,7 @@ import { getVersionById, resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import type { Viewer } from '../users/viewer';
 import * as repo from './jobs.repository';
-import { createJob, replayOf, requestHash } from './jobs.service';
+import { createJob, replayOf, requestHash, withVisibleProvenance } from './jobs.service';
 import { TERMINAL_STATUSES, type Job, type JobResult } from './jobs.types';
 
 export interface Prediction {
@@ -16,6 +16,8 @@ export interface Prediction {
   output: Record<string, unknown> | null;
   error: { code: ErrorCode; message: string } | null;
   durationMs: number | null;
+  /** Set when the output came from the result cache (see `JobResult.cachedFrom`). */
+  cachedFrom: JobResult['cachedFrom'];
   /** Set when the version is deprecated. */
   warning: string | null;
 }
@@ -35,15 +37,19 @@ export async function runOne(
   viewer: Viewer,
   version: ModelVersion,
   prepared: PreparedItem,
-  o: { waitMs: number; label?: string; idempotency?: { key: string; hash: string }; audit?: boolean },
+  o: { waitMs: number; label?: string; idempotency?: { key: string; hash: string }; audit?: boolean; cache?: boolean },
 ): Promise<{ job: Job; done: boolean; result?: JobResult }> {
-  const job = await createJob(deps, viewer, version, [prepared], { label: o.label, idempotency: o.idempotency, audit: o.audit });
-  const done = await deps.watcher.waitFor(
-    job.id,
-    async () => { const now = await repo.findJob(deps.db, job.id); return !now || TERMINAL_STATUSES.includes(now.status); },
-    o.waitMs,
-  );
-  const result = done ? (await repo.listResults(deps.db, { jobId: job.id, limit: 1, offset: 0 })).items[0] : undefined;
+  const job = await createJob(deps, viewer, version, [prepared], { label: o.label, idempotency: o.idempotency, audit: o.audit, cache: o.cache });
+  // Each check reads the status and the result together: woken, one query answers.
+  let now: Awaited<ReturnType<typeof repo.findJobEnding>>;
+  const ended = async () => {
+    now = await repo.findJobEnding(deps.db, job.id);
+    return !now || TERMINAL_STATUSES.includes(now.status);
+  };
+  // Answered from the cache (or refused) at creation, it has ended already: no waiting.
+  const done = TERMINAL_STATUSES.includes(job.status) ? await ended() : await deps.watcher.waitFor(job.id, ended, o.waitMs);
+  const found = done ? now?.result ?? undefined : undefined;
+  const result = found && (await withVisibleProvenance(deps.db, viewer, [found]))[0];
   return { job, done, result };
 }
 
@@ -74,6 +80,7 @@ export async function predictOne(deps: Deps, viewer: Viewer, req: { model: strin
     output: result?.output ?? null,
     error: result?.error ? { code: result.errorCode ?? 'MODEL_ERROR', message: result.error } : result ? null : { code: 'CANCELLED', message: 'the job was cancelled' },
     durationMs: result?.durationMs ?? null,
+    cachedFrom: result?.cachedFrom ?? null,
     warning: job.warning,
   };
 }

@@ -10,11 +10,13 @@ export interface Provenance {
 }
 
 /**
- * The one way a result row is built, for an item refused at submission, an item a model ran,
- * and an aggregated consensus item alike.
+ * The one way a result row is built, for an item refused at submission, an item a model ran, an
+ * item answered from the result cache (an outcome with `cachedFrom`) and an aggregated consensus
+ * item alike.
  */
 export function resultRow(jobId: string, item: Pick<TaskItem, 'index' | 'input' | 'submitted' | 'externalId'>, outcome: ItemOutcome, p: Provenance): NewResult {
   const ok = 'output' in outcome;
+  const cachedFrom = ok ? outcome.cachedFrom : undefined;
   return {
     job_id: jobId,
     item_index: item.index,
@@ -24,10 +26,11 @@ export function resultRow(jobId: string, item: Pick<TaskItem, 'index' | 'input' 
     output: ok ? JSON.stringify(outcome.output) : null,
     error_code: ok ? null : outcome.code,
     error: ok ? null : outcome.error,
-    duration_ms: outcome.durationMs === undefined ? null : Math.round(outcome.durationMs),
+    // An answer from the cache took no model time.
+    duration_ms: cachedFrom ? 0 : outcome.durationMs === undefined ? null : Math.round(outcome.durationMs),
     version_digest: p.versionDigest,
     ...(item.externalId === undefined ? {} : { external_id: item.externalId }),
-    ...(p.executor ? { executor: p.executor } : {}),
+    ...(cachedFrom ? { executor: 'cache', cached_from: JSON.stringify(cachedFrom) } : p.executor ? { executor: p.executor } : {}),
     ...(p.taskId ? { task_id: p.taskId } : {}),
     ...(p.attempt ? { attempt: p.attempt } : {}),
   };

@@ -1,6 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import { checkOutput } from '../chem/inputs';
-import type { Db } from '../db/client';
+import type { Db, DbOrTx } from '../db/client';
 import type { TaskItem } from '../db/types';
 import { resourceUnits, type ResourceUnits } from '../cost/attribution';
 import { toAppError, type ErrorCode } from '../errors';
@@ -14,6 +14,8 @@ import type { Executor } from './executor';
 import * as repo from './jobs.repository';
 import { onJobSettled } from './jobs.service';
 import type { ItemOutcome, Job } from './jobs.types';
+import { insertCached, inputKey } from './result-cache.repository';
+import { splitByCache, usesCache } from './result-cache';
 import { resultRow } from './result-row';
 import { prepareRawItems } from '../uploads/raw-items';
 
@@ -51,7 +53,7 @@ export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: s
  * are item results; only trouble of our own (database, executor) asks the queue for a retry, and
  * on the last attempt even that fails the remaining items with the reason, so every job ends.
  */
-export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
+export async function runTask(deps: WorkerDeps, { taskId, cacheChecked }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
   try {
     const task = await deps.db.transaction().execute(async (tx) => {
       const claimed = await repo.claimTask(tx, taskId);
@@ -67,19 +69,23 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
     const version = await versionOf(deps, task.modelVersionId);
     // Only a repeated attempt can find results already written (they are unique per item anyway).
     const done = task.attempts > 1 ? await repo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index)) : new Set<number>();
-    // An uploaded file's items are canonicalised here rather than at submission.
-    const { items: remaining, refused } = await prepareRawItems(version, task.items.filter((i) => !done.has(i.index)), `job:${task.jobId}`);
+    // An uploaded file's items are canonicalised here rather than at submission; then those the
+    // result cache holds are answered from it (tasks written at submission were looked up there).
+    const { items: prepared, refused } = await prepareRawItems(version, task.items.filter((i) => !done.has(i.index)), `job:${task.jobId}`);
+    const { hits: cached, misses: remaining } = cacheChecked ? { hits: [], misses: prepared } : await answerFromCache(deps, version, prepared);
 
     let outcomes: ItemOutcome[];
     let gaveUp = false;
     const executor = deps.executors.get(version.runtime.kind);
     const cancellation = watchCancellation(deps, task.jobId);
     try {
-      if (!executor) {
+      if (remaining.length === 0) {
+        outcomes = [];
+      } else if (!executor) {
         outcomes = remaining.map((i) => ({ index: i.index, code: 'UNAVAILABLE', error: `no executor for runtime "${version.runtime.kind}" on this worker` }));
       } else {
         try {
-          outcomes = !remaining.length ? [] : await executor.run(version, remaining, { signal: cancellation.signal, task: { id: task.id, jobId: task.jobId, attempt: task.attempts } });
+          outcomes = await executor.run(version, remaining, { signal: cancellation.signal, task: { id: task.id, jobId: task.jobId, attempt: task.attempts } });
         } catch (e) {
           // Transient trouble is retried by the queue; anything else, or the last attempt, fails
           // the items with the reason, so the job still ends.
@@ -97,13 +103,14 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
       await repo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
       return { status: 'completed', output: { skipped: 'job cancelled while running' } };
     }
-    outcomes = [...refused, ...outcomes.map((o) => checkedOutput(version, o))];
+    outcomes = [...refused, ...cached, ...outcomes.map((o) => checkedOutput(version, o))];
     await recordTaskOutcomes(deps, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
-      items: new Map([...task.items, ...remaining].map((i) => [i.index, i])),
+      items: new Map([...task.items, ...prepared].map((i) => [i.index, i])),
       units: resourceUnits(version),
       deadLettered: gaveUp,
+      cache: usesCache(version),
     });
     return { status: 'completed', output: { items: outcomes.length } };
   } catch (e) {
@@ -121,6 +128,15 @@ export async function runTask(deps: WorkerDeps, { taskId }: TTaskRunPayload, att
     // A bad request cannot get better by retrying; our own trouble can.
     return { status: err.transient ? 'failed' : 'deadletter', output: { code: err.code, error: err.message } };
   }
+}
+
+/**
+ * The items of a task created without a look in the result cache (a file's rows, written by the
+ * database): those the cache holds are answered from it, the rest are left for the model. Items
+ * are looked up as the task holds them, prepared.
+ */
+async function answerFromCache<T extends TaskItem>(deps: Pick<WorkerDeps, 'db'>, version: ModelVersion, items: T[]): Promise<{ hits: ItemOutcome[]; misses: T[] }> {
+  return splitByCache(deps.db, version, items);
 }
 
 /**
@@ -210,31 +226,59 @@ export async function recordTaskOutcomes(
   deps: Pick<WorkerDeps, 'db' | 'boss'>,
   task: { id: string; jobId: string; attempt: number },
   outcomes: ItemOutcome[],
-  meta: { executor: string; versionDigest: string; items: Map<number, TaskItem>; units?: ResourceUnits; deadLettered?: boolean },
+  meta: {
+    executor: string;
+    versionDigest: string;
+    items: Map<number, TaskItem>;
+    units?: ResourceUnits;
+    deadLettered?: boolean;
+    /** Keep the successful outputs a model computed in the result cache (the version's setting). */
+    cache?: boolean;
+  },
 ): Promise<Job['status']> {
   const provenance = { executor: meta.executor, versionDigest: meta.versionDigest, taskId: task.id, attempt: task.attempt };
   const rows = withModelTime(
     outcomes.map((o) => resultRow(task.jobId, meta.items.get(o.index) ?? { index: o.index, input: {} }, o, provenance)),
-    outcomes,
+    // Answers from the cache took no model time and share none of the batch's.
+    outcomes.filter((o) => !('cachedFrom' in o && o.cachedFrom)),
     meta.units,
   );
   return deps.db.transaction().execute(async (tx) => {
     const written = await repo.insertResults(tx, rows);
-    const closed = await repo.finishTask(tx, task.id, 'done');
+    if (meta.cache) await cacheComputed(tx, task.jobId, meta, outcomes, written);
+    // One statement closes the task (once) and counts what it wrote.
+    const { status, justFinished, parentJobId, endedBefore, closed } = await repo.addToJobCounts(
+      tx,
+      task.jobId,
+      { done: written.filter((w) => w.status === 'succeeded').length, failed: written.filter((w) => w.status === 'failed').length, tasks: 0 },
+      { closeTask: task.id },
+    );
     // Given up on: listed in the admin console's dead letters, from where it can be sent again.
     if (closed && meta.deadLettered) {
       const failed = outcomes.find((o): o is Extract<ItemOutcome, { code: ErrorCode }> => 'code' in o);
       await repo.markDeadLettered(tx, task.id, failed ? `${failed.code}: ${failed.error}` : null);
     }
-    const { status, justFinished, parentJobId, endedBefore } = await repo.addToJobCounts(tx, task.jobId, {
-      done: written.filter((w) => w.status === 'succeeded').length,
-      failed: written.filter((w) => w.status === 'failed').length,
-      tasks: closed ? 1 : 0,
-    });
     await emitJobEvents(tx, deps.boss, task.jobId, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.jobId, written);
     if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
     return status;
   });
+}
+
+/** Keeps the successful outputs this call wrote that a model computed (not those the cache answered). */
+export async function cacheComputed(
+  tx: DbOrTx,
+  jobId: string,
+  meta: { versionDigest: string; items: Map<number, TaskItem> },
+  outcomes: ItemOutcome[],
+  written: repo.WrittenResult[],
+): Promise<void> {
+  const wrote = new Set(written.filter((w) => w.status === 'succeeded').map((w) => w.item_index));
+  const entries = outcomes.flatMap((o) => {
+    const item = meta.items.get(o.index);
+    if (!('output' in o) || o.cachedFrom || !item || !wrote.has(o.index)) return [];
+    return [{ key: inputKey(item.input), output: o.output, jobId, index: o.index }];
+  });
+  if (entries.length) await insertCached(tx, meta.versionDigest, entries);
 }
 

@@ -29,6 +29,7 @@ export function toModelVersion(row: ModelVersionRow & { slug: string }): ModelVe
     publishedAt: row.published_at ? iso(row.published_at) : null,
     smokeTest: row.smoke_test,
     networkAllowed: row.network_allowed ?? false,
+    cacheEnabled: row.cache_enabled ?? true,
     provenance: row.provenance ?? null,
   };
 }
@@ -271,9 +272,11 @@ export function versionContentColumns(v: VersionContent) {
 export async function insertVersion(
   db: DbOrTx,
   slug: string,
-  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest' | 'networkAllowed' | 'provenance'> & {
+  v: Omit<ModelVersion, 'id' | 'slug' | 'createdAt' | 'publishedAt' | 'smokeTest' | 'networkAllowed' | 'provenance' | 'cacheEnabled'> & {
     createdBy: string | null;
     provenance?: Record<string, unknown> | null;
+    /** The manifest's or spec's `cache` setting; unset: on. */
+    cache?: boolean;
   },
 ): Promise<ModelVersion> {
   const row = await db
@@ -284,6 +287,7 @@ export async function insertVersion(
       status: v.status,
       ...versionContentColumns(v),
       created_by: v.createdBy,
+      ...(v.cache === undefined ? {} : { cache_enabled: v.cache }),
       published_at: v.status === 'published' ? new Date() : null,
     })
     .returningAll()

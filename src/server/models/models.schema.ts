@@ -160,6 +160,8 @@ export const ZModelManifest = z.object({
   requires: z.array(safeText(200).min(1)).max(20).default([]),
   /** Where the version came from (training data digest, code, hyper-parameters, fitting); recorded on the version. */
   provenance: z.record(z.string(), z.unknown()).optional(),
+  /** False for a model whose outputs are not a function of its input (random seeds): never answer repeated inputs from the result cache. Default true. */
+  cache: z.boolean().optional(),
 }).superRefine((m, ctx) => {
   if (m.runtime.kind === 'consensus') return;
   for (const key of ['inputSchema', 'outputSchema'] as const) {

@@ -161,6 +161,7 @@ export function specOf(manifest: TModelManifest) {
     timeoutMs: manifest.timeoutMs,
     example: manifest.example ?? null,
     provenance: manifest.provenance ?? null,
+    cache: manifest.cache,
   };
 }
 

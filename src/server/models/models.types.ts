@@ -49,6 +49,8 @@ export interface ModelVersion {
   smokeTest: SmokeTestRecord | null;
   /** An admin let this version's sandbox reach the network (its runtime asked with `network: true`). */
   networkAllowed: boolean;
+  /** Whether its successful outputs are kept and answered from the result cache (the owner may turn it off). */
+  cacheEnabled: boolean;
   /** Where it came from: a trained model's data, code and hyper-parameters; a fitted consensus's evaluation and cross-validation table. */
   provenance?: Record<string, unknown> | null;
 }

@@ -53,7 +53,7 @@ export async function runSmokeTest(
     // missing worker should end here.
     const waitMs = version.timeoutMs * 2 + 90_000;
     // The call is recorded once, with the version's new state, when the outcome is stored below.
-    const { job, result: row } = await runOne(deps, viewer, version, prepared, { waitMs, label: 'smoke test', audit: false });
+    const { job, result: row } = await runOne(deps, viewer, version, prepared, { waitMs, label: 'smoke test', audit: false, cache: false });
     if (!row) {
       result = fail('TIMEOUT', `no result within ${Math.round(waitMs / 1000)} s; is a worker running?`, { jobId: job.id });
     } else if (row.status === 'succeeded') {

@@ -16,10 +16,10 @@ export async function nextVersionNumber(db: DbOrTx, modelId: string): Promise<nu
 }
 
 /** Changes a draft's content (back to draft: its smoke test no longer applies); undefined when it is no longer a draft. */
-export async function updateVersionContent(db: DbOrTx, slug: string, id: string, v: VersionContent): Promise<ModelVersion | undefined> {
+export async function updateVersionContent(db: DbOrTx, slug: string, id: string, v: VersionContent & { cache?: boolean }): Promise<ModelVersion | undefined> {
   const row = await db
     .updateTable('model_versions')
-    .set({ ...versionContentColumns(v), status: 'draft', smoke_test: null, updated_at: new Date() })
+    .set({ ...versionContentColumns(v), ...(v.cache === undefined ? {} : { cache_enabled: v.cache }), status: 'draft', smoke_test: null, updated_at: new Date() })
     .where('id', '=', id)
     .where('status', 'in', [...EDITABLE_STATUSES])
     .returningAll()
@@ -73,6 +73,11 @@ export async function listDraftsOf(db: DbOrTx, ownerId: string) {
 
 export async function setNetworkAllowed(db: DbOrTx, version: { id: string; slug: string }, allowed: boolean): Promise<ModelVersion | undefined> {
   const row = await db.updateTable('model_versions').set({ network_allowed: allowed }).where('id', '=', version.id).returningAll().executeTakeFirst();
+  return row && toModelVersion({ ...row, slug: version.slug });
+}
+
+export async function setCacheEnabled(db: DbOrTx, version: { id: string; slug: string }, enabled: boolean): Promise<ModelVersion | undefined> {
+  const row = await db.updateTable('model_versions').set({ cache_enabled: enabled }).where('id', '=', version.id).returningAll().executeTakeFirst();
   return row && toModelVersion({ ...row, slug: version.slug });
 }
 

@@ -44,6 +44,8 @@ export const ZVersionSpec = z.object({
   example: safeJsonObject().nullable().default(null),
   /** Where the version came from; shown on the model page, never run. */
   provenance: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** False for a model whose outputs are not a function of its input (random seeds): never answer repeated inputs from the result cache. Default true. */
+  cache: z.boolean().optional(),
 });
 export type TVersionSpec = z.infer<typeof ZVersionSpec>;
 

@@ -168,6 +168,21 @@ export async function deprecateVersion({ db }: DbDeps, viewer: Viewer, { version
 }
 
 /**
+ * The owner's switch for the result cache: off for a model whose outputs are not a function of
+ * its input (random seeds, a live service). Off, nothing is answered from the cache or kept in it;
+ * it is policy, not content, so the digest does not change.
+ */
+export async function setVersionCache({ db }: DbDeps, viewer: Viewer, { versionId, enabled }: { versionId: string; enabled: boolean }): Promise<ModelVersion> {
+  const version = await editableVersion(db, viewer, versionId);
+  if (version.runtime.kind === 'consensus') {
+    throw new AppError('INVALID_INPUT', `${version.slug}@${version.version} is a consensus: its members' own cache settings apply`);
+  }
+  const updated = await versionRepo.setCacheEnabled(db, version, enabled);
+  if (!updated) throw new AppError('NOT_FOUND', `no model version ${versionId}`);
+  return updated;
+}
+
+/**
  * An admin's leave (or its withdrawal) for a version whose runtime asks for `network: true` to
  * reach the network from its sandbox. It is policy, not content: the digest does not change.
  */

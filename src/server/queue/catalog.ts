@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { Queue } from 'pg-boss';
 
 /** Payload of `task.run`: the task row holds the inputs, so the payload stays small. */
-export const ZTaskRunPayload = z.object({ taskId: z.uuid(), jobId: z.uuid() });
+export const ZTaskRunPayload = z.object({
+  taskId: z.uuid(),
+  jobId: z.uuid(),
+  /** The task's items were looked up in the result cache when it was created (absent: the worker looks). */
+  cacheChecked: z.boolean().optional(),
+});
 export type TTaskRunPayload = z.infer<typeof ZTaskRunPayload>;
 
 /** Payload of `consensus.aggregate`: the consensus job whose members have all ended. */

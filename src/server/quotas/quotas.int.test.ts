@@ -81,7 +81,8 @@ describe('quotas, through the real worker', () => {
   it('GPU-seconds per month: each result records its measured time, the job its GPU-seconds and cost; past the limit a job is refused', async () => {
     const team = await createTeam(gw.db, 'gpu-team');
     const user = await createUser(gw.db, 'gpu', { teamIds: [team] });
-    const job = await jobs.submitJob(gw.deps, user, { model: 'test-echo-gpu', inputs: ['CCO', 'c1ccccc1'].map((smiles) => ({ smiles })) });
+    // Molecules test-echo (the same content, so the same cache) has not run: a cached answer takes no time.
+    const job = await jobs.submitJob(gw.deps, user, { model: 'test-echo-gpu', inputs: ['OCCO', 'c1ccccc1'].map((smiles) => ({ smiles })) });
     const done = await waitForJob(gw.deps, user, job.id);
     expect(done.status).toBe('succeeded');
     const results = await gw.db.selectFrom('results').select(['model_ms', 'cpu_seconds', 'gpu_seconds']).where('job_id', '=', job.id).execute();

@@ -40,8 +40,10 @@ beforeAll(async () => {
 afterAll(async () => gw?.stop());
 
 /** A submitted job (nobody runs it here) and its tasks of two items each. */
+let made = 0;
+/** A job of `n` molecules never submitted before (a repeated one would be answered from the result cache, with no task). */
 async function jobWithTasks(n: number) {
-  const job = await jobs.submitJob(gw.deps, viewer, { model: 'k8s-token-test', inputs: Array.from({ length: n }, (_, i) => ({ smiles: 'C'.repeat(i + 1) })) });
+  const job = await jobs.submitJob(gw.deps, viewer, { model: 'k8s-token-test', inputs: Array.from({ length: n }, () => ({ smiles: 'C'.repeat(++made) })) });
   const tasks = await gw.db.selectFrom('tasks').select(['id', 'items', 'attempts']).where('job_id', '=', job.id).orderBy('task_index').execute();
   return { job, tasks };
 }

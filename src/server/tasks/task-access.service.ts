@@ -7,7 +7,8 @@ import * as jobs from '../jobs/jobs.repository';
 import { onJobSettled } from '../jobs/jobs.service';
 import type { ItemOutcome } from '../jobs/jobs.types';
 import { resultRow } from '../jobs/result-row';
-import { checkedOutput } from '../jobs/run-task.service';
+import { usesCache } from '../jobs/result-cache';
+import { cacheComputed, checkedOutput } from '../jobs/run-task.service';
 import { getVersionById } from '../models/models.service';
 import { emitJobEvents } from '../webhooks/events';
 import * as repo from './task-tokens.repository';
@@ -109,6 +110,7 @@ export async function postTaskResults(
   const written = await deps.db.transaction().execute(async (tx) => {
     const w = await jobs.insertResults(tx, rows);
     if (w.length === 0) return 0;
+    if (usesCache(version)) await cacheComputed(tx, task.job_id, { versionDigest: version.digest, items }, outcomes, w);
     const { justFinished, parentJobId, endedBefore } = await jobs.addToJobCounts(tx, task.job_id, {
       done: w.filter((r) => r.status === 'succeeded').length,
       failed: w.filter((r) => r.status === 'failed').length,

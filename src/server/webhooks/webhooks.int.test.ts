@@ -206,8 +206,9 @@ describe('webhooks', () => {
     const token = await createApiToken(gw.deps, owner, { name: 'ci' });
     const hook = await caller(owner).webhooks.create({ url: `${base}/token`, tokenId: token.id, events: ['started', 'succeeded'] });
     const byToken: Viewer = { ...owner, auth: { kind: 'token', tokenId: token.id } };
-    const job = await jobs.submitJob(gw.deps, byToken, { model: 'test-echo', inputs: [{ smiles: 'CC' }, { smiles: 'CCC' }] });
-    const bySession = await jobs.submitJob(gw.deps, owner, { model: 'test-echo', inputs: [{ smiles: 'CCCC' }] });
+    // Molecules not run before in this file: a job answered from the result cache ends as it is written, never started.
+    const job = await jobs.submitJob(gw.deps, byToken, { model: 'test-echo', inputs: [{ smiles: 'CC(C)C' }, { smiles: 'CC(C)CC' }] });
+    const bySession = await jobs.submitJob(gw.deps, owner, { model: 'test-echo', inputs: [{ smiles: 'CC(C)(C)C' }] });
     await waitForJob(gw.deps, owner, job.id);
     await waitForJob(gw.deps, owner, bySession.id);
     await until(() => receiver.on('/token').some((r) => r.json.event === 'succeeded'), 'the token webhook heard the job succeed');

@@ -52,6 +52,7 @@ function version(runtime: Partial<THttpRuntime>, timeoutMs = 5000): ModelVersion
     publishedAt: null,
     smokeTest: null,
     networkAllowed: false,
+    cacheEnabled: true,
   };
 }
 

@@ -61,6 +61,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'POST', path: '/versions/{versionId}/smoke-test', procedure: 'versions.smokeTest', tag: 'versions', summary: "Run the version's example (or the given input) through the worker" },
   { method: 'POST', path: '/versions/{versionId}/publish', procedure: 'versions.publish', tag: 'versions', summary: 'Publish a validated draft, optionally pointing aliases at it' },
   { method: 'POST', path: '/versions/{versionId}/deprecate', procedure: 'versions.deprecate', tag: 'versions', summary: 'Deprecate a published version' },
+  { method: 'PUT', path: '/versions/{versionId}/cache', procedure: 'versions.setCache', tag: 'versions', summary: 'Answer repeated inputs of a version from the result cache (`enabled`, the default) or never' },
   { method: 'PUT', path: '/versions/{versionId}/network', procedure: 'versions.allowNetwork', tag: 'versions', summary: "Admins: allow (or withdraw) a version's network access from its sandbox" },
   // Jobs
   { method: 'GET', path: '/jobs', procedure: 'jobs.list', tag: 'jobs', summary: 'Your jobs, newest first (paginated)' },

@@ -36,6 +36,12 @@ export const versionsRouter = router({
     .mutation(({ ctx, input }) =>
       inAuditedTransaction<ModelVersion>(ctx, ctx.viewer, (tx) => versions.deprecateVersion({ db: tx }, ctx.viewer, input), onVersion('version.deprecate', input.versionId)),
     ),
+  /** The model's maintainers: answer this version's repeated inputs from the result cache (the default), or never. */
+  setCache: registerProcedure
+    .input(ZVersionIdInput.extend({ enabled: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      inAuditedTransaction<ModelVersion>(ctx, ctx.viewer, (tx) => versions.setVersionCache({ db: tx }, ctx.viewer, input), onVersion('version.setCache', input.versionId)),
+    ),
   /** Admins only: let a version whose runtime asks for `network: true` reach the network from its sandbox (or withdraw it). */
   allowNetwork: adminProcedure
     .input(ZVersionIdInput.extend({ allowed: z.boolean() }))

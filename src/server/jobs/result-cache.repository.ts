@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/client';
+import type { CachedFrom } from '../db/types';
+import { canonicalJson } from '../../shared/canonical-json';
+
+/** A cached output and where it was first computed. */
+export interface CacheEntry {
+  output: Record<string, unknown>;
+  from: CachedFrom;
+}
+
+/**
+ * An input's cache key: the sha256 of its canonical JSON (keys sorted), so the same molecule and
+ * options give the same key whatever their order. Inputs are prepared (canonical SMILES) first.
+ */
+export function inputKey(input: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson(input)).digest('hex');
+}
+
+const LOOKUP_CHUNK = 10_000;
+
+/** The cached outputs of a version's content for the given keys, by key; one query per 10,000 keys. */
+export async function findCached(db: DbOrTx, versionDigest: string, keys: string[]): Promise<Map<string, CacheEntry>> {
+  const found = new Map<string, CacheEntry>();
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+    const rows = await db
+      .selectFrom('result_cache')
+      .select(['input_key', 'output', 'source_job_id', 'source_item_index'])
+      .where('version_digest', '=', versionDigest)
+      .where('input_key', '=', sql<string>`any(${unique.slice(i, i + LOOKUP_CHUNK)}::text[])`)
+      .execute();
+    for (const r of rows) found.set(r.input_key, { output: r.output, from: { jobId: r.source_job_id, index: r.source_item_index } });
+  }
+  return found;
+}
+
+/** Keeps successful outputs; the first one written for a key stays (the same content gives the same output). */
+export async function insertCached(
+  db: DbOrTx,
+  versionDigest: string,
+  entries: { key: string; output: Record<string, unknown>; jobId: string; index: number }[],
+): Promise<void> {
+  const unique = [...new Map(entries.map((e) => [e.key, e])).values()];
+  for (let i = 0; i < unique.length; i += 1000) {
+    await db
+      .insertInto('result_cache')
+      .values(
+        unique.slice(i, i + 1000).map((e) => ({
+          version_digest: versionDigest,
+          input_key: e.key,
+          output: JSON.stringify(e.output),
+          source_job_id: e.jobId,
+          source_item_index: e.index,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['version_digest', 'input_key']).doNothing())
+      .execute();
+  }
+}

@@ -20,11 +20,10 @@ import * as memberJobs from './member-jobs.repository';
 import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
 import type { Job } from './jobs.types';
 import { resultRow } from './result-row';
+import { taskEnqueueOptions } from './fair-share';
 
 type DbDeps = Pick<Deps, 'db'>;
 
-/** Queue priority of one-item jobs (predictions, smoke tests): ahead of screens. */
-const PREDICTION_PRIORITY = 10;
 type QueueDeps = Pick<Deps, 'db' | 'boss'>;
 
 /** Validates and canonicalises every input, then creates the job (see `createJob`). */
@@ -194,12 +193,9 @@ async function insertJobTree(
     if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);
   } else {
     const taskIds = await repo.insertTasks(tx, job.id, batches);
-    // Tasks of one version form a group (a worker runs only a few of a group at once, so one slow
-    // model cannot take every slot); single predictions go before screens.
-    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id })), tx, {
-      group: version.id,
-      priority: prepared.length === 1 ? PREDICTION_PRIORITY : 0,
-    });
+    // Grouped by version; predictions and small jobs before screens, screens fair-shared by owner (fair-share.ts).
+    const enqueue = await taskEnqueueOptions(tx, { ownerId: viewer.id, versionId: version.id, itemCount: prepared.length, jobId: job.id });
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id })), tx, enqueue);
   }
   // A member job's parent checks its members itself once it has created all of them.
   if (valid.length === 0) await onJobSettled(tx, boss, job.id, null);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { audit, type AuditInput } from '../audit/audit.service';
 import type { DbOrTx } from '../db/client';
+import { transactionMaybeGrouped } from '../db/group-commit';
 import type { NewResult, TaskItem } from '../db/types';
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
@@ -25,6 +26,8 @@ import { taskEnqueueOptions } from './fair-share';
 type DbDeps = Pick<Deps, 'db'>;
 
 type QueueDeps = Pick<Deps, 'db' | 'boss'>;
+/** Jobs of at most this many items may share a transaction with others (group commit). */
+const GROUP_COMMIT_MAX_ITEMS = 100;
 
 /** Validates and canonicalises every input, then creates the job (see `createJob`). */
 export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput, o: Pick<CreateJobOptions, 'within'> = {}): Promise<Job> {
@@ -88,12 +91,14 @@ export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version
   const estimate = await estimateCost(db, version, valid, pricing).catch(() => null);
   const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
   try {
-    return await db.transaction().execute(async (tx) => {
+    // A small job shares its transaction with others submitted at the same moment (group-commit.ts).
+    const shareable = !o.within && version.runtime.kind !== 'consensus' && prepared.length <= GROUP_COMMIT_MAX_ITEMS;
+    return await transactionMaybeGrouped(db, async (tx) => {
       const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting });
       const entry = o.within ? await o.within(tx, job) : jobCreated(job);
       if (o.audit !== false) await audit(tx, viewer, entry);
       return job;
-    });
+    }, shareable);
   } catch (e) {
     // Another request with the same key won the race: its job is the answer to this one too.
     const replay = e instanceof KeyAlreadyUsed && o.idempotency ? await replayOf({ db }, viewer, o.idempotency) : undefined;

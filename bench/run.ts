@@ -42,7 +42,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const MODEL = process.env.BENCH_MODEL ?? 'rdkit-descriptors';
 const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 300);
 const BIG_JOB = Number(process.env.BENCH_JOB_SIZE ?? 10_000);
-const CONCURRENT = Number(process.env.BENCH_SUBMISSIONS ?? process.env.BENCH_CONCURRENT ?? 20_000);
+const CONCURRENT = Number(process.env.BENCH_SUBMISSIONS ?? process.env.BENCH_CONCURRENT ?? 10_000);
 /** The screen that runs while 1s's predictions are timed. */
 const SCREEN = Number(process.env.BENCH_SCREEN_SIZE ?? 50_000);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);

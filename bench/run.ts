@@ -4,13 +4,17 @@
  *     vs a bare pg-boss send → handler round trip; then the same while a hanging model holds
  *     worker slots; then warm predict through the process executor, sandboxed against unsandboxed
  *  2. a 10,000-molecule job through the gateway vs the same model program fed the same molecules
- *  3. 10,000 concurrent job submissions from SDK clients: accepted, failed, accept latency, and
- *     the mean submit → finished latency including the queue
+ *  1s. the same predictions while a large screen runs (fair share: predictions go first)
+ *  3. BENCH_SUBMISSIONS concurrent one-molecule submissions from SDK clients: the accepted share,
+ *     accept throughput ÷ PostgreSQL's durable single-row insert rate at 16 clients and ÷ the
+ *     server's trivial authenticated call (both measured in this run), accept latency, submit →
+ *     finished latency, and the worker's task dispatch ÷ raw pg-boss fetch + complete
+ *  upload, predict-path: the parts in bench/upload.ts and bench/predict-path.ts, when present
  * Starts its own embedded PostgreSQL, web server and worker; prints a table; writes
  * bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -30,6 +34,7 @@ import { sandboxConfig } from '../src/workers/sandbox/sandbox-config';
 import { freePort, startEmbeddedPostgres } from '../src/server/db/embedded';
 import { createApiToken, registerUser } from '../src/server/users/users.service';
 import { SYSTEM_VIEWER } from '../src/server/users/viewer';
+import { callRate, durableInsertRate, rawDispatchRate } from './baselines';
 import { benchMolecules } from './molecules';
 import { ms, summarize } from './stats';
 
@@ -37,11 +42,43 @@ const root = path.resolve(import.meta.dirname, '..');
 const MODEL = process.env.BENCH_MODEL ?? 'rdkit-descriptors';
 const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 300);
 const BIG_JOB = Number(process.env.BENCH_JOB_SIZE ?? 10_000);
-const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10_000);
+const CONCURRENT = Number(process.env.BENCH_SUBMISSIONS ?? process.env.BENCH_CONCURRENT ?? 10_000);
+/** The screen that runs while 1s's predictions are timed. */
+const SCREEN = Number(process.env.BENCH_SCREEN_SIZE ?? 50_000);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const log = (line: string) => console.log(`[bench] ${line}`);
-// Which parts run (all by default): 1, 1b, sandbox, 2, 3; e.g. BENCH_PARTS=sandbox for the sandbox's line alone.
-const PARTS = new Set((process.env.BENCH_PARTS ?? '1,1b,sandbox,2,3').split(',').map((p) => p.trim()));
+// Which parts run (all by default): 1, 1s, 1b, sandbox, 2, 3, upload, predict-path; e.g. BENCH_PARTS=sandbox for the sandbox's line alone.
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,1s,1b,sandbox,2,3,upload,predict-path').split(',').map((p) => p.trim()));
+
+/** What a part in its own file (bench/upload.ts, bench/predict-path.ts) is given. */
+export interface BenchContext {
+  url: string;
+  token: string;
+  databaseUrl: string;
+  db: Db;
+  client: ReturnType<typeof createGatewayClient>;
+  molecules: string[];
+  log: (line: string) => void;
+  /** Figures measured earlier in this run (e.g. results.single.rawPgBoss for ratios). */
+  results: Record<string, unknown>;
+}
+
+/**
+ * HOOKS for the parts other files provide: `bench/upload.ts` exporting `benchUpload(ctx)` (the
+ * 1,000,000-molecule file upload, its accept time, wall ratio, peak memory and the re-screen) and
+ * `bench/predict-path.ts` exporting `benchPredictPath(ctx)` (cache-hit p50, re-screen ratio). Each
+ * returns its figures, printed and stored under its name in latest.json. Absent files are skipped.
+ */
+async function optionalPart(name: string, file: string, fn: string, ctx: BenchContext): Promise<void> {
+  const full = path.join(import.meta.dirname, file);
+  if (!PARTS.has(name) || !existsSync(full)) return;
+  log(`${name}) ${file}`);
+  const mod = (await import(full)) as Record<string, (c: BenchContext) => Promise<Record<string, unknown>>>;
+  if (typeof mod[fn] !== 'function') throw new Error(`${file} does not export ${fn}(ctx)`);
+  const figures = await mod[fn](ctx);
+  ctx.results[name] = figures;
+  console.table(figures);
+}
 
 /**
  * Warm single-molecule predictions through the worker's own process executor, the same built-in
@@ -148,20 +185,34 @@ async function main() {
   const databaseUrl = pg.url('postgres');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // The lean API server beside Next (src/server/api/lean-server.ts): part 3 submits through it unless BENCH_SUBMIT_VIA=next.
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
   const app = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GATEWAY_API_PORT: String(apiPort),
+      // The bench measures what the server can take; the per-token request rate (50/s by default) is a policy, not a capacity.
+      GATEWAY_TOKEN_RATE: process.env.GATEWAY_TOKEN_RATE ?? '1000000',
+      GATEWAY_TOKEN_BURST: process.env.GATEWAY_TOKEN_BURST ?? '1000000',
+    },
   });
   app.stdout!.on('data', (d: Buffer) => process.env.BENCH_VERBOSE && process.stdout.write(d));
   const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), model: MODEL };
   try {
     await waitForHealth(url, app);
+    await waitForHealth(apiUrl, app);
     const { db } = createDb(databaseUrl, 2);
     const user = await registerUser({ db }, null, { email: `bench-${Date.now()}@example.test`, password: 'benchmark-password' });
     const { token } = await createApiToken({ db }, user, { name: 'bench' });
     const client = createGatewayClient({ url, token });
-    const molecules = benchMolecules(root, Math.max(BIG_JOB, WARM_CALLS));
+    const molecules = benchMolecules(root, Math.max(BIG_JOB, WARM_CALLS, PARTS.has('1s') ? SCREEN : 0));
 
     // 1. One molecule, warm.
     if (PARTS.has('1')) {
@@ -183,6 +234,36 @@ async function main() {
         'model process, direct': { p50: ms(d1.p50), p99: ms(d1.p99), mean: ms(d1.mean) },
         'bare pg-boss send→handler': { p50: ms(r1.p50), p99: ms(r1.p99), mean: ms(r1.mean) },
       });
+    }
+
+    // 1s. The same predictions while a large screen keeps every worker loop busy (priorities).
+    if (PARTS.has('1s')) {
+      log(`1s) ${WARM_CALLS} sequential predictions while a ${SCREEN}-molecule screen runs`);
+      const screen = await client.jobs.submit({ model: MODEL, inputs: molecules.slice(0, SCREEN).map((smiles) => ({ smiles })), label: 'screen under predictions' });
+      await until(async () => (await client.jobs.get(screen.id)).status === 'running', 'the screen runs', 600_000);
+      const busy: number[] = [];
+      for (let i = 0; i < WARM_CALLS; i++) {
+        const s = performance.now();
+        const p = await client.models.predict(MODEL, { smiles: molecules[(i + 7) % molecules.length] });
+        busy.push(performance.now() - s);
+        if (p.error) throw new Error(`prediction failed during the screen: ${p.error.message}`);
+      }
+      const during = await client.jobs.get(screen.id);
+      await client.jobs.cancel(screen.id).catch(() => {});
+      const b = summarize(busy);
+      const idle = (results.single as { gateway?: ReturnType<typeof summarize>; rawPgBoss?: ReturnType<typeof summarize> } | undefined) ?? {};
+      const raw = idle.rawPgBoss;
+      results.singleWhileScreening = {
+        gateway: b,
+        screen: { items: SCREEN, stillRunning: during.status === 'running', itemsDoneWhenLastPredictionAnswered: during.itemsDone },
+        ...(raw ? { p50OverRawPgBoss: b.p50 / raw.p50, p99OverRawPgBoss: b.p99 / raw.p99 } : {}),
+        ...(idle.gateway && raw ? { idleP50OverRawPgBoss: idle.gateway.p50 / raw.p50, idleP99OverRawPgBoss: idle.gateway.p99 / raw.p99 } : {}),
+      };
+      console.table({
+        ...(idle.gateway ? { 'SDK predict, idle': { p50: ms(idle.gateway.p50), p99: ms(idle.gateway.p99), 'p50 ÷ bare pg-boss': raw ? (idle.gateway.p50 / raw.p50).toFixed(1) : '-', 'p99 ÷ bare pg-boss': raw ? (idle.gateway.p99 / raw.p99).toFixed(1) : '-' } } : {}),
+        'SDK predict, while a screen runs': { p50: ms(b.p50), p99: ms(b.p99), 'p50 ÷ bare pg-boss': raw ? (b.p50 / raw.p50).toFixed(1) : '-', 'p99 ÷ bare pg-boss': raw ? (b.p99 / raw.p99).toFixed(1) : '-' },
+      });
+      log(`the screen was ${during.status} with ${during.itemsDone}/${SCREEN} items done when the last prediction answered`);
     }
 
     // 1b. The same predictions while a hanging model holds worker slots (isolation between versions).
@@ -256,14 +337,27 @@ async function main() {
 
     // 3. Many concurrent submissions, each from its own SDK client.
     if (PARTS.has('3')) {
-      log(`3) ${CONCURRENT} concurrent job submissions from SDK clients (over at most ${SOCKETS} sockets)`);
-      const clients = Array.from({ length: CONCURRENT }, () => createGatewayClient({ url, token }));
+      log('3) baselines: PostgreSQL durable single-row inserts (16 clients), the trivial authenticated call (SDK me())');
+      const pgInsertRate = await durableInsertRate(databaseUrl, 16);
+      const trivialAt = async (at: string) => {
+        const cs = Array.from({ length: 64 }, () => createGatewayClient({ url: at, token }));
+        let k = 0;
+        await callRate(() => cs[k++ % cs.length].me(), 64, 1000); // warm
+        return callRate(() => cs[k++ % cs.length].me(), 256, 3000);
+      };
+      const trivialNext = await trivialAt(url);
+      const trivialLean = await trivialAt(apiUrl);
+      const via = process.env.BENCH_SUBMIT_VIA === 'next' ? 'next' : 'lean';
+      const submitUrl = via === 'next' ? url : apiUrl;
+      const trivialRate = via === 'next' ? trivialNext : trivialLean;
+      log(`3) ${CONCURRENT} concurrent job submissions from SDK clients (over at most ${SOCKETS} sockets), through ${via === 'next' ? 'Next' : 'the lean API server'}`);
       const acceptLat: number[] = [];
       const errors = new Map<string, number>();
       const ids: string[] = [];
       const tc = performance.now();
       await Promise.all(
-        clients.map(async (c, i) => {
+        Array.from({ length: CONCURRENT }, async (_, i) => {
+          const c = createGatewayClient({ url: submitUrl, token });
           const s = performance.now();
           try {
             const j = await c.jobs.submit({ model: MODEL, inputs: [{ smiles: molecules[i % molecules.length] }], label: 'concurrent' });
@@ -276,6 +370,7 @@ async function main() {
         }),
       );
       const submitWall = performance.now() - tc;
+      const submitEnd = (await sql<{ t: Date }>`select clock_timestamp() as t`.execute(db)).rows[0].t;
       // Wait for all of them to be settled by the worker, then read the queue-inclusive latency.
       const deadline = Date.now() + 30 * 60_000;
       let open = Infinity;
@@ -290,8 +385,15 @@ async function main() {
              percentile_cont(0.99) within group (order by extract(epoch from finished_at - created_at) * 1000) as p99,
              extract(epoch from max(finished_at) - min(created_at)) * 1000 as span
       from jobs where label = 'concurrent' and status = 'succeeded'`.execute(db);
+      // The worker's own pace: tasks finished after the last submission was accepted (the backlog draining).
+      const drain = await sql<{ n: number; secs: number }>`
+      select count(*)::int as n, extract(epoch from max(t.finished_at) - ${submitEnd}::timestamptz) as secs
+      from tasks t join jobs j on j.id = t.job_id where j.label = 'concurrent' and t.finished_at > ${submitEnd}::timestamptz`.execute(db);
+      const gatewayDispatch = drain.rows[0].n >= 100 ? drain.rows[0].n / Number(drain.rows[0].secs) : NaN;
+      const rawDispatch = await rawDispatchRate(databaseUrl, Math.min(CONCURRENT, 20_000));
       const a = summarize(acceptLat);
       const q = lat.rows[0];
+      const acceptRate = acceptLat.length / (submitWall / 1000);
       results.concurrent = {
         clients: CONCURRENT,
         accepted: acceptLat.length,
@@ -301,14 +403,39 @@ async function main() {
         accept: a,
         submitToFinished: { mean: Number(q.mean), p50: Number(q.p50), p99: Number(q.p99) },
         allSettledMs: Number(q.span),
+        acceptedShare: acceptLat.length / CONCURRENT,
+        acceptPerSecond: acceptRate,
+        pgDurableInsertsPerSecond16: pgInsertRate,
+        acceptOverPgInserts: acceptRate / pgInsertRate,
+        submittedVia: via,
+        trivialCallsPerSecond: trivialRate,
+        trivialCallsPerSecondNext: trivialNext,
+        trivialCallsPerSecondLean: trivialLean,
+        acceptOverTrivialCall: acceptRate / trivialRate,
+        gatewayDispatchTasksPerSecond: gatewayDispatch,
+        rawPgBossDispatchPerSecond: rawDispatch,
+        dispatchOverRawPgBoss: gatewayDispatch / rawDispatch,
       };
       console.table({
         'accept (HTTP round trip)': { accepted: acceptLat.length, failed: CONCURRENT - acceptLat.length, p50: ms(a.p50), p99: ms(a.p99), mean: ms(a.mean) },
         'submit → finished (incl. queue)': { accepted: '', failed: '', p50: ms(Number(q.p50)), p99: ms(Number(q.p99)), mean: ms(Number(q.mean)) },
       });
+      console.table({
+        'accepted share': { value: `${((100 * acceptLat.length) / CONCURRENT).toFixed(2)} %`, ratio: '' },
+        'accept throughput': { value: `${acceptRate.toFixed(0)}/s`, ratio: '' },
+        'PostgreSQL durable 1-row inserts, 16 clients': { value: `${pgInsertRate.toFixed(0)}/s`, ratio: (acceptRate / pgInsertRate).toFixed(3) },
+        'trivial authenticated call (me), Next': { value: `${trivialNext.toFixed(0)}/s`, ratio: via === 'next' ? (acceptRate / trivialNext).toFixed(3) : '' },
+        'trivial authenticated call (me), lean API server': { value: `${trivialLean.toFixed(0)}/s`, ratio: via === 'lean' ? (acceptRate / trivialLean).toFixed(3) : '' },
+        'gateway task dispatch (backlog drain)': { value: `${gatewayDispatch.toFixed(0)}/s`, ratio: '' },
+        'raw pg-boss fetch + complete': { value: `${rawDispatch.toFixed(0)}/s`, ratio: (gatewayDispatch / rawDispatch).toFixed(3) },
+      });
       if (errors.size) log(`errors: ${JSON.stringify(Object.fromEntries(errors))}`);
       log(`all ${CONCURRENT} submissions accepted in ${ms(submitWall)}; the last finished ${ms(Number(q.span))} after the first was created`);
     }
+    // HOOKS: the upload and predict-path parts live in their own files (see optionalPart).
+    const ctx: BenchContext = { url, token, databaseUrl, db, client, molecules, log, results };
+    await optionalPart('upload', 'upload.ts', 'benchUpload', ctx);
+    await optionalPart('predict-path', 'predict-path.ts', 'benchPredictPath', ctx);
     await db.destroy();
   } finally {
     app.kill('SIGTERM');

@@ -124,6 +124,8 @@ async function main() {
   const supervisor = new Supervisor((line) => log(line));
   supervisor.start({ name: 'web', command: process.execPath, args: [nextBin, 'start', '-p', String(port), '-H', process.env.HOST ?? '0.0.0.0'], cwd: root, env });
   supervisor.start({ name: 'worker', command: process.execPath, args: ['--import', 'tsx', 'src/workers/main.ts'], cwd: root, env });
+  // The API for scripts and the SDK without Next's per-request cost (src/server/api/lean-server.ts).
+  if (process.env.GATEWAY_API_PORT) supervisor.start({ name: 'api', command: process.execPath, args: ['--import', 'tsx', 'scripts/lean-api.ts'], cwd: root, env });
 
   const stop = async () => {
     if (stopping) return;

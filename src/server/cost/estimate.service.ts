@@ -3,7 +3,8 @@ import { resolveMembers } from '../consensus/consensus.service';
 import type { DbOrTx } from '../db/client';
 import type { ModelVersion } from '../models/models.types';
 import { resourceUnits } from './attribution';
-import { versionTimePerItem } from './estimate.repository';
+import { LruCache } from '../lru-cache';
+import { ESTIMATE_SAMPLE, versionTimePerItem } from './estimate.repository';
 import { costOf, readPricing, type Pricing } from './pricing';
 
 /** One version's part of an estimate: a model, or each member of a consensus. */
@@ -38,10 +39,26 @@ export interface CostEstimate {
 
 const MAX_DEPTH = 4;
 
+/**
+ * A version's time per item once it rests on a full sample, kept for a few seconds: the mean of
+ * 2,000 results barely moves between two submissions, and reading them for every one of many
+ * concurrent submissions is most of what the database does for them. Younger versions are read afresh.
+ */
+const SETTLED_MS = 10_000;
+const settled = new LruCache<string, { t: { meanMs: number | null; sample: number }; until: number }>(1000);
+
+async function timePerItem(db: DbOrTx, versionId: string) {
+  const hit = settled.get(versionId);
+  if (hit && hit.until > Date.now()) return hit.t;
+  const t = await versionTimePerItem(db, versionId);
+  if (t.sample >= ESTIMATE_SAMPLE) settled.set(versionId, { t, until: Date.now() + SETTLED_MS });
+  return t;
+}
+
 async function partsOf(db: DbOrTx, version: ModelVersion, depth = 0): Promise<EstimatePart[]> {
   if (version.runtime.kind !== 'consensus') {
     const { cpu, gpu } = resourceUnits(version);
-    const t = await versionTimePerItem(db, version.id);
+    const t = await timePerItem(db, version.id);
     return [{ model: `${version.slug}@${version.version}`, cpu, gpu, msPerItem: t.meanMs, sample: t.sample }];
   }
   if (depth >= MAX_DEPTH) return [];

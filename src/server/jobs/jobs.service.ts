@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { audit, type AuditInput } from '../audit/audit.service';
 import type { DbOrTx } from '../db/client';
+import { transactionMaybeGrouped } from '../db/group-commit';
 import type { NewResult, TaskItem } from '../db/types';
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
@@ -22,12 +23,13 @@ import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
 import type { ItemOutcome, Job, JobResult } from './jobs.types';
 import { splitByCache } from './result-cache';
 import { resultRow } from './result-row';
+import { taskEnqueueOptions } from './fair-share';
 
 type DbDeps = Pick<Deps, 'db'>;
 
-/** Queue priority of one-item jobs (predictions, smoke tests): ahead of screens. */
-const PREDICTION_PRIORITY = 10;
 type QueueDeps = Pick<Deps, 'db' | 'boss'>;
+/** Jobs of at most this many items may share a transaction with others (group commit). */
+const GROUP_COMMIT_MAX_ITEMS = 100;
 
 /** Validates and canonicalises every input, then creates the job (see `createJob`). */
 export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJobInput, o: Pick<CreateJobOptions, 'within'> = {}): Promise<Job> {
@@ -97,12 +99,14 @@ export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version
   const estimate = toRun > 0 ? await estimateCost(db, version, toRun, pricing).catch(() => null) : null;
   const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
   try {
-    return await db.transaction().execute(async (tx) => {
+    // A small job shares its transaction with others submitted at the same moment (group-commit.ts).
+    const shareable = !o.within && version.runtime.kind !== 'consensus' && prepared.length <= GROUP_COMMIT_MAX_ITEMS;
+    return await transactionMaybeGrouped(db, async (tx) => {
       const job = await insertJobTree(tx, boss, viewer, version, prepared, { label: o.label, idempotency: o.idempotency, depth: 0, accounting, cache, split });
       const entry = o.within ? await o.within(tx, job) : jobCreated(job);
       if (o.audit !== false) await audit(tx, viewer, entry);
       return job;
-    });
+    }, shareable);
   } catch (e) {
     // Another request with the same key won the race: its job is the answer to this one too.
     const replay = e instanceof KeyAlreadyUsed && o.idempotency ? await replayOf({ db }, viewer, o.idempotency) : undefined;
@@ -217,13 +221,10 @@ async function insertJobTree(
     if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);
   } else {
     const taskIds = await repo.insertTasks(tx, job.id, batches);
-    // Tasks of one version form a group (a worker runs only a few of a group at once, so one slow
-    // model cannot take every slot); single predictions go before screens.
+    // Grouped by version; predictions and small jobs before screens, screens fair-shared by owner (fair-share.ts).
     // cacheChecked: the items were looked up just now, so the worker need not look again.
-    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true })), tx, {
-      group: version.id,
-      priority: prepared.length === 1 ? PREDICTION_PRIORITY : 0,
-    });
+    const enqueue = await taskEnqueueOptions(tx, { ownerId: viewer.id, versionId: version.id, itemCount: prepared.length, jobId: job.id });
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true })), tx, enqueue);
   }
   // Over already (every item refused or answered from the cache): wake whoever waits, with no
   // queue hop (a token's webhooks hear it ended). A member job's parent checks its members itself

@@ -51,7 +51,8 @@ export function kyselyAdapter(db: DbOrTx): IDatabase {
 
 /** How queued jobs of one enqueue are ordered and grouped: `group` caps how many run at once per worker. */
 export interface EnqueueOptions {
-  priority?: number;
+  /** Higher goes first; a function gives each payload its own (by its index in this enqueue). */
+  priority?: number | ((index: number) => number);
   group?: string;
 }
 
@@ -64,9 +65,13 @@ export async function enqueueMany<Q extends QueueName>(
   o: EnqueueOptions = {},
 ): Promise<void> {
   const schema = queueCatalog[queue].schema;
-  const extra = { ...(o.priority ? { priority: o.priority } : {}), ...(o.group ? { group: { id: o.group } } : {}) };
+  const group = o.group ? { group: { id: o.group } } : {};
+  const priorityOf = typeof o.priority === 'function' ? o.priority : () => (o.priority as number | undefined) ?? 0;
   for (let i = 0; i < payloads.length; i += 1000) {
-    const chunk = payloads.slice(i, i + 1000).map((data) => ({ data: schema.parse(data), ...extra }));
+    const chunk = payloads.slice(i, i + 1000).map((data, j) => {
+      const priority = priorityOf(i + j);
+      return { data: schema.parse(data), ...group, ...(priority ? { priority } : {}) };
+    });
     await boss.insert(queue, chunk, { db: kyselyAdapter(tx) });
   }
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { safeName, safeText } from '../safe-input';
 import { findUserById } from '../users/users.repository';
+import { forgetTokenViewers } from '../users/token-viewer-cache';
 import type { Viewer } from '../users/viewer';
 import * as repo from './teams.repository';
 
@@ -50,11 +51,14 @@ async function teamAndUser({ db }: DbDeps, input: z.infer<typeof ZTeamMemberInpu
 export async function addTeamMember(deps: DbDeps, admin: Viewer, input: z.infer<typeof ZTeamMemberInput>) {
   const { team } = await teamAndUser(deps, input);
   await repo.addMember(deps.db, team.id, input.userId, admin.id);
+  forgetTokenViewers();
   return repo.listMembers(deps.db, team.id);
 }
 
 export async function removeTeamMember(deps: DbDeps, _admin: Viewer, input: z.infer<typeof ZTeamMemberInput>) {
   const { team, user } = await teamAndUser(deps, input);
-  if (!(await repo.removeMember(deps.db, team.id, input.userId))) throw new AppError('NOT_FOUND', `${user.email} is not in team ${team.name}`);
+  const removed = await repo.removeMember(deps.db, team.id, input.userId);
+  forgetTokenViewers();
+  if (!removed) throw new AppError('NOT_FOUND', `${user.email} is not in team ${team.name}`);
   return repo.listMembers(deps.db, team.id);
 }

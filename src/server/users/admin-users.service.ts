@@ -6,6 +6,7 @@ import { existingTeamIds } from '../teams/teams.repository';
 import { ZRole } from './invitations.service';
 import * as orgRepo from './organisation.repository';
 import * as sessionRepo from './sessions.repository';
+import { forgetTokenViewers } from './token-viewer-cache';
 import * as tokenRepo from './tokens.repository';
 import * as repo from './users.repository';
 import { createAccount, toTokenInfo, ZEmail, ZPassword } from './users.service';
@@ -57,6 +58,7 @@ export async function updateUser({ db }: DbDeps, _admin: Viewer, input: z.infer<
   }
   const updated = await repo.updateUser(db, user.id, { role: input.role, disabled: input.disabled });
   if (input.disabled) await sessionRepo.revokeSessionsOf(db, user.id);
+  forgetTokenViewers();
   return { id: updated!.id, email: updated!.email, role: updated!.role, disabled: updated!.disabled_at !== null };
 }
 
@@ -67,7 +69,9 @@ export async function listAllTokens({ db }: DbDeps, _admin: Viewer, q: { userId?
 }
 
 export async function revokeAnyToken({ db }: DbDeps, _admin: Viewer, { id }: { id: string }) {
-  if (!(await tokenRepo.revokeToken(db, id))) throw new AppError('NOT_FOUND', `no active token ${id}`);
+  const revoked = await tokenRepo.revokeToken(db, id);
+  forgetTokenViewers();
+  if (!revoked) throw new AppError('NOT_FOUND', `no active token ${id}`);
 }
 
 export const ZSignUpSettingsInput = z.object({

@@ -5,6 +5,7 @@ import { edgeLimiters } from '../api/trpc';
 import { revokeAnyToken, updateSignUpSettings, updateUser } from './admin-users.service';
 import { endSession, revokeSessionsOf, startSession } from './sessions.service';
 import { signUp } from './signup.service';
+import { forgetTokenViewers } from './token-viewer-cache';
 import { authenticate, createApiToken, revokeApiToken, viewerFromSession, viewerFromToken } from './users.service';
 import type { Viewer } from './viewer';
 
@@ -93,6 +94,8 @@ describe('API tokens', () => {
     await until(async () => (await gw.db.selectFrom('api_tokens').select('last_used_at').where('id', '=', reader.id).executeTakeFirstOrThrow()).last_used_at !== null, 'the use is recorded');
 
     await gw.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', reader.id).execute();
+    // No API moves an expiry; the token → viewer cache keeps a token only until the expiry it read (token-viewer-cache.ts).
+    forgetTokenViewers();
     expect(await viewerFromToken(gw.deps, reader.token)).toBeNull();
 
     const other = await createApiToken(gw.deps, alice, { name: 'other' });

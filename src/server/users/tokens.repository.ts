@@ -51,7 +51,7 @@ export async function findAccountByTokenHash(db: DbOrTx, hash: string) {
   return db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['u.id', 'u.email', 'u.role', teamIdsOf.as('team_ids'), 't.id as token_id', 't.last_used_at', 't.scopes'])
+    .select(['u.id', 'u.email', 'u.role', teamIdsOf.as('team_ids'), 't.id as token_id', 't.last_used_at', 't.expires_at', 't.scopes'])
     .where('t.token_hash', '=', hash)
     .where('t.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))

@@ -14,6 +14,7 @@ import * as repo from './users.repository';
 import * as sessionRepo from './sessions.repository';
 import * as throttle from './sign-in-throttle.repository';
 import * as tokenRepo from './tokens.repository';
+import { cachedTokenViewer, forgetTokenViewers, rememberTokenViewer } from './token-viewer-cache';
 import type { Viewer, ViewerAuth } from './viewer';
 
 export { hashPassword, verifyPassword };
@@ -210,16 +211,23 @@ export async function listApiTokens({ db }: DbDeps, viewer: Viewer): Promise<Api
 }
 
 export async function revokeApiToken({ db }: DbDeps, viewer: Viewer, { id }: { id: string }): Promise<void> {
-  if (!(await tokenRepo.revokeToken(db, id, viewer.id))) throw new AppError('NOT_FOUND', `no active token ${id} of yours`);
+  const revoked = await tokenRepo.revokeToken(db, id, viewer.id);
+  forgetTokenViewers();
+  if (!revoked) throw new AppError('NOT_FOUND', `no active token ${id} of yours`);
 }
 
 /** The viewer an API token names (helper of request authentication): null when unknown, revoked, expired or its account disabled. */
 export async function viewerFromToken({ db }: DbDeps, token: string): Promise<Viewer | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const row = await tokenRepo.findAccountByTokenHash(db, hashToken(token));
+  const hash = hashToken(token);
+  const cached = cachedTokenViewer(hash);
+  if (cached) return cached;
+  const row = await tokenRepo.findAccountByTokenHash(db, hash);
   if (!row) return null;
   if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
     void tokenRepo.touchToken(db, row.token_id).catch(() => {});
   }
-  return toViewer(row, { kind: 'token', tokenId: row.token_id }, row.scopes);
+  const viewer = toViewer(row, { kind: 'token', tokenId: row.token_id }, row.scopes);
+  rememberTokenViewer(hash, viewer, row.expires_at);
+  return viewer;
 }

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
 import { resultFieldProblem, type ResultStatus } from '../../shared/results-query';
-import { readableJob } from './jobs.service';
+import { readableJob, withVisibleProvenance } from './jobs.service';
 import type { Job, JobResult } from './jobs.types';
 import { csvHeader, csvRow, sdfRecord, smilesOf } from './results-export';
 import type { ResultFormat, TResultsFilter, TResultsQuery } from './results.schema';
@@ -68,7 +68,8 @@ export async function queryResults(deps: DbDeps, viewer: Viewer, input: TResults
   ]);
   const page = rows.slice(0, input.limit);
   const more = rows.length > input.limit;
-  return { items: page.map(toResult), total, nextCursor: more ? q.encodeCursor(q.cursorAfter(resolved, page[page.length - 1])) : null };
+  const items = await withVisibleProvenance(deps.db, viewer, page.map(toResult));
+  return { items, total, nextCursor: more ? q.encodeCursor(q.cursorAfter(resolved, page[page.length - 1])) : null };
 }
 
 /** What a download sends: its name and type, and its text, produced as it is read. */

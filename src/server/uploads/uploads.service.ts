@@ -1,3 +1,4 @@
+import { taskEnqueueOptions } from '../jobs/fair-share';
 import { audit } from '../audit/audit.service';
 import { moleculeFields } from '../chem/inputs';
 import { estimateCost } from '../cost/estimate.service';
@@ -156,11 +157,15 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
     if (upload.rowsBad) await repo.insertRefusedResults(tx, { jobId: job.id, uploadId: upload.id, firstIndex: upload.rowsGood, versionDigest: version.digest, field });
     if (tasksTotal) {
       await repo.insertTasks(tx, { jobId: job.id, uploadId: upload.id, batchSize: version.batchSize, field, params: input.params ?? {} });
+      // The same group and bands as createJob's tasks (fair-share.ts), read once, before any of
+      // this job's tasks are on the queue: a file is a screen, fair-shared with other owners'.
+      const enqueue = await taskEnqueueOptions(tx, { ownerId: viewer.id, versionId: version.id, itemCount: upload.rowsTotal, jobId: job.id });
       for (let from = 0; ; ) {
         const page = await repo.taskIdsFrom(tx, job.id, from, ENQUEUE_PAGE);
         if (!page.length) break;
-        // The same group as createJob's tasks; a file is a screen, behind single predictions.
-        await enqueueMany(boss, 'task.run', page.map((t) => ({ taskId: t.id, jobId: job.id })), tx, { group: version.id, priority: 0 });
+        const first = from;
+        const priority = typeof enqueue.priority === 'function' ? ((f) => (i: number) => f(first + i))(enqueue.priority) : enqueue.priority;
+        await enqueueMany(boss, 'task.run', page.map((t) => ({ taskId: t.id, jobId: job.id })), tx, { ...enqueue, priority });
         from = page[page.length - 1].taskIndex + 1;
       }
     } else {

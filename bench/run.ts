@@ -9,12 +9,16 @@
  *     accept throughput ÷ PostgreSQL's durable single-row insert rate at 16 clients and ÷ the
  *     server's trivial authenticated call (both measured in this run), accept latency, submit →
  *     finished latency, and the worker's task dispatch ÷ raw pg-boss fetch + complete
- *  upload, predict-path: the parts in bench/upload.ts and bench/predict-path.ts, when present
+ *  4. (predict-path) in process: single predictions that miss and that hit the result cache
+ *     against a bare pg-boss round trip, and a 10,000-molecule screen then the same again
+ *  5. (file) a BENCH_FILE_ROWS-molecule (1,000,000) SMILES file uploaded and run, then again
+ *     (the cache), against the model fed directly with as many processes; peak web/worker memory
+ * Parts 1–3 run with the model's result cache off (their molecules repeat); 4 and 5 with it on.
  * Starts its own embedded PostgreSQL, web server and worker; prints a table; writes
  * bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -45,39 +49,19 @@ const BIG_JOB = Number(process.env.BENCH_JOB_SIZE ?? 10_000);
 const CONCURRENT = Number(process.env.BENCH_SUBMISSIONS ?? process.env.BENCH_CONCURRENT ?? 10_000);
 /** The screen that runs while 1s's predictions are timed. */
 const SCREEN = Number(process.env.BENCH_SCREEN_SIZE ?? 50_000);
+/** The file screen's molecules (part 5). */
+const FILE_ROWS = Number(process.env.BENCH_FILE_ROWS ?? 1_000_000);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const log = (line: string) => console.log(`[bench] ${line}`);
-// Which parts run (all by default): 1, 1s, 1b, sandbox, 2, 3, upload, predict-path; e.g. BENCH_PARTS=sandbox for the sandbox's line alone.
-const PARTS = new Set((process.env.BENCH_PARTS ?? '1,1s,1b,sandbox,2,3,upload,predict-path').split(',').map((p) => p.trim()));
-
-/** What a part in its own file (bench/upload.ts, bench/predict-path.ts) is given. */
-export interface BenchContext {
-  url: string;
-  token: string;
-  databaseUrl: string;
-  db: Db;
-  client: ReturnType<typeof createGatewayClient>;
-  molecules: string[];
-  log: (line: string) => void;
-  /** Figures measured earlier in this run (e.g. results.single.rawPgBoss for ratios). */
-  results: Record<string, unknown>;
-}
+// Which parts run (all by default): 1, 1s, 1b, sandbox, 2, 3, predict-path, file; e.g. BENCH_PARTS=sandbox for the sandbox's line alone.
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,1s,1b,sandbox,2,3,predict-path,file').split(',').map((p) => p.trim()));
 
 /**
- * HOOKS for the parts other files provide: `bench/upload.ts` exporting `benchUpload(ctx)` (the
- * 1,000,000-molecule file upload, its accept time, wall ratio, peak memory and the re-screen) and
- * `bench/predict-path.ts` exporting `benchPredictPath(ctx)` (cache-hit p50, re-screen ratio). Each
- * returns its figures, printed and stored under its name in latest.json. Absent files are skipped.
+ * The parts that compare the gateway with the model itself run with the model's result cache off
+ * (the bench's molecules repeat, and a repeated molecule must run); the cache parts turn it on.
  */
-async function optionalPart(name: string, file: string, fn: string, ctx: BenchContext): Promise<void> {
-  const full = path.join(import.meta.dirname, file);
-  if (!PARTS.has(name) || !existsSync(full)) return;
-  log(`${name}) ${file}`);
-  const mod = (await import(full)) as Record<string, (c: BenchContext) => Promise<Record<string, unknown>>>;
-  if (typeof mod[fn] !== 'function') throw new Error(`${file} does not export ${fn}(ctx)`);
-  const figures = await mod[fn](ctx);
-  ctx.results[name] = figures;
-  console.table(figures);
+async function setCache(db: Db, enabled: boolean): Promise<void> {
+  await sql`update model_versions set cache_enabled = ${enabled} where model_id in (select id from models where slug = ${MODEL})`.execute(db);
 }
 
 /**
@@ -211,6 +195,7 @@ async function main() {
     const { db } = createDb(databaseUrl, 2);
     const user = await registerUser({ db }, null, { email: `bench-${Date.now()}@example.test`, password: 'benchmark-password' });
     const { token } = await createApiToken({ db }, user, { name: 'bench' });
+    await setCache(db, false);
     const client = createGatewayClient({ url, token });
     const molecules = benchMolecules(root, Math.max(BIG_JOB, WARM_CALLS, PARTS.has('1s') ? SCREEN : 0));
 
@@ -432,10 +417,41 @@ async function main() {
       if (errors.size) log(`errors: ${JSON.stringify(Object.fromEntries(errors))}`);
       log(`all ${CONCURRENT} submissions accepted in ${ms(submitWall)}; the last finished ${ms(Number(q.span))} after the first was created`);
     }
-    // HOOKS: the upload and predict-path parts live in their own files (see optionalPart).
-    const ctx: BenchContext = { url, token, databaseUrl, db, client, molecules, log, results };
-    await optionalPart('upload', 'upload.ts', 'benchUpload', ctx);
-    await optionalPart('predict-path', 'predict-path.ts', 'benchPredictPath', ctx);
+    // The cache parts: the model's versions answer from the result cache again.
+    await setCache(db, true);
+    if (PARTS.has('predict-path')) {
+      log('4) the prediction path in process: cache misses and hits against a bare pg-boss round trip, a screen and the same screen again');
+      const { benchPredictPath } = await import('./predict-path');
+      results.predictPath = await benchPredictPath(databaseUrl, { model: MODEL, log });
+    }
+    if (PARTS.has('file')) {
+      log(`5) a ${FILE_ROWS}-molecule file screen, then the same file again, against the model fed directly`);
+      const { benchFileScreen } = await import('./file-screen');
+      const processes = Number(process.env.MODEL_POOL_SIZE ?? 2);
+      const f = await benchFileScreen({
+        url,
+        token,
+        model: MODEL,
+        rows: FILE_ROWS,
+        appPid: app.pid!,
+        processes,
+        log,
+        jobStatus: (id) => client.jobs.get(id),
+        direct: async (smiles, n) => {
+          const t = performance.now();
+          const parts = Array.from({ length: n }, (_, k) => smiles.filter((_, i) => i % n === k));
+          await Promise.all(parts.map((part) => direct(path.join(root, 'models', MODEL), part, false)));
+          return performance.now() - t;
+        },
+      });
+      results.fileScreen = f;
+      console.table({
+        'gateway: upload → job finished': { wall: ms(f.first.wallMs), accept: ms(f.first.acceptMs), submit: ms(f.first.submitMs), done: f.first.done, failed: f.first.failed },
+        'gateway: the same file again (cache)': { wall: ms(f.again.wallMs), accept: ms(f.again.acceptMs), submit: ms(f.again.submitMs), done: f.again.done, failed: f.again.failed },
+        [`direct (${processes} processes)`]: { wall: ms(f.directMs), accept: '-', submit: '-', done: FILE_ROWS, failed: 0 },
+      });
+      log(`gateway/direct ${f.gatewayOverDirect.toFixed(2)}×; again/first ${f.againOverFirst.toFixed(3)}; peak RSS web ${f.memoryMiB.peak.webMiB} MiB, worker ${f.memoryMiB.peak.workerMiB} MiB (before: ${f.memoryMiB.before.webMiB}, ${f.memoryMiB.before.workerMiB})`);
+    }
     await db.destroy();
   } finally {
     app.kill('SIGTERM');

@@ -140,7 +140,8 @@ describe('webhooks', () => {
 
   it('retries a receiver that answers 500 twice, and records the delivery as delivered on the third attempt', async () => {
     receiver.answers.set('/flaky', [500, 500]);
-    const job = await jobs.submitJob(gw.deps, owner, { model: 'test-hang', inputs: [{ smiles: 'C' }] });
+    // 'N' is never answered by test-hang, so the job is still open to cancel (and nothing is cached).
+    const job = await jobs.submitJob(gw.deps, owner, { model: 'test-hang', inputs: [{ smiles: 'N' }] });
     const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/flaky`, jobId: job.id, events: ['cancelled'] });
     await jobs.cancelJob(gw.deps, owner, { jobId: job.id });
     await until(async () => (await deliveries(owner, { webhookId: hook.id }))[0]?.status === 'delivered', 'the delivery succeeded after retries', 90_000);
@@ -155,7 +156,8 @@ describe('webhooks', () => {
 
   it('keeps the last answer of a receiver that keeps failing, while it is retried', async () => {
     receiver.answers.set('/down', [503, 503, 503, 503, 503, 503, 503, 503, 503, 503]);
-    const job = await jobs.submitJob(gw.deps, owner, { model: 'test-hang', inputs: [{ smiles: 'C' }] });
+    // 'N' is never answered by test-hang, so the job is still open to cancel (and nothing is cached).
+    const job = await jobs.submitJob(gw.deps, owner, { model: 'test-hang', inputs: [{ smiles: 'N' }] });
     const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/down`, jobId: job.id, events: ['cancelled'] });
     await jobs.cancelJob(gw.deps, owner, { jobId: job.id });
     await until(async () => ((await deliveries(owner, { webhookId: hook.id }))[0]?.attempts ?? 0) >= 2, 'two attempts were made');

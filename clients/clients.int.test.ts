@@ -10,6 +10,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startTestGateway, type TestGateway } from '../test/support';
 import { handleRest } from '../src/server/api/rest/handler';
@@ -34,7 +37,20 @@ beforeAll(async () => {
     const auth = req.headers.get('authorization');
     return auth?.toLowerCase().startsWith('bearer ') ? viewerFromToken(gw.deps, auth.slice(7).trim()) : null;
   };
+  // POST /api/uploads goes to the Next route handler, whose database handle reads DATABASE_URL.
+  process.env.DATABASE_URL = gw.t.url;
+  const { POST: postUpload } = await import('../src/app/api/uploads/route');
   server = http.createServer(async (req, res) => {
+    if (req.url!.startsWith('/api/uploads')) {
+      // The body is handed on as it arrives, as Next does: the file is never buffered here.
+      const { port } = server.address() as AddressInfo;
+      const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])));
+      const init = { method: req.method, headers, body: Readable.toWeb(req), duplex: 'half' };
+      const response = await postUpload(new NextRequest(`http://127.0.0.1:${port}${req.url}`, init as ConstructorParameters<typeof NextRequest>[1]));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const { port } = server.address() as AddressInfo;
@@ -60,6 +76,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server?.close(r));
+  // The upload route's own database handle (getDbDeps), closed before the database stops.
+  const g = globalThis as unknown as { __gatewayDeps?: { db: { destroy(): Promise<void> }; watcher: { close(): Promise<void> } } };
+  const shared = g.__gatewayDeps;
+  g.__gatewayDeps = undefined;
+  if (shared) {
+    await shared.watcher.close();
+    await shared.db.destroy();
+  }
   await gw?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -105,6 +129,39 @@ describe('the TypeScript SDK', () => {
     expect(records[1].data.smiles).toBe('c1ccccc1');
     await expect(gateway.download('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   }, 300_000);
+
+  it('uploads a gzipped CSV file as a stream, previews its bad row by line, runs it and reads the ids back', async () => {
+    const gateway = createGatewayClient({ url: env.MODEL_GATEWAY_URL, token: env.MODEL_GATEWAY_TOKEN });
+    const file = path.join(dir, 'plate.csv.gz');
+    // Line 4 has an empty SMILES: a bad row, kept with its line number and its id.
+    await writeFile(file, gzipSync('code,mol\nP-1,CCO\nP-2,c1ccccc1\nP-3,\nP-4,Oc1ccccc1\n'));
+    const upload = await gateway.uploads.create(file, { smilesColumn: 'mol', idColumn: 'code' });
+    expect(upload).toMatchObject({ format: 'csv', gzip: true, rowsTotal: 4, rowsBad: 1, smilesColumn: 'mol', idColumn: 'code' });
+
+    const view = await gateway.uploads.get(upload.uploadId, { model: 'ocl-properties', badLimit: 10 });
+    expect(view.preview.map((r) => r.externalId)).toEqual(['P-1', 'P-2', 'P-4']);
+    expect(view.bad.items).toHaveLength(1);
+    expect(view.bad.items[0]).toMatchObject({ line: 4, externalId: 'P-3', error: expect.stringMatching(/^line 4: /) });
+    expect(view.estimate).not.toBeNull();
+
+    const job = await gateway.uploads.submit(upload.uploadId, { model: 'ocl-properties', label: 'plate' });
+    const done = await gateway.jobs.wait(job.id, { timeoutMs: 240_000 });
+    expect(done).toMatchObject({ status: 'succeeded', itemsTotal: 4, itemsDone: 3, itemsFailed: 1, label: 'plate' });
+    const results: [string | null, string][] = [];
+    for await (const r of gateway.results(job.id)) results.push([r.externalId, r.status]);
+    expect(results.sort()).toEqual([['P-1', 'succeeded'], ['P-2', 'succeeded'], ['P-3', 'failed'], ['P-4', 'succeeded']]);
+    await expect(gateway.uploads.submit(upload.uploadId, { model: 'ocl-properties' })).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    // A Node Readable (or a web stream, or a Blob) is sent as it is read; screenFile is upload + submit.
+    const streamed = await gateway.uploads.create(Readable.from(['CCO e1\n', 'CC e2\n']), { filename: 'two.smi' });
+    expect(streamed).toMatchObject({ format: 'smi', rowsTotal: 2, rowsBad: 0 });
+    await writeFile(path.join(dir, 'one.smi'), 'c1ccccc1 benzene\n');
+    const screened = await gateway.screenFile(path.join(dir, 'one.smi'), { model: 'ocl-properties' });
+    expect(screened).toMatchObject({ itemsTotal: 1, label: 'one.smi' });
+    await expect(gateway.uploads.create(path.join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(gateway.uploads.create(new Blob(['CCO\n']), { filename: 'x.smi', format: 'xyz' as 'csv' })).rejects.toMatchObject({ code: 'INVALID_INPUT', httpStatus: 400 });
+    await expect(gateway.uploads.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  }, 300_000);
 });
 
 describe('clients as processes', () => {
@@ -112,6 +169,7 @@ describe('clients as processes', () => {
     const py = await run('python3', ['-m', 'unittest', 'discover', '-s', 'clients/python/tests', '-v']);
     expect(py.code, py.stderr).toBe(0);
     expect(py.stderr).toMatch(/test_screen_a_file_with_progress_then_page_and_download_the_results \([^)]*\) \.\.\. ok/);
+    expect(py.stderr).toMatch(/test_upload_a_gzipped_csv_streamed_then_preview_submit_and_read_the_ids \([^)]*\) \.\.\. ok/);
     expect(py.stderr.match(/\.\.\. skipped/g)?.length ?? 0).toBeLessThanOrEqual(1);
   }, 300_000);
 
@@ -133,6 +191,11 @@ describe('clients as processes', () => {
     expect(csv.code, csv.stderr).toBe(0);
     expect(csv.stdout.trim().split('\n')).toHaveLength(2);
     expect(csv.stdout).toMatch(/^2,C1CC\(,failed,INVALID_INPUT,/m);
+
+    const uploaded = await run('node', ['clients/cli/bin.mjs', 'jobs', 'upload', library, '--model', 'ocl-properties', '--label', 'cli upload', '--wait', '--json']);
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    expect(uploaded.stderr).toMatch(/^uploaded .*lib\.csv: 4 rows, 0 bad \(csv\)$/m);
+    expect(JSON.parse(uploaded.stdout)).toMatchObject({ status: 'succeeded', label: 'cli upload', itemsTotal: 4, itemsFailed: 1 });
 
     const refused = await run('node', ['clients/cli/bin.mjs', 'models', 'show', 'no-such-model']);
     expect(refused.code).toBe(2);

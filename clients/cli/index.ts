@@ -30,6 +30,9 @@ const USAGE = `usage: model-gateway <command> [options]
   jobs list [--limit N]                 your jobs
   jobs show <id>                        a job's status and counts
   jobs cancel <id>                      cancel a job
+  jobs upload <file> --model M [--label L] [--wait]
+                                        stream a file (.csv/.tsv/.smi/.sdf, gzipped or not, up to 10,000,000
+                                        rows) to the gateway and run it as one job; bad rows listed by line
   jobs results <id> [--format csv|sdf|json] [--status succeeded|failed] [--sort FIELD[:desc]] [--out FILE]
 
 Options everywhere: --url URL, --token TOKEN, --json (machine-readable output).
@@ -60,6 +63,8 @@ const { values: opts, positionals } = (() => {
         status: { type: 'string' },
         sort: { type: 'string' },
         'no-wait': { type: 'boolean', default: false },
+        model: { type: 'string' },
+        wait: { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -264,7 +269,28 @@ async function run(): Promise<number> {
         await emit(await formatResults(await collect(gw, id, opts.status as 'succeeded' | 'failed' | undefined, opts.sort), format), opts.out);
         return EXIT.ok;
       }
-      throw new UsageError('jobs list | show <id> | cancel <id> | results <id>');
+      if (sub === 'upload') {
+        const file = need(rest[0], 'the file');
+        const model = need(opts.model, 'the model (--model SLUG)');
+        const upload = await gw.uploads.create(file);
+        process.stderr.write(`uploaded ${file}: ${upload.rowsTotal} rows, ${upload.rowsBad} bad (${upload.format}${upload.gzip ? ', gzip' : ''})\n`);
+        if (upload.rowsBad > 0) {
+          const { bad } = await gw.uploads.get(upload.uploadId, { badLimit: 5 });
+          for (const r of bad.items) process.stderr.write(`  line ${r.line}: ${r.error}\n`);
+          if (bad.nextLine !== null) process.stderr.write(`  …\n`);
+        }
+        const job = await gw.uploads.submit(upload.uploadId, { model, label: opts.label });
+        if (!opts.wait) {
+          print(opts.json ? JSON.stringify(job) : describeJob(job));
+          return EXIT.ok;
+        }
+        const bar = new Progress(`upload ${model}`);
+        const done = await gw.jobs.wait(job.id, { timeoutMs: 24 * 3600_000, intervalMs: 1000, onProgress: (j) => bar.update(j.itemsDone, j.itemsTotal, j.itemsFailed) });
+        bar.update(done.itemsDone, done.itemsTotal, done.itemsFailed, true);
+        print(opts.json ? JSON.stringify(done) : describeJob(done));
+        return done.status === 'succeeded' ? EXIT.ok : EXIT.jobFailed;
+      }
+      throw new UsageError('jobs list | show <id> | cancel <id> | results <id> | upload <file> --model M');
     }
     default:
       throw new UsageError(`unknown command "${cmd}"`);

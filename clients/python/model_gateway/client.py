@@ -7,6 +7,7 @@ UNAUTHORIZED, ...) from the RFC 9457 problem the API answers.
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import os
@@ -75,6 +76,21 @@ class Result:
     duration_ms: Optional[float] = None
     # Set when the output came from the result cache: {"jobId", "index"} of the first run, or {"cached": True}.
     cached_from: Optional[JsonObject] = None
+    # The molecule's id in an uploaded file (its id column, or the name after a SMILES).
+    external_id: Optional[str] = None
+    raw: JsonObject = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Upload:
+    """A file received by ``upload``: its counts, and the columns its SMILES and ids were read from."""
+    upload_id: str
+    format: str
+    gzip: bool
+    rows_total: int
+    rows_bad: int
+    id_column: Optional[str] = None
+    smiles_column: Optional[str] = None
     raw: JsonObject = field(default_factory=dict, repr=False)
 
 
@@ -187,11 +203,16 @@ class Gateway:
 
     @staticmethod
     def _download_problem(e: urllib.error.HTTPError) -> GatewayError:
+        return Gateway._route_problem(e.code, e.read())
+
+    @staticmethod
+    def _route_problem(status: int, body: bytes) -> GatewayError:
+        """A refusal of the plain HTTP routes (downloads, uploads): ``{"error": {"message", "appCode"}}``."""
         try:
-            error = json.loads(e.read().decode("utf-8")).get("error", {})
-        except ValueError:
+            error = json.loads(body.decode("utf-8")).get("error", {})
+        except (ValueError, AttributeError):
             error = {}
-        return GatewayError(error.get("appCode") or ("UNAVAILABLE" if e.code >= 500 else "INTERNAL"), error.get("message") or f"HTTP {e.code}", e.code, error)
+        return GatewayError(error.get("appCode") or ("UNAVAILABLE" if status >= 500 else "INTERNAL"), error.get("message") or f"HTTP {status}", status, error)
 
     @staticmethod
     def _problem(e: urllib.error.HTTPError) -> GatewayError:
@@ -276,6 +297,48 @@ class Gateway:
             raise GatewayError("INVALID_INPUT", "the library has no inputs")
         jobs = [self.submit(model, inputs[i:i + MAX_ITEMS_PER_JOB], label=label) for i in range(0, len(inputs), MAX_ITEMS_PER_JOB)]
         return [self.wait(j.id, progress=progress, timeout=timeout) for j in jobs]
+
+    def upload(self, path: Union[str, Path], filename: Optional[str] = None, format: Optional[str] = None,
+               id_column: Optional[str] = None, smiles_column: Optional[str] = None) -> Upload:
+        """Sends a file of molecules (CSV, TSV, SMILES or SDF, gzipped or not, up to 10,000,000 rows) to
+        POST /api/uploads, streamed in 64 KiB chunks (never read whole). Not retried: run it again on failure.
+        Preview it with ``get_upload``, run it with ``submit_upload``."""
+        path = Path(path)
+        if not path.is_file():
+            raise GatewayError("INVALID_INPUT", f"cannot read {path}: no such file")
+        query = {"filename": filename or path.name, "format": format, "idColumn": id_column, "smilesColumn": smiles_column}
+        target = urllib.parse.urlsplit(self.url)
+        connection = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
+        conn = connection(target.netloc, timeout=self.timeout, blocksize=1 << 16)
+        url = f"{target.path}/api/uploads?{urllib.parse.urlencode({k: v for k, v in query.items() if v})}"
+        headers = {"authorization": f"Bearer {self.token}", "content-type": "application/octet-stream",
+                   "content-length": str(path.stat().st_size), "accept": "application/json"}
+        try:
+            with path.open("rb") as f:
+                try:
+                    # http.client sends a file object in `blocksize` chunks as it reads them.
+                    conn.request("POST", url, body=f, headers=headers)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the gateway refused before reading it all: its answer says why
+                res = conn.getresponse()
+                body = res.read()
+        except (OSError, http.client.HTTPException) as e:
+            raise GatewayError("UNAVAILABLE", f"could not send {path} to the gateway at {self.url}: {e}") from None
+        finally:
+            conn.close()
+        if res.status != 201:
+            raise self._route_problem(res.status, body)
+        return _from_json(Upload, json.loads(body.decode("utf-8")))
+
+    def get_upload(self, upload_id: str, model: Optional[str] = None, bad_after_line: int = 0, bad_limit: int = 50) -> JsonObject:
+        """An upload's counts, first good rows (``preview``), bad rows by line after ``bad_after_line``
+        (``bad``: {"items", "nextLine"}) and, for ``model``, an ``estimate`` of running it."""
+        return self._request("GET", f"/uploads/{upload_id}", {"model": model, "badAfterLine": bad_after_line, "badLimit": bad_limit})
+
+    def submit_upload(self, upload_id: str, model: str, label: Optional[str] = None) -> Job:
+        """Runs an upload on a model as one job (an upload runs once; its bad rows become failed results)."""
+        body = {"model": model, "label": label}
+        return _from_json(Job, self._request("POST", f"/uploads/{upload_id}/submit", body={k: v for k, v in body.items() if v is not None}, safe=False))
 
     def download(self, job_id: str, path: Union[str, Path], format: str = "csv", status: Optional[str] = None, sort: Optional[str] = None,
                  direction: str = "asc", ranges: Optional[Sequence[JsonObject]] = None) -> Path:

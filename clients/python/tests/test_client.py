@@ -79,6 +79,21 @@ class GatewayTest(unittest.TestCase):
         self.assertIn("> <logP>", records[0])
         self.assertIn("M  END", records[0])
 
+    def test_upload_a_gzipped_csv_streamed_then_preview_submit_and_read_the_ids(self):
+        import gzip
+        plate = Path(self.tmp.name) / "plate.csv.gz"
+        plate.write_bytes(gzip.compress(b"id,smiles\nPY-1,CCO\nPY-2,\nPY-3,c1ccccc1\n"))
+        upload = self.gw.upload(plate)
+        self.assertEqual((upload.format, upload.gzip, upload.rows_total, upload.rows_bad, upload.id_column), ("csv", True, 3, 1, "id"))
+        view = self.gw.get_upload(upload.upload_id, model="ocl-properties")
+        self.assertEqual([r["line"] for r in view["bad"]["items"]], [3])
+        job = self.gw.wait(self.gw.submit_upload(upload.upload_id, "ocl-properties", label="python upload").id, timeout=240)
+        self.assertEqual((job.status, job.items_total, job.items_done, job.items_failed), ("succeeded", 3, 2, 1))
+        self.assertEqual(sorted((r.external_id, r.status) for r in self.gw.results(job.id)), [("PY-1", "succeeded"), ("PY-2", "failed"), ("PY-3", "succeeded")])
+        with self.assertRaises(GatewayError) as caught:
+            self.gw.upload(plate, format="xyz")
+        self.assertEqual((caught.exception.app_code, caught.exception.status), ("INVALID_INPUT", 400))
+
     def test_a_failed_item_fails_alone(self):
         job = self.gw.wait(self.gw.submit("ocl-properties", [{"smiles": s} for s in LIBRARY]).id, timeout=600)
         self.assertEqual(job.status, "succeeded")

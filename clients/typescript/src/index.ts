@@ -2,9 +2,10 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError }
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../../src/server/api/root';
 import type { UploadedBundle } from '../../../src/shared/bundles';
+import type { ReceivedUpload } from '../../../src/server/uploads/uploads.types';
 import { resultsSearchParams, type ResultRange, type ResultSort, type ResultStatus } from '../../../src/shared/results-query';
 import { parseInputs, type ParsedInputs } from './inputs';
-export type { UploadedBundle };
+export type { UploadedBundle, ReceivedUpload };
 export { parseInputs, type ParsedInputs };
 
 export type GatewayInputs = inferRouterInputs<AppRouter>;
@@ -14,6 +15,24 @@ export type JobResult = GatewayOutputs['jobs']['results']['items'][number];
 export type ModelSummary = GatewayOutputs['models']['list']['items'][number];
 export type Prediction = GatewayOutputs['models']['predict'];
 export type ModelManifest = GatewayInputs['models']['registerManifest']['manifest'];
+/** An uploaded file as `uploads.get` shows it: counts, a preview, a page of bad rows, an estimate. */
+export type UploadView = GatewayOutputs['uploads']['get'];
+
+/**
+ * A file of molecules to upload, streamed as it is read (never held whole in memory): a path
+ * (Node only), a Node `Readable`, a web `ReadableStream` or a `Blob`/`File`.
+ */
+export type UploadSource = string | Blob | ReadableStream<Uint8Array> | import('node:stream').Readable;
+
+export interface UploadOptions {
+  /** The file's name; its extension (`.gz` aside) gives the format. Defaults to a path's own name. */
+  filename?: string;
+  format?: 'csv' | 'tsv' | 'smi' | 'sdf';
+  /** The header column (SDF: data field) holding each molecule's id; found by its name when not given. */
+  idColumn?: string;
+  /** The header column holding the SMILES; found by its name when not given. */
+  smilesColumn?: string;
+}
 
 /** Progress of a screen across its jobs (one per 100,000 inputs). */
 export interface ScreenProgress {
@@ -104,6 +123,26 @@ function wrap(e: unknown): never {
   throw toGatewayError(e);
 }
 
+/** A non-2xx answer of the gateway's plain HTTP routes (`{ error: { message, appCode } }`) as a GatewayError. */
+async function httpError(res: Response, what: string): Promise<GatewayError> {
+  const body = (await res.json().catch(() => ({}))) as { error?: { message?: string; appCode?: string } };
+  return new GatewayError(body.error?.appCode ?? 'UNAVAILABLE', body.error?.message ?? `${what} answered HTTP ${res.status}`, res.status);
+}
+
+/** The request body and the default filename of an upload's source; a path is opened as a stream. */
+async function uploadBody(source: UploadSource): Promise<{ body: BodyInit; name?: string }> {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return { body: source, name: (source as { name?: string }).name || undefined };
+  if (typeof source === 'string') {
+    const [{ createReadStream }, { stat }, { Readable }, path] = await Promise.all([import('node:fs'), import('node:fs/promises'), import('node:stream'), import('node:path')]);
+    const info = await stat(source).catch(() => null);
+    if (!info?.isFile()) throw new GatewayError('INVALID_INPUT', `cannot read ${source}: no such file`);
+    return { body: Readable.toWeb(createReadStream(source)) as unknown as BodyInit, name: path.basename(source) };
+  }
+  if (typeof (source as ReadableStream).getReader === 'function') return { body: source as ReadableStream<Uint8Array> };
+  const { Readable } = await import('node:stream');
+  return { body: Readable.toWeb(source as import('node:stream').Readable) as unknown as BodyInit };
+}
+
 /** A fresh idempotency key: repeating a call with it can never create a second job. */
 function newKey(): string {
   return globalThis.crypto.randomUUID();
@@ -189,10 +228,7 @@ export function createGatewayClient(opts: GatewayClientOptions) {
       } catch (e) {
         throw new GatewayError('UNAVAILABLE', `could not reach the gateway at ${opts.url}: ${(e as Error).message}`);
       }
-      if (!r.ok) {
-        const body = (await r.json().catch(() => ({}))) as { error?: { message?: string; appCode?: string } };
-        throw new GatewayError(body.error?.appCode ?? 'UNAVAILABLE', body.error?.message ?? `the download answered HTTP ${r.status}`, r.status);
-      }
+      if (!r.ok) throw await httpError(r, 'the download');
       return r;
     });
     const rows = Number(res.headers.get('x-result-rows') ?? NaN);
@@ -222,6 +258,43 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     if (!res.ok) throw new GatewayError(body.error?.appCode ?? 'UNAVAILABLE', body.error?.message ?? `the bundle upload answered HTTP ${res.status}`, res.status);
     return body as UploadedBundle;
   }
+
+  /**
+   * POST /api/uploads with the file as the body, streamed (a path, a Node Readable, a web
+   * ReadableStream or a Blob). Not retried: a stream cannot be sent twice. Answers the upload's
+   * id and counts (`rowsTotal`, `rowsBad`) and the columns its SMILES and ids were read from.
+   */
+  async function createUpload(source: UploadSource, o: UploadOptions = {}): Promise<ReceivedUpload> {
+    const { body, name } = await uploadBody(source);
+    const filename = o.filename ?? name;
+    if (!filename) throw new GatewayError('INVALID_INPUT', 'filename: name the file (e.g. library.csv.gz); its extension gives the format');
+    const params = new URLSearchParams({ filename });
+    for (const key of ['format', 'idColumn', 'smilesColumn'] as const) if (o[key]) params.set(key, o[key]);
+    const doFetch = opts.fetch ?? fetch;
+    let res: Response;
+    try {
+      res = await doFetch(`${opts.url.replace(/\/$/, '')}/api/uploads?${params}`, {
+        method: 'POST',
+        headers: { ...headers(), 'content-type': 'application/octet-stream' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    } catch (e) {
+      const cause = (e as { cause?: Error }).cause;
+      throw new GatewayError('UNAVAILABLE', `could not send the file to the gateway at ${opts.url}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
+    }
+    if (!res.ok) throw await httpError(res, 'the upload');
+    return (await res.json()) as ReceivedUpload;
+  }
+
+  const uploads = {
+    create: createUpload,
+    /** An upload's counts, its first good rows, a page of bad rows by line (after `badAfterLine`) and, for `model`, an estimate. */
+    get: (uploadId: string, o: { model?: string; badAfterLine?: number; badLimit?: number } = {}) =>
+      retrying(() => trpc.uploads.get.query({ uploadId, ...o })),
+    /** Runs an upload on a model as one job (an upload runs once); `params` are further inputs every item gets. */
+    submit: (uploadId: string, o: { model: string; label?: string; params?: Record<string, unknown> }) => call(trpc.uploads.submit.mutate({ uploadId, ...o })),
+  };
 
   return {
     /** The raw tRPC client, for procedures without a helper here. */
@@ -260,6 +333,19 @@ export function createGatewayClient(opts: GatewayClientOptions) {
     results: (jobId: string, o: ResultsOptions = {}) => allResults(jobId, o),
     /** A job's results as CSV or SDF, streamed: `{ to: path }` writes the file. */
     download,
+    /**
+     * Files of molecules (CSV, TSV, SMILES, SDF, gzipped or not, up to 10,000,000 rows): `create`
+     * streams one to the gateway, `get` previews it (bad rows by line), `submit` runs it as one job.
+     */
+    uploads,
+    /**
+     * Uploads a file (streamed, see `uploads.create`) and runs it on `model` as one job; answers the
+     * job (wait on it with `jobs.wait`, read it with `results`; each result keeps the file's id as `externalId`).
+     */
+    async screenFile(source: UploadSource, o: UploadOptions & { model: string; label?: string; params?: Record<string, unknown> }) {
+      const upload = await createUpload(source, o);
+      return uploads.submit(upload.uploadId, { model: o.model, label: o.label, params: o.params });
+    },
     /**
      * Screens a library: a file (Node only: `.smi`/`.txt`, `.csv`/`.tsv` with a smiles column, `.jsonl`,
      * `.json`), its text with `fileName`, or inputs; submits it as jobs of at most 100,000 inputs and

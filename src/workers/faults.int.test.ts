@@ -74,12 +74,13 @@ describe('one model cannot stall the worker for others', () => {
   });
 
   it('cancelling a job whose model hangs kills the model and frees its slot', async () => {
-    const bad = await startBadJob('test-hang-long', ['CCN']);
+    // Jobs of two items, not single predictions: those have a loop and a process of their own beside the version's slot.
+    const bad = await startBadJob('test-hang-long', ['CCN', 'CCCN']);
     await jobs.cancelJob(gw.deps, user, { jobId: bad.id });
     // The version has one slot on this worker: the next job of the same version can only run
     // once the hung process of the cancelled one is gone (its timeout is 10 minutes).
-    const next = await waitForJob(gw.deps, user, (await jobs.submitJob(gw.deps, user, { model: 'test-hang-long', inputs: [{ smiles: 'CCO' }] })).id);
-    expect(next).toMatchObject({ status: 'succeeded', itemsDone: 1 });
+    const next = await waitForJob(gw.deps, user, (await jobs.submitJob(gw.deps, user, { model: 'test-hang-long', inputs: [{ smiles: 'CCO' }, { smiles: 'CCCO' }] })).id);
+    expect(next).toMatchObject({ status: 'succeeded', itemsDone: 2 });
     const task = await gw.db.selectFrom('tasks').select(['status', 'error']).where('job_id', '=', bad.id).executeTakeFirstOrThrow();
     expect(task).toMatchObject({ status: 'failed', error: 'job cancelled' });
     expect(await results(bad.id)).toEqual([]); // nothing was written for the cancelled item

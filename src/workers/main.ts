@@ -1,3 +1,4 @@
+import { PREDICTION_PRIORITY } from '../server/jobs/fair-share';
 import type { JobWithMetadata, PgBoss, WorkOptions } from 'pg-boss';
 import { createDb } from '../server/db/client';
 import type { WorkerDeps } from '../server/jobs/run-task.service';
@@ -72,6 +73,11 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     // Tasks are grouped by version at enqueue: a hanging model holds at most this many slots.
     localGroupConcurrency: opts.versionConcurrency ?? poolSize,
   });
+  // One loop more, for single predictions only and outside the versions' caps (with one warm
+  // process beyond a version's pool: RunOptions.urgent), so a screen that fills its model's
+  // slots holds a prediction back by no more than the queue's own hop. A hanging model can take
+  // this loop too, for one timeout at a time; the loops above still take predictions first.
+  await consume('task.run', { batchSize: 1, localConcurrency: 1, minPriority: PREDICTION_PRIORITY });
   await consume('consensus.aggregate', { batchSize: 1, localConcurrency: 2 });
   await consume('task.dead', { batchSize: 4 });
   await consume('consensus.dead', { batchSize: 4 });

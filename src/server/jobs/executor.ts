@@ -34,4 +34,6 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The task being run: executors that hand work to another machine (Kubernetes) name it and scope its token to it. */
   task?: { id: string; jobId: string; attempt: number };
+  /** A single prediction: an executor with a pool of warm processes may start one beyond it rather than wait. */
+  urgent?: boolean;
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createUser, startTestGateway, waitForJob, type TestGateway } from '../../../test/support';
+import { createUser, registerFixtureModel, startTestGateway, until, waitForJob, type TestGateway } from '../../../test/support';
 import { startWorker, type WorkerHandle } from '../../workers/main';
 import type { Viewer } from '../users/viewer';
 import { PREDICTION_PRIORITY, SMALL_JOB_ITEMS, SMALL_JOB_PRIORITY } from './fair-share';
 import * as jobs from './jobs.service';
+import { predictOne } from './predict.service';
 
 let gw: TestGateway;
 let worker: WorkerHandle | undefined;
@@ -19,6 +20,7 @@ beforeAll(async () => {
   bob = await createUser(gw.db, 'bob');
   // A built-in of 100 items a task: a 1,000-item screen is 10 tasks.
   model = 'rdkit-descriptors@1';
+  await registerFixtureModel(gw.db, 'hang');
 });
 
 afterAll(async () => {
@@ -81,5 +83,21 @@ describe('fair share between two users', () => {
     expect((await priorities(b.id))[0]).toBe(head);
     await jobs.cancelJob(gw.deps, alice, { jobId: a.id });
     await jobs.cancelJob(gw.deps, bob, { jobId: b.id });
+  });
+});
+
+describe('a prediction beside a screen that fills its model\'s slots', () => {
+  it('is answered by the worker\'s loop for predictions, with a process beyond the pool, while the screen\'s task still holds the slot', async () => {
+    // One loop, one slot and one warm process per version: the screen's task takes all three.
+    worker = await startWorker({ databaseUrl: gw.t.url, log: () => {}, poolSize: 1, batchSize: 1, concurrency: 1 });
+    // test-hang never answers a SMILES with an N: the screen's one task holds its slot until its timeouts run out.
+    const screen = await jobs.submitJob(gw.deps, alice, { model: 'test-hang', inputs: Array.from({ length: 5 }, (_, i) => ({ smiles: `N${'C'.repeat(i + 1)}` })), label: 'hanging screen' });
+    await until(async () => (await jobs.getJob(gw.deps, alice, { jobId: screen.id })).status === 'running', 'the screen is running');
+    const p = await predictOne(gw.deps, bob, { model: 'test-hang', input: { smiles: 'CCO' } });
+    expect(p.error ?? null).toBeNull();
+    expect(p.output).toMatchObject({ smiles: 'CCO', length: 3 });
+    const held = await gw.db.selectFrom('results').select(sql<number>`count(*)::int`.as('n')).where('job_id', '=', screen.id).executeTakeFirstOrThrow();
+    expect(held.n).toBe(0);
+    await jobs.cancelJob(gw.deps, alice, { jobId: screen.id });
   });
 });

@@ -23,7 +23,7 @@ import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
 import type { ItemOutcome, Job, JobResult } from './jobs.types';
 import { splitByCache } from './result-cache';
 import { resultRow } from './result-row';
-import { taskEnqueueOptions } from './fair-share';
+import { PREDICTION_PRIORITY, taskEnqueueOptions } from './fair-share';
 
 type DbDeps = Pick<Deps, 'db'>;
 
@@ -224,7 +224,8 @@ async function insertJobTree(
     // Grouped by version; predictions and small jobs before screens, screens fair-shared by owner (fair-share.ts).
     // cacheChecked: the items were looked up just now, so the worker need not look again.
     const enqueue = await taskEnqueueOptions(tx, { ownerId: viewer.id, versionId: version.id, itemCount: prepared.length, jobId: job.id });
-    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true })), tx, enqueue);
+    const urgent = enqueue.priority === PREDICTION_PRIORITY ? { urgent: true } : {};
+    await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true, ...urgent })), tx, enqueue);
   }
   // Over already (every item refused or answered from the cache): wake whoever waits, with no
   // queue hop (a token's webhooks hear it ended). A member job's parent checks its members itself

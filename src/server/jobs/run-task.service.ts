@@ -53,7 +53,7 @@ export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: s
  * are item results; only trouble of our own (database, executor) asks the queue for a retry, and
  * on the last attempt even that fails the remaining items with the reason, so every job ends.
  */
-export async function runTask(deps: WorkerDeps, { taskId, cacheChecked }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
+export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
   try {
     const task = await deps.db.transaction().execute(async (tx) => {
       const claimed = await repo.claimTask(tx, taskId);
@@ -85,7 +85,7 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked }: TTaskR
         outcomes = remaining.map((i) => ({ index: i.index, code: 'UNAVAILABLE', error: `no executor for runtime "${version.runtime.kind}" on this worker` }));
       } else {
         try {
-          outcomes = await executor.run(version, remaining, { signal: cancellation.signal, task: { id: task.id, jobId: task.jobId, attempt: task.attempts } });
+          outcomes = await executor.run(version, remaining, { signal: cancellation.signal, task: { id: task.id, jobId: task.jobId, attempt: task.attempts }, urgent });
         } catch (e) {
           // Transient trouble is retried by the queue; anything else, or the last attempt, fails
           // the items with the reason, so the job still ends.

@@ -7,6 +7,12 @@ export const ZTaskRunPayload = z.object({
   jobId: z.uuid(),
   /** The task's items were looked up in the result cache when it was created (absent: the worker looks). */
   cacheChecked: z.boolean().optional(),
+  /**
+   * A single prediction: besides the worker's usual loops, one loop of its own takes only these
+   * (src/workers/main.ts), with one warm process of the version beyond its pool, so a screen that
+   * fills a version's slots cannot hold a prediction back.
+   */
+  urgent: z.boolean().optional(),
 });
 export type TTaskRunPayload = z.infer<typeof ZTaskRunPayload>;
 

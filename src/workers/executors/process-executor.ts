@@ -61,7 +61,8 @@ export class ProcessExecutor implements Executor {
     return this.opts.launcher.spawn(version, { maxLineBytes: this.opts.maxLineBytes });
   }
 
-  private async acquire(version: ModelVersion, signal?: AbortSignal): Promise<ModelProcess> {
+  /** `urgent` (a single prediction) may start one process beyond the pool rather than wait for a busy one. */
+  private async acquire(version: ModelVersion, signal?: AbortSignal, urgent = false): Promise<ModelProcess> {
     // Unpacks the bundle and decides how it may run here; refuses with the reason otherwise.
     await this.opts.launcher.prepare(version);
     const pool = this.pool(version);
@@ -71,7 +72,7 @@ export class ProcessExecutor implements Executor {
       void p.stop(); // dead, near its CPU limit, or started under a withdrawn network leave
       pool.live--;
     }
-    if (pool.live < pool.size) {
+    if (pool.live < pool.size + (urgent ? 1 : 0)) {
       pool.live++;
       try {
         return this.spawn(version);
@@ -114,8 +115,8 @@ export class ProcessExecutor implements Executor {
   }
 
   /** Sends items to one warm process, all at once (the program may answer in any order). */
-  private async runOn(version: ModelVersion, items: TaskItem[], signal?: AbortSignal): Promise<Attempted> {
-    const proc = await this.acquire(version, signal);
+  private async runOn(version: ModelVersion, items: TaskItem[], signal?: AbortSignal, urgent = false): Promise<Attempted> {
+    const proc = await this.acquire(version, signal, urgent);
     const outcomes: RunOutcome[] = [];
     const broken: Attempted['broken'] = [];
     const onAbort = () => proc.cancel();
@@ -163,7 +164,7 @@ export class ProcessExecutor implements Executor {
     const rounds = this.opts.maxRerunRounds ?? 3;
     let attempt: Attempted;
     try {
-      attempt = await this.runOn(version, items, o.signal);
+      attempt = await this.runOn(version, items, o.signal, o.urgent);
     } catch (e) {
       if (e instanceof Cancelled) return [];
       throw e;

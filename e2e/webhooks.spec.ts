@@ -41,7 +41,8 @@ test('a token’s webhook hears its job start and succeed, signed; the job page 
     });
     expect(submitted.ok(), await submitted.text()).toBe(true);
     const jobId = ((await submitted.json()) as { id: string }).id;
-    await expect.poll(() => received.map((r) => r.json.event), { timeout: 90_000 }).toEqual(['started', 'succeeded']);
+    // Deliveries are sent in parallel, so they may arrive in either order (each carries occurredAt).
+    await expect.poll(() => received.map((r) => r.json.event).sort(), { timeout: 90_000 }).toEqual(['started', 'succeeded']);
     for (const r of received) {
       expect(r.json.jobId).toBe(jobId);
       expect(verifyWebhook({ secret, body: r.body, timestamp: r.timestamp, signature: r.signature })).toEqual({ ok: true });

@@ -228,9 +228,10 @@ async function insertJobTree(
     await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true, ...urgent })), tx, enqueue);
   }
   // Over already (every item refused or answered from the cache): wake whoever waits, with no
-  // queue hop (a token's webhooks hear it ended). A member job's parent checks its members itself
-  // once it has created all of them.
+  // queue hop (a token's webhooks hear it ended; that it started too when the cache answered, as
+  // for any job that ran). A member job's parent checks its members itself once it has created all of them.
   if (job.tasksTotal === 0) {
+    if (job.itemsDone > 0) await emitJobEvents(tx, boss, job.id, { kind: 'started' });
     await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
     await onJobSettled(tx, boss, job.id, null);
   }

@@ -63,8 +63,8 @@ function memorySampler(appPid: number) {
   const peak = { webMiB: 0, workerMiB: 0 };
   const sample = () => {
     const tree = processTree(appPid);
-    const web = tree.find((p) => p.cmd.includes('next') && p.cmd.includes(' start'));
-    const webKiB = web ? [web, ...processTree(web.pid)].reduce((s, p) => s + p.rssKiB, 0) : 0;
+    // `next start` and the server it runs (titled next-server): every Next process of the tree.
+    const webKiB = tree.filter((p) => /next/.test(p.cmd) && !p.cmd.includes('src/workers')).reduce((s, p) => s + p.rssKiB, 0);
     const worker = tree.find((p) => p.cmd.includes('src/workers/main.ts'));
     peak.webMiB = Math.max(peak.webMiB, Math.round(webKiB / 1024));
     peak.workerMiB = Math.max(peak.workerMiB, Math.round((worker?.rssKiB ?? 0) / 1024));

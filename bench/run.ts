@@ -18,6 +18,7 @@
  * bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -162,6 +163,8 @@ async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 120
 
 async function main() {
   setGlobalDispatcher(new Agent({ connections: SOCKETS, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 600_000, bodyTimeout: 600_000 }));
+  // One key for the gateway it starts and the worker part 4 runs in this process.
+  process.env.GATEWAY_SECRET_KEY ??= randomBytes(32).toString('base64');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mgw-bench-'));
   await fs.chmod(dir, 0o755);
   log(`embedded PostgreSQL in ${dir}`);

@@ -164,7 +164,8 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
         const page = await repo.taskIdsFrom(tx, job.id, from, ENQUEUE_PAGE);
         if (!page.length) break;
         const first = from;
-        const priority = typeof enqueue.priority === 'function' ? ((f) => (i: number) => f(first + i))(enqueue.priority) : enqueue.priority;
+        const { priority: byTask } = enqueue;
+        const priority = typeof byTask === 'function' ? (i: number) => byTask(first + i) : byTask;
         await enqueueMany(boss, 'task.run', page.map((t) => ({ taskId: t.id, jobId: job.id })), tx, { ...enqueue, priority });
         from = page[page.length - 1].taskIndex + 1;
       }

@@ -214,6 +214,8 @@ export interface ResultCacheTable {
   output: Json<Record<string, unknown>>;
   source_job_id: string;
   source_item_index: number;
+  /** The canonical input an entry keyed by a file's raw molecule became (db/migrations/0064). */
+  input: Json<Record<string, unknown> | null>;
   created_at: Generated<Date>;
 }
 

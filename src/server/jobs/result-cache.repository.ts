@@ -8,6 +8,8 @@ import { canonicalJson } from '../../shared/canonical-json';
 export interface CacheEntry {
   output: Record<string, unknown>;
   from: CachedFrom;
+  /** The canonical input, kept by an entry keyed by a file's raw molecule (rawInputKey). */
+  input?: Record<string, unknown>;
 }
 
 /**
@@ -16,6 +18,25 @@ export interface CacheEntry {
  */
 export function inputKey(input: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(input)).digest('hex');
+}
+
+/**
+ * What precedes an uploaded item's molecule, as the file had it, in its raw key: how the gateway
+ * reads it (its kind and the canonicalisation's revision), the model's molecule field and the
+ * item's other inputs. JSON, so no part can run into the next; the database computes the same key
+ * for a file's rows (uploads.repository.ts) as sha256(prefix || molecule).
+ */
+export function rawKeyPrefix(kind: 'smiles' | 'molblock', field: string, input: Record<string, unknown>): string {
+  const others = Object.fromEntries(Object.entries(input).filter(([k]) => k !== field));
+  return `${canonicalJson(['raw/1', kind, field, others])}\n`;
+}
+
+/**
+ * An uploaded item's key before RDKit has seen it: the same line of the same file gives the same
+ * key, so a file screened again is answered from the cache without canonicalising anything.
+ */
+export function rawInputKey(kind: 'smiles' | 'molblock', field: string, input: Record<string, unknown>): string {
+  return createHash('sha256').update(rawKeyPrefix(kind, field, input) + String(input[field] ?? '')).digest('hex');
 }
 
 const LOOKUP_CHUNK = 10_000;
@@ -27,11 +48,11 @@ export async function findCached(db: DbOrTx, versionDigest: string, keys: string
   for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
     const rows = await db
       .selectFrom('result_cache')
-      .select(['input_key', 'output', 'source_job_id', 'source_item_index'])
+      .select(['input_key', 'output', 'input', 'source_job_id', 'source_item_index'])
       .where('version_digest', '=', versionDigest)
       .where('input_key', '=', sql<string>`any(${unique.slice(i, i + LOOKUP_CHUNK)}::text[])`)
       .execute();
-    for (const r of rows) found.set(r.input_key, { output: r.output, from: { jobId: r.source_job_id, index: r.source_item_index } });
+    for (const r of rows) found.set(r.input_key, { output: r.output, from: { jobId: r.source_job_id, index: r.source_item_index }, ...(r.input ? { input: r.input } : {}) });
   }
   return found;
 }
@@ -40,7 +61,7 @@ export async function findCached(db: DbOrTx, versionDigest: string, keys: string
 export async function insertCached(
   db: DbOrTx,
   versionDigest: string,
-  entries: { key: string; output: Record<string, unknown>; jobId: string; index: number }[],
+  entries: { key: string; output: Record<string, unknown>; jobId: string; index: number; input?: Record<string, unknown> }[],
 ): Promise<void> {
   const unique = [...new Map(entries.map((e) => [e.key, e])).values()];
   for (let i = 0; i < unique.length; i += 1000) {
@@ -53,6 +74,7 @@ export async function insertCached(
           output: JSON.stringify(e.output),
           source_job_id: e.jobId,
           source_item_index: e.index,
+          input: e.input ? JSON.stringify(e.input) : null,
         })),
       )
       .onConflict((oc) => oc.columns(['version_digest', 'input_key']).doNothing())

@@ -17,7 +17,7 @@ import type { ItemOutcome, Job } from './jobs.types';
 import { insertCached, inputKey } from './result-cache.repository';
 import { splitByCache, usesCache } from './result-cache';
 import { resultRow } from './result-row';
-import { prepareRawItems } from '../uploads/raw-items';
+import { prepareRawItems, rawKeysOf } from '../uploads/raw-items';
 
 /** What the worker gives the task lifecycle: the database, the queue, its executors. */
 export interface WorkerDeps {
@@ -71,7 +71,8 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }
     const done = task.attempts > 1 ? await repo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index)) : new Set<number>();
     // An uploaded file's items are canonicalised here rather than at submission; then those the
     // result cache holds are answered from it (tasks written at submission were looked up there).
-    const { items: prepared, refused } = await prepareRawItems(version, task.items.filter((i) => !done.has(i.index)), `job:${task.jobId}`);
+    const pending = task.items.filter((i) => !done.has(i.index));
+    const { items: prepared, refused } = await prepareRawItems(version, pending, `job:${task.jobId}`);
     const { hits: cached, misses: remaining } = cacheChecked ? { hits: [], misses: prepared } : await answerFromCache(deps, version, prepared);
 
     let outcomes: ItemOutcome[];
@@ -111,6 +112,7 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }
       units: resourceUnits(version),
       deadLettered: gaveUp,
       cache: usesCache(version),
+      rawKeys: usesCache(version) ? rawKeysOf(version, pending) : undefined,
     });
     return { status: 'completed', output: { items: outcomes.length } };
   } catch (e) {
@@ -234,6 +236,8 @@ export async function recordTaskOutcomes(
     deadLettered?: boolean;
     /** Keep the successful outputs a model computed in the result cache (the version's setting). */
     cache?: boolean;
+    /** Uploaded items' raw keys by index: their outputs are kept under these too, with the canonical input. */
+    rawKeys?: Map<number, string>;
   },
 ): Promise<Job['status']> {
   const provenance = { executor: meta.executor, versionDigest: meta.versionDigest, taskId: task.id, attempt: task.attempt };
@@ -265,20 +269,28 @@ export async function recordTaskOutcomes(
   });
 }
 
-/** Keeps the successful outputs this call wrote that a model computed (not those the cache answered). */
+/**
+ * Keeps the successful outputs this call wrote: those a model computed under their canonical
+ * input's key, and every uploaded item's (computed or answered from the cache) under its raw key
+ * with the canonical input it became, pointing where the output was first computed.
+ */
 export async function cacheComputed(
   tx: DbOrTx,
   jobId: string,
-  meta: { versionDigest: string; items: Map<number, TaskItem> },
+  meta: { versionDigest: string; items: Map<number, TaskItem>; rawKeys?: Map<number, string> },
   outcomes: ItemOutcome[],
   written: repo.WrittenResult[],
 ): Promise<void> {
   const wrote = new Set(written.filter((w) => w.status === 'succeeded').map((w) => w.item_index));
   const entries = outcomes.flatMap((o) => {
     const item = meta.items.get(o.index);
-    if (!('output' in o) || o.cachedFrom || !item || !wrote.has(o.index)) return [];
-    return [{ key: inputKey(item.input), output: o.output, jobId, index: o.index }];
+    if (!('output' in o) || !item || !wrote.has(o.index)) return [];
+    const from = o.cachedFrom ?? { jobId, index: o.index };
+    const raw = meta.rawKeys?.get(o.index);
+    return [
+      ...(o.cachedFrom ? [] : [{ key: inputKey(item.input), output: o.output, ...from }]),
+      ...(raw ? [{ key: raw, output: o.output, ...from, input: item.input }] : []),
+    ];
   });
   if (entries.length) await insertCached(tx, meta.versionDigest, entries);
 }
-

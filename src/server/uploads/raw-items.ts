@@ -3,7 +3,23 @@ import { newBudget } from '../chem/chem-pool';
 import { rdkitFailure, smilesOfMolblocks } from '../chem/rdkit';
 import type { TaskItem } from '../db/types';
 import type { ItemOutcome } from '../jobs/jobs.types';
+import { rawInputKey } from '../jobs/result-cache.repository';
 import type { ModelVersion } from '../models/models.types';
+
+/** The input field an uploaded item's molecule is in (uploads.service.ts puts it there). */
+function rawField(version: ModelVersion): string {
+  return moleculeFields(version.inputSchema).find((f) => f.format === 'smiles')?.name ?? 'smiles';
+}
+
+/**
+ * The raw cache key of each uploaded item (its molecule as the file had it), by index: the
+ * worker keeps what they became under these keys too, so the same file is answered at submission
+ * next time (uploads.repository.ts findCachedRows).
+ */
+export function rawKeysOf(version: ModelVersion, items: TaskItem[]): Map<number, string> {
+  const field = rawField(version);
+  return new Map(items.flatMap((i) => (i.raw ? [[i.index, rawInputKey(i.raw, field, i.input)] as const] : [])));
+}
 
 /**
  * An uploaded file's items arrive as the file had them (tasks are built in the database, so
@@ -13,7 +29,7 @@ import type { ModelVersion } from '../models/models.types';
  */
 export async function prepareRawItems(version: ModelVersion, items: TaskItem[], requester: string): Promise<{ items: TaskItem[]; refused: ItemOutcome[] }> {
   if (!items.some((i) => i.raw)) return { items, refused: [] };
-  const field = moleculeFields(version.inputSchema).find((f) => f.format === 'smiles')?.name ?? 'smiles';
+  const field = rawField(version);
   const ready: TaskItem[] = [];
   const refused: ItemOutcome[] = [];
   const raw = items.filter((i) => i.raw);

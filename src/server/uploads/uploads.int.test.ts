@@ -4,7 +4,8 @@ import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, startTestGateway, waitForJob, type TestGateway } from '../../../test/support';
+import { createUser, fixtureManifest, startTestGateway, waitForJob, type TestGateway } from '../../../test/support';
+import { publishTrustedManifest } from '../models/builtins.service';
 import { listResults } from '../jobs/jobs.service';
 import { createApiToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
@@ -200,6 +201,76 @@ describe('running an upload', () => {
       ['named-by-field', 'CO'],
     ]);
     expect(items.find((i) => i.status === 'failed')?.error).toMatch(/^record at line 22/);
+  });
+});
+
+describe('screening a file again', () => {
+  const tasksOf = async (jobId: string) => (await gw.db.selectFrom('tasks').select('id').where('job_id', '=', jobId).execute()).length;
+  const resultsOf = async (jobId: string) => (await listResults(gw.deps, alice, { jobId, limit: 20, offset: 0 })).items;
+
+  it('answers the rows the cache holds at submission, by the molecule as the file had it, and runs only the others', async () => {
+    const csv = ['id,smiles', 'a,OCC', 'b,C1CC(', 'c,', 'd,C1=CC=CC=C1', ''].join('\n');
+    const first = await submitUpload(gw.deps, alice, { uploadId: (await upload(alice, 'again.csv', csv)).uploadId, model: 'rdkit-descriptors' });
+    await waitForJob(gw.deps, alice, first.id);
+    const before = await resultsOf(first.id);
+
+    // The same lines in another file, plus one new molecule: the two seen are results at once.
+    const r = await upload(bob, 'again-2.csv', csv.replace('d,C1=CC=CC=C1\n', 'd,C1=CC=CC=C1\ne,CCCCO\n'));
+    const again = await submitUpload(gw.deps, bob, { uploadId: r.uploadId, model: 'rdkit-descriptors' });
+    expect(again).toMatchObject({ status: 'queued', itemsTotal: 5, itemsDone: 2, itemsFailed: 1, tasksTotal: 1 });
+    // Only the unreadable SMILES and the new molecule go to the model, in one task.
+    const [task] = await gw.db.selectFrom('tasks').select('items').where('job_id', '=', again.id).execute();
+    expect(task.items.map((i) => i.externalId)).toEqual(['b', 'e']);
+    const done = await waitForJob(gw.deps, bob, again.id);
+    expect(done).toMatchObject({ status: 'succeeded', itemsDone: 3, itemsFailed: 2 });
+    const { items } = await listResults(gw.deps, bob, { jobId: again.id, limit: 20, offset: 0 });
+    const byId = Object.fromEntries(items.map((i) => [i.externalId, i]));
+    const firstA = before.find((i) => i.externalId === 'a')!;
+    // Canonical input, the file's own molecule, the first job's output; another user's job is not named.
+    expect(byId.a).toMatchObject({ status: 'succeeded', input: { smiles: 'CCO' }, submitted: { smiles: 'OCC' }, output: firstA.output, cachedFrom: { cached: true } });
+    expect(byId.d).toMatchObject({ status: 'succeeded', input: { smiles: 'c1ccccc1' }, cachedFrom: { cached: true } });
+    expect(byId.e).toMatchObject({ status: 'succeeded', input: { smiles: 'CCCCO' }, cachedFrom: null });
+    expect(byId.b).toMatchObject({ status: 'failed', errorCode: 'INVALID_INPUT' });
+    expect(items.map((i) => i.index).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('ends a file seen before at submission: no task, no queue entry, every row from the cache', async () => {
+    const first = await submitUpload(gw.deps, alice, { uploadId: (await upload(alice, 'seen.sdf', SDF)).uploadId, model: 'rdkit-descriptors' });
+    await waitForJob(gw.deps, alice, first.id);
+    const again = await submitUpload(gw.deps, alice, { uploadId: (await upload(alice, 'seen-again.sdf.gz', gzipSync(Buffer.from(SDF)))).uploadId, model: 'rdkit-descriptors' });
+    expect(again).toMatchObject({ status: 'succeeded', itemsDone: 3, itemsFailed: 1, tasksTotal: 0 });
+    expect(await tasksOf(again.id)).toBe(0);
+    const items = await resultsOf(again.id);
+    // Each points where its output was first computed: the first screen, or what that one was answered from.
+    const origin = new Map((await resultsOf(first.id)).map((i) => [i.externalId, i.cachedFrom ?? { jobId: first.id, index: i.index }]));
+    expect(items.filter((i) => i.status === 'succeeded').map((i) => [i.externalId, i.input.smiles, i.cachedFrom])).toEqual(
+      ['MOL-1', 'second', 'named-by-field'].map((id) => [id, 'CO', origin.get(id)]),
+    );
+    expect(items.find((i) => i.status === 'failed')?.error).toMatch(/^record at line 22/);
+  });
+
+  it('misses with other inputs beside the molecule, and never for a version with the cache off', async () => {
+    const inputSchema = { type: 'object', properties: { smiles: { type: 'string' }, note: { type: 'string' } }, required: ['smiles'], additionalProperties: false };
+    // Other content (its timeout) for the version with the cache off: entries are per content.
+    const publish = async (slug: string, cache: boolean) =>
+      (await publishTrustedManifest(gw.deps, { manifest: { ...(await fixtureManifest(gw.db, 'echo')), slug, inputSchema, cache, ...(cache ? {} : { timeoutMs: 3700 }) }, builtIn: false }))
+        .version;
+    const screen = async (model: string, params?: Record<string, unknown>) => {
+      const job = await submitUpload(gw.deps, alice, { uploadId: (await upload(alice, 'p.smi', 'CCO one\nCCN two\n')).uploadId, model, params });
+      await waitForJob(gw.deps, alice, job.id);
+      return job;
+    };
+    await publish('upload-echo', true);
+    await screen('upload-echo', { note: 'x' });
+    expect(await screen('upload-echo', { note: 'x' })).toMatchObject({ tasksTotal: 0, itemsDone: 2 });
+    expect(await screen('upload-echo', { note: 'y' })).toMatchObject({ tasksTotal: 1, itemsDone: 0 });
+
+    const off = await publish('upload-echo-off', false);
+    await screen('upload-echo-off');
+    const second = await screen('upload-echo-off');
+    expect(second).toMatchObject({ tasksTotal: 1, itemsDone: 0 });
+    expect((await resultsOf(second.id)).map((i) => i.cachedFrom)).toEqual([null, null]);
+    expect(await gw.db.selectFrom('result_cache').select('input_key').where('version_digest', '=', off.digest).execute()).toHaveLength(0);
   });
 });
 

@@ -155,11 +155,47 @@ export async function insertRefusedResults(tx: DbOrTx, o: { jobId: string; uploa
 }
 
 /**
+ * Finds the upload's good rows the result cache answers by their raw key (the molecule as the
+ * file had it, result-cache.repository.ts rawKeyPrefix), into the transaction's temporary table
+ * `upload_hits`, without a row passing through this process. Returns how many.
+ */
+export async function findCachedRows(tx: DbOrTx, o: { uploadId: string; versionDigest: string; prefixes: { smiles: string; molblock: string } }): Promise<number> {
+  await sql`
+    create temporary table upload_hits on commit drop as
+    select u.row_index, u.external_id, coalesce(u.smiles, u.molblock) as molecule, c.input, c.output, c.source_job_id, c.source_item_index
+      from upload_rows u
+      join result_cache c
+        on c.version_digest = ${o.versionDigest}
+       and c.input_key = encode(sha256(convert_to(case when u.smiles is null then ${o.prefixes.molblock}::text else ${o.prefixes.smiles}::text end
+                                                  || coalesce(u.smiles, u.molblock), 'UTF8')), 'hex')
+     where u.upload_id = ${o.uploadId}::uuid and u.error is null and c.input is not null
+  `.execute(tx);
+  await sql`analyze upload_hits`.execute(tx);
+  const { count } = (await sql<{ count: number }>`select count(*)::int as count from upload_hits`.execute(tx)).rows[0];
+  return count;
+}
+
+/**
+ * The rows findCachedRows found as the job's results, answered from the cache: the canonical
+ * input the entry kept, the file's molecule as submitted, and where the output was first computed.
+ */
+export async function insertCachedResults(tx: DbOrTx, o: { jobId: string; versionDigest: string; field: string; params: Record<string, unknown> }): Promise<number> {
+  const r = await sql`
+    insert into results (job_id, item_index, status, input, submitted, output, duration_ms, version_digest, external_id, executor, cached_from)
+    select ${o.jobId}::uuid, row_index, 'succeeded', input, ${JSON.stringify(o.params)}::jsonb || jsonb_build_object(${o.field}::text, molecule),
+           output, 0, ${o.versionDigest}, external_id, 'cache', jsonb_build_object('jobId', source_job_id, 'index', source_item_index)
+      from upload_hits
+  `.execute(tx);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
  * The upload's good rows as tasks of `batchSize` items, built in the database (the rows never
  * pass through this process): items are `{index, input, raw, line, externalId?}`, their molecule
  * still as the file had it, for the worker to canonicalise (src/server/uploads/raw-items.ts).
+ * With `skipCached`, rows findCachedRows answered are left out.
  */
-export async function insertTasks(tx: DbOrTx, o: { jobId: string; uploadId: string; batchSize: number; field: string; params: Record<string, unknown> }): Promise<number> {
+export async function insertTasks(tx: DbOrTx, o: { jobId: string; uploadId: string; batchSize: number; field: string; params: Record<string, unknown>; skipCached: boolean }): Promise<number> {
   const r = await sql`
     insert into tasks (job_id, task_index, items)
     select ${o.jobId}::uuid, task_index,
@@ -171,8 +207,10 @@ export async function insertTasks(tx: DbOrTx, o: { jobId: string; uploadId: stri
                'line', line_no
              ) || case when external_id is null then '{}'::jsonb else jsonb_build_object('externalId', external_id) end
              order by row_index)
-      from (select row_index / ${o.batchSize}::int as task_index, row_index, line_no, smiles, molblock, external_id
-              from upload_rows where upload_id = ${o.uploadId}::uuid and error is null) good
+      from (select (row_number() over (order by row_index) - 1) / ${o.batchSize}::int as task_index, row_index, line_no, smiles, molblock, external_id
+              from upload_rows u
+             where upload_id = ${o.uploadId}::uuid and error is null
+               ${o.skipCached ? sql`and not exists (select 1 from upload_hits h where h.row_index = u.row_index)` : sql``}) good
      group by task_index
   `.execute(tx);
   return Number(r.numAffectedRows ?? 0);

@@ -11,6 +11,8 @@ import { estimateRun } from '../jobs/estimate.service';
 import * as jobsRepo from '../jobs/jobs.repository';
 import { chargedTeam, onJobSettled } from '../jobs/jobs.service';
 import type { Job } from '../jobs/jobs.types';
+import { usesCache } from '../jobs/result-cache';
+import { rawKeyPrefix } from '../jobs/result-cache.repository';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
@@ -113,10 +115,11 @@ const ENQUEUE_PAGE = 1000;
 
 /**
  * Creates a job from an upload without its rows passing through this process: the job's row and
- * quota claim as createJob makes them, then its tasks built in the database from the good rows
- * (molecules as the file had them, canonicalised by the worker), the bad rows as refused results
- * naming their line, and the tasks enqueued a page at a time: every line ends as one result.
- * One transaction; an upload is submitted once.
+ * quota claim as createJob makes them, the rows the result cache answers by their raw molecule as
+ * results at once, then the other good rows as tasks built in the database (molecules as the file
+ * had them, canonicalised by the worker), the bad rows as refused results naming their line, and
+ * the tasks enqueued a page at a time: every line ends as one result. A file screened before is
+ * over when this returns. One transaction; an upload is submitted once.
  */
 export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: Viewer, input: TSubmitUploadInput): Promise<Job> {
   const { db, boss } = deps;
@@ -126,18 +129,31 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
     throw new AppError('INVALID_INPUT', `model: ${version.slug} is a consensus; run an upload on one of its members, or submit up to 100,000 inputs to the consensus with jobs.create`, { field: 'model' });
   }
   const field = moleculeField(version);
+  const params = input.params ?? {};
   const pricing = readPricing();
-  const estimate = await estimateCost(db, version, found.rowsGood, pricing).catch(() => null);
   const teamId = await chargedTeam(db, viewer, version);
   return db.transaction().execute(async (tx) => {
     const upload = await ownUpload(tx, viewer, input.uploadId, { forUpdate: true });
     if (upload.status !== 'ready') {
       throw new AppError('CONFLICT', upload.status === 'used' ? `upload ${upload.id} was already submitted as job ${upload.jobId}; upload the file again for another run` : `upload ${upload.id} is ${upload.status}, not ready to run`);
     }
-    const tasksTotal = Math.ceil(upload.rowsGood / version.batchSize);
+    const cached =
+      upload.rowsGood > 0 && usesCache(version)
+        ? await repo.findCachedRows(tx, {
+            uploadId: upload.id,
+            versionDigest: version.digest,
+            prefixes: { smiles: rawKeyPrefix('smiles', field, params), molblock: rawKeyPrefix('molblock', field, params) },
+          })
+        : 0;
+    const toRun = upload.rowsGood - cached;
+    // What the rows the cache does not answer will cost; read beside the transaction, so a
+    // failure leaves the job without an estimate rather than aborting it.
+    const estimate = toRun > 0 ? await estimateCost(db, version, toRun, pricing).catch(() => null) : null;
+    const tasksTotal = Math.ceil(toRun / version.batchSize);
     const job = await jobsRepo.insertJob(tx, version, {
       ownerId: viewer.id,
       itemsTotal: upload.rowsTotal,
+      itemsDone: cached,
       itemsFailed: upload.rowsBad,
       tasksTotal,
       label: input.label ?? upload.filename,
@@ -152,11 +168,13 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
       jobId: job.id,
       items: upload.rowsGood,
       estimate: { cpuSeconds: estimate?.cpuSeconds ?? 0, gpuSeconds: estimate?.gpuSeconds ?? 0 },
-      uses: estimate ? { cpu: estimate.parts.some((p) => p.cpu > 0), gpu: estimate.parts.some((p) => p.gpu > 0) } : { cpu: true, gpu: true },
+      // Answered entirely from the cache (or every row bad), it needs no CPU or GPU at all.
+      uses: estimate ? { cpu: estimate.parts.some((p) => p.cpu > 0), gpu: estimate.parts.some((p) => p.gpu > 0) } : toRun > 0 ? { cpu: true, gpu: true } : { cpu: false, gpu: false },
     });
+    if (cached) await repo.insertCachedResults(tx, { jobId: job.id, versionDigest: version.digest, field, params });
     if (upload.rowsBad) await repo.insertRefusedResults(tx, { jobId: job.id, uploadId: upload.id, firstIndex: upload.rowsGood, versionDigest: version.digest, field });
     if (tasksTotal) {
-      await repo.insertTasks(tx, { jobId: job.id, uploadId: upload.id, batchSize: version.batchSize, field, params: input.params ?? {} });
+      await repo.insertTasks(tx, { jobId: job.id, uploadId: upload.id, batchSize: version.batchSize, field, params, skipCached: cached > 0 });
       // The same group and bands as createJob's tasks (fair-share.ts), read once, before any of
       // this job's tasks are on the queue: a file is a screen, fair-shared with other owners'.
       const enqueue = await taskEnqueueOptions(tx, { ownerId: viewer.id, versionId: version.id, itemCount: upload.rowsTotal, jobId: job.id });
@@ -170,7 +188,9 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
         from = page[page.length - 1].taskIndex + 1;
       }
     } else {
-      // Every row was bad: the job ended as it was written.
+      // Every row was bad or answered from the cache: the job ended as it was written (a token's
+      // webhooks hear it started too when the cache answered, as for any job that ran).
+      if (cached) await emitJobEvents(tx, boss, job.id, { kind: 'started' });
       await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
       await onJobSettled(tx, boss, job.id, null);
     }
@@ -178,7 +198,7 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
     await audit(tx, viewer, {
       action: 'job.create',
       entity: { type: 'job', id: job.id },
-      after: { model: `${job.model}@${job.version}`, label: job.label, status: job.status, itemsTotal: job.itemsTotal, itemsFailed: job.itemsFailed, tasksTotal: job.tasksTotal, uploadId: upload.id },
+      after: { model: `${job.model}@${job.version}`, label: job.label, status: job.status, itemsTotal: job.itemsTotal, itemsFailed: job.itemsFailed, itemsCached: cached, tasksTotal: job.tasksTotal, uploadId: upload.id },
     });
     return job;
   });

@@ -8,6 +8,7 @@ import { HEARTBEAT_SECONDS, type QueueName } from '../server/queue/catalog';
 import type { KubernetesConfig } from './executors/kubernetes/config';
 import { createExecutors } from './executors/registry';
 import { startHeartbeat } from './heartbeat';
+import { startUploadSweeper } from './upload-sweeper';
 import { bindHandler } from './handlers';
 
 export interface WorkerHandle {
@@ -61,6 +62,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
 
   const heartbeat = startHeartbeat(db, [...executors.keys()], log);
+  const sweeper = startUploadSweeper(db, log);
   const polling = { includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_SECONDS / 2 };
   const consume = async (queue: QueueName, options: WorkOptions) => {
     const handle = heartbeat.counting(bindHandler(deps, queue));
@@ -92,6 +94,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   return {
     async stop() {
       await boss.stop({ graceful: true, timeout: 15_000 });
+      sweeper.stop();
       await heartbeat.stop();
       await Promise.all([...executors.values()].map((e) => e.close()));
       await db.destroy().catch(() => {});

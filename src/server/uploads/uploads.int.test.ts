@@ -10,6 +10,7 @@ import { listResults } from '../jobs/jobs.service';
 import { createApiToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
 import { UPLOAD_LIMIT_DEFAULTS } from './receive';
+import { sweepUploads } from './sweep';
 import { getUpload, receiveUpload, submitUpload } from './uploads.service';
 
 let gw: TestGateway;
@@ -271,6 +272,51 @@ describe('screening a file again', () => {
     expect(second).toMatchObject({ tasksTotal: 1, itemsDone: 0 });
     expect((await resultsOf(second.id)).map((i) => i.cachedFrom)).toEqual([null, null]);
     expect(await gw.db.selectFrom('result_cache').select('input_key').where('version_digest', '=', off.digest).execute()).toHaveLength(0);
+  });
+});
+
+describe('what a crash or time leaves behind', () => {
+  const statusOf = async (id: string) => gw.db.selectFrom('uploads').select(['status', 'error']).where('id', '=', id).executeTakeFirstOrThrow();
+  const rowCount = async (id: string) => (await rowsOf(id)).length;
+
+  it('fails an upload a crash cut off while it arrived, and leaves one still arriving alone', async () => {
+    // As a web process that died mid-file leaves it: the record, no rows, nobody copying.
+    const orphan = await gw.db.insertInto('uploads').values({ owner_id: alice.id, filename: 'cut.smi', format: 'smi' }).returning('id').executeTakeFirstOrThrow();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let sent!: () => void;
+    const firstSent = new Promise<void>((r) => (sent = r));
+    const body = (async function* () {
+      yield Buffer.from('CCO a\n');
+      sent();
+      await gate;
+      yield Buffer.from('CCN b\n');
+    })();
+    const arriving = receiveUpload(gw.deps, alice, { filename: 'slow.smi', body }, UPLOAD_LIMIT_DEFAULTS);
+    await firstSent;
+    const swept = await sweepUploads(gw.db, { receivingGraceSeconds: 0 });
+    expect(swept.interrupted).toBe(1);
+    expect(await statusOf(orphan.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^UNAVAILABLE: the server stopped while the file was arriving; send it again/) });
+    open();
+    expect(await arriving).toMatchObject({ rowsTotal: 2 });
+    expect(await sweepUploads(gw.db, { receivingGraceSeconds: 0 })).toMatchObject({ interrupted: 0 });
+  });
+
+  it('removes rows past the retention: a file never submitted expires, a submitted one keeps its job whole', async () => {
+    const idle = await upload(alice, 'idle.smi', 'CCO a\nCCN b\n');
+    const used = await upload(alice, 'used.smi', 'CCO a\nCCN b\n');
+    const fresh = await upload(alice, 'fresh.smi', 'CCO a\n');
+    const job = await submitUpload(gw.deps, alice, { uploadId: used.uploadId, model: 'rdkit-descriptors' });
+    await waitForJob(gw.deps, alice, job.id);
+    await gw.db.updateTable('uploads').set({ created_at: new Date(Date.now() - 8 * 24 * 3600_000) }).where('id', 'in', [idle.uploadId, used.uploadId]).execute();
+
+    const swept = await sweepUploads(gw.db, { retentionHours: 168 });
+    expect(swept).toMatchObject({ expired: 1 });
+    expect(await statusOf(idle.uploadId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^CONFLICT: not submitted within 168 hours/) });
+    expect(await statusOf(used.uploadId)).toMatchObject({ status: 'used' });
+    expect([await rowCount(idle.uploadId), await rowCount(used.uploadId), await rowCount(fresh.uploadId)]).toEqual([0, 0, 1]);
+    await expect(submitUpload(gw.deps, alice, { uploadId: idle.uploadId, model: 'rdkit-descriptors' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await listResults(gw.deps, alice, { jobId: job.id, limit: 10, offset: 0 })).items).toHaveLength(2);
   });
 });
 

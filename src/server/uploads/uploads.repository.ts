@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DbOrTx } from '../db/client';
 import type { UploadFormat, UploadStatus } from '../db/types';
 import type { ParsedRow } from './parse';
+import { UPLOAD_LOCK_CLASS } from './sweep';
 import type { Upload, UploadRow } from './uploads.types';
 
 export async function insertUpload(db: DbOrTx, u: { ownerId: string; filename: string; format: UploadFormat }): Promise<string> {
@@ -22,12 +23,14 @@ const copyText = (v: string | null): string =>
  * Streams parsed rows into `upload_rows` with one COPY FROM STDIN on a connection of its own:
  * good rows are numbered 0.. in file order as they pass. Backpressure runs from the socket back
  * to the request body, so memory holds a few chunks whatever the file's size. One statement: a
- * failure leaves no rows behind.
+ * failure leaves no rows behind. The connection holds the upload's advisory lock meanwhile, so
+ * the sweep (sweep.ts) can tell a file still arriving from one a crash cut off.
  */
 export async function copyRows(pool: pg.Pool, uploadId: string, batches: AsyncIterable<ParsedRow[]>): Promise<void> {
   const client = await pool.connect();
   let broken = false;
   try {
+    await client.query('select pg_advisory_lock($1::int, hashtext($2::text))', [UPLOAD_LOCK_CLASS, uploadId]);
     const copy = client.query(copyFrom('COPY upload_rows (upload_id, line_no, row_index, external_id, smiles, molblock, error) FROM STDIN'));
     let next = 0;
     const encode = new Transform({
@@ -42,11 +45,12 @@ export async function copyRows(pool: pg.Pool, uploadId: string, batches: AsyncIt
       },
     });
     await pipeline(Readable.from(batches), encode, copy);
+    await client.query('select pg_advisory_unlock($1::int, hashtext($2::text))', [UPLOAD_LOCK_CLASS, uploadId]);
   } catch (e) {
     broken = true;
     throw e;
   } finally {
-    // A COPY cut short may leave the connection mid-protocol: it is closed, not reused.
+    // A COPY cut short may leave the connection mid-protocol: it is closed, not reused (and its lock goes with it).
     client.release(broken);
   }
 }

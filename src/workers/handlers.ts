@@ -2,6 +2,7 @@ import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { aggregateConsensus, endDeadAggregation } from '../server/consensus/aggregate.service';
 import { endDeadFold, runEvaluationFold } from '../server/evaluations/folds.service';
 import { endDeadTask, runTask, type Attempt, type Verdict, type WorkerDeps } from '../server/jobs/run-task.service';
+import { buildSortKeys } from '../server/jobs/result-sort-index';
 import { deliverWebhook, endDeadDelivery } from '../server/webhooks/deliver';
 import { queueCatalog, type QueueName, type QueuePayload } from '../server/queue/catalog';
 
@@ -17,6 +18,7 @@ export const handlers: { [Q in QueueName]: Handler<Q> } = {
   'evaluation.dead': endDeadFold,
   'webhook.deliver': deliverWebhook,
   'webhook.dead': endDeadDelivery,
+  'results.sort-index': buildSortKeys,
 };
 
 /**

@@ -89,7 +89,8 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   // A delivery waits on a receiver for up to 10 s: several at once, apart from the tasks' loops.
   await consume('webhook.deliver', { batchSize: 4, localConcurrency: 2 });
   await consume('webhook.dead', { batchSize: 4 });
-  log('listening on task.run, consensus.aggregate, evaluation.fold, webhook.deliver and their dead letters');
+  await consume('results.sort-index', { batchSize: 1, localConcurrency: 1 });
+  log('listening on task.run, consensus.aggregate, evaluation.fold, webhook.deliver (and their dead letters), results.sort-index');
 
   return {
     async stop() {

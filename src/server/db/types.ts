@@ -219,6 +219,23 @@ export interface ResultCacheTable {
   created_at: Generated<Date>;
 }
 
+/** A large finished job's numeric output field, copied out for indexed sorting (db/migrations/0067). */
+export interface ResultSortKeysTable {
+  job_id: string;
+  field: string;
+  item_index: number;
+  num: number | null;
+}
+
+/** Which (job, field) sort keys exist or are being written (db/migrations/0067). */
+export interface ResultSortFieldsTable {
+  job_id: string;
+  field: string;
+  status: 'building' | 'ready';
+  rows: number | null;
+  requested_at: Generated<Date>;
+}
+
 export type UsageSubject = 'user' | 'team';
 export type UsagePeriod = 'day' | 'month';
 
@@ -623,6 +640,8 @@ export interface DB {
   tasks: TasksTable;
   results: ResultsTable;
   result_cache: ResultCacheTable;
+  result_sort_keys: ResultSortKeysTable;
+  result_sort_fields: ResultSortFieldsTable;
   task_tokens: TaskTokensTable;
 }
 

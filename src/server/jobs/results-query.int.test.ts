@@ -10,7 +10,9 @@ import type { NewResult } from '../db/types';
 import type { Viewer } from '../users/viewer';
 import * as repo from './jobs.repository';
 import * as jobs from './jobs.service';
-import { queryResults } from './results.service';
+import { buildSortKeys } from './result-sort-index';
+import { orderedResults } from './results-query';
+import { queryResults, resolveQuery } from './results.service';
 import type { JobResult } from './jobs.types';
 
 let gw: TestGateway;
@@ -54,7 +56,7 @@ afterAll(async () => {
 const logP = (r: JobResult) => (typeof r.output?.logP === 'number' ? r.output.logP : null);
 
 /** Every page from a keyset walk. */
-async function walk(viewer: Viewer, q: Omit<Parameters<typeof queryResults>[2], 'cursor' | 'offset' | 'jobId'>) {
+async function walk(viewer: Viewer, q: Omit<Parameters<typeof queryResults>[2], 'cursor' | 'offset' | 'jobId'> & { jobId?: string }) {
   const seen: JobResult[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -119,6 +121,59 @@ describe('querying results', () => {
 });
 
 const download = (viewer: Viewer | null, query: string, id = jobId) => handleResultsDownload(gw.deps, viewer, new URL(`http://x/api/jobs/${id}/results?${query}`), id);
+
+describe('sort keys of a large finished job', () => {
+  it('gives, once written, the same pages as the heap: both ways, by cursor and offset, with filters, numbers then the rest', async () => {
+    const other = (await jobs.submitJob(gw.deps, alice, { model: 'rdkit-descriptors@1', inputs: [{ smiles: 'C' }] })).id;
+    await repo.insertResults(gw.db, Array.from({ length: N }, (_, i) => ({ ...row(i), job_id: other })));
+    const failedCount = Array.from({ length: N }, (_, i) => i).filter((i) => i % 10 === 3).length;
+    const settle = (status: 'running' | 'succeeded') =>
+      gw.db.updateTable('jobs').set({ status, items_total: N, items_done: N - failedCount, items_failed: failedCount }).where('id', '=', other).execute();
+    const keys = () => gw.db.selectFrom('result_sort_fields').selectAll().where('job_id', '=', other).execute();
+    const asked = async () => (await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'results.sort-index' and data->>'jobId' = ${other}`.execute(gw.db)).rows[0].n;
+    process.env.GATEWAY_SORT_INDEX_MIN_ROWS = '0';
+    try {
+      // A job still running is sorted by the heap and asks for nothing: its results still change.
+      await settle('running');
+      await queryResults(gw.deps, alice, { jobId: other, sort: { field: 'logP', direction: 'desc' }, limit: 5, offset: 0 });
+      expect(await keys()).toEqual([]);
+      // Ended: the first sorted page asks the worker once (a second page does not ask again).
+      await settle('succeeded');
+      const viaHeap = await walk(alice, { jobId: other, sort: { field: 'logP', direction: 'desc' }, limit: 7 });
+      expect(await keys()).toMatchObject([{ field: 'logP', status: 'building' }]);
+      expect(await asked()).toBe(1);
+      // What the worker does with that queue entry.
+      await buildSortKeys(gw.deps, { jobId: other, field: 'logP' });
+      expect(await keys()).toMatchObject([{ field: 'logP', status: 'ready', rows: N }]);
+
+      const heap = async (q: Parameters<typeof queryResults>[2]) => {
+        const job = await jobs.getJob(gw.deps, alice, { jobId: other });
+        const resolved = await resolveQuery(gw.deps, job, q);
+        const rows = await orderedResults(gw.db, resolved).limit(q.limit).offset(q.offset).execute();
+        return rows.map((r) => r.item_index);
+      };
+      const indexes = async (q: Parameters<typeof queryResults>[2]) => (await queryResults(gw.deps, alice, q)).items.map((r) => r.index);
+      for (const direction of ['asc', 'desc'] as const) {
+        const walked = await walk(alice, { jobId: other, sort: { field: 'logP', direction }, limit: 7 });
+        expect(walked.seen.map((r) => r.index)).toEqual(await heap({ jobId: other, sort: { field: 'logP', direction }, limit: N, offset: 0 }));
+        if (direction === 'desc') expect(walked.seen.map((r) => r.index)).toEqual(viaHeap.seen.map((r) => r.index));
+        // Offsets inside the numbers, across into the items without one, and past them all.
+        for (const offset of [0, 3, 40, 45, 50, 58, 70]) {
+          const q = { jobId: other, sort: { field: 'logP', direction }, limit: 6, offset };
+          expect(await indexes(q)).toEqual(await heap(q));
+        }
+        for (const q of [
+          { jobId: other, status: 'failed' as const, sort: { field: 'logP', direction }, limit: 20, offset: 0 },
+          { jobId: other, ranges: [{ field: 'logP', min: -1, max: 1 }], sort: { field: 'logP', direction }, limit: 20, offset: 2 },
+        ]) {
+          expect(await indexes(q)).toEqual(await heap(q));
+        }
+      }
+    } finally {
+      delete process.env.GATEWAY_SORT_INDEX_MIN_ROWS;
+    }
+  });
+});
 
 describe('downloading results', () => {
   it('CSV: a header, one quoted row per result in the asked order, with ids, outputs and errors', async () => {
@@ -234,6 +289,26 @@ describe('a job of a million results', () => {
     const range = await timed('range-sorted-asc', () =>
       queryResults(gw.deps, alice, { jobId: big, ranges: [{ field: 'score', min: 500, max: 500.5 }], sort: { field: 'score', direction: 'asc' }, limit: 1000, offset: 0 }),
     );
+    expect(range.items.every((r) => (r.output!.score as number) >= 500 && (r.output!.score as number) <= 500.5)).toBe(true);
+  }, 300_000);
+
+  it('reads sort keys for every sorted page once they are written, with the same pages', async () => {
+    const failed = M / 50;
+    await gw.db.updateTable('jobs').set({ status: 'succeeded', items_total: M, items_done: M - failed, items_failed: failed }).where('id', '=', big).execute();
+    const desc = { jobId: big, sort: { field: 'score', direction: 'desc' as const }, limit: 1000, offset: 0 };
+    const heapTop = await queryResults(gw.deps, alice, desc);
+    const heapNext = await queryResults(gw.deps, alice, { ...desc, cursor: heapTop.nextCursor! });
+    await timed('sort-keys-write', () => buildSortKeys(gw.deps, { jobId: big, field: 'score' }));
+    const top = await timed('top1000-desc-keys', () => queryResults(gw.deps, alice, desc));
+    const next = await timed('page2-desc-keys', () => queryResults(gw.deps, alice, { ...desc, cursor: top.nextCursor! }));
+    const byOffset = await timed('page2-by-offset-keys', () => queryResults(gw.deps, alice, { ...desc, offset: 1000 }));
+    expect(top.items.map((r) => r.index)).toEqual(heapTop.items.map((r) => r.index));
+    expect(next.items.map((r) => r.index)).toEqual(heapNext.items.map((r) => r.index));
+    expect(byOffset.items.map((r) => r.index)).toEqual(heapNext.items.map((r) => r.index));
+    const range = await timed('range-sorted-asc-keys', () =>
+      queryResults(gw.deps, alice, { jobId: big, ranges: [{ field: 'score', min: 500, max: 500.5 }], sort: { field: 'score', direction: 'asc' }, limit: 1000, offset: 0 }),
+    );
+    expect(range.items.length).toBeGreaterThan(0);
     expect(range.items.every((r) => (r.output!.score as number) >= 500 && (r.output!.score as number) <= 500.5)).toBe(true);
   }, 300_000);
 

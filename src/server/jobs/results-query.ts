@@ -7,8 +7,9 @@ import type { ResultRange, ResultStatus } from '../../shared/results-query';
 /**
  * The SQL of a job's results listing: filters, a sort key, and keyset pagination on
  * (sort key, item_index). Sorting by an output field reads the job's rows through the
- * (job_id, …) indexes and keeps the top N in a heap: no per-field index is needed (the figures
- * for a million-row job are in docs/downloads.md).
+ * (job_id, …) indexes and keeps the top N in a heap; a large finished job's pages read sort keys
+ * instead once written (result-sort-index.ts; the figures for a million-row job are in
+ * docs/downloads.md).
  */
 
 /** How the sort key is read: input order, an output number, or an output text. */

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import type { Viewer } from '../users/viewer';
 import { resultFieldProblem, type ResultStatus } from '../../shared/results-query';
 import { readableJob, withVisibleProvenance } from './jobs.service';
+import { indexedPage, sortIndexMinRows, sortKeysReady } from './result-sort-index';
 import type { Job, JobResult } from './jobs.types';
 import { csvHeader, csvRow, sdfRecord, smilesOf } from './results-export';
 import type { ResultFormat, TResultsFilter, TResultsQuery } from './results.schema';
@@ -11,6 +12,7 @@ import * as q from './results-query';
 import { toResult } from './jobs.repository';
 
 type DbDeps = Pick<Deps, 'db'>;
+type ListDeps = Pick<Deps, 'db' | 'boss'>;
 
 export interface ResultsPage {
   items: JobResult[];
@@ -57,19 +59,36 @@ export async function resolveQuery({ db }: DbDeps, job: Job, f: TResultsFilter, 
 }
 
 /** A page of a readable job's results (NOT_FOUND otherwise), filtered and sorted, by keyset or offset. */
-export async function queryResults(deps: DbDeps, viewer: Viewer, input: TResultsQuery): Promise<ResultsPage> {
+export async function queryResults(deps: ListDeps, viewer: Viewer, input: TResultsQuery): Promise<ResultsPage> {
   const job = await readableJob(deps.db, viewer, input.jobId);
   const cursor = input.cursor ? q.decodeCursor(input.cursor) : undefined;
   if (cursor && input.offset > 0) throw new AppError('INVALID_INPUT', 'offset: give either a cursor or an offset, not both', { field: 'offset' });
   const resolved = await resolveQuery(deps, job, input, cursor);
+  const indexed = await usesSortKeys(deps, job, resolved);
+  // A settled job's counts are its results' (written in the same transactions): no count is needed unfiltered.
+  const unfiltered = !resolved.status?.length && !resolved.ranges?.length;
   const [rows, total] = await Promise.all([
-    q.orderedResults(deps.db, resolved, cursor).limit(input.limit + 1).offset(input.offset).execute(),
-    q.countResults(deps.db, resolved),
+    indexed
+      ? indexedPage(deps.db, resolved, cursor, input.limit + 1, input.offset)
+      : q.orderedResults(deps.db, resolved, cursor).limit(input.limit + 1).offset(input.offset).execute(),
+    indexed && unfiltered ? job.itemsDone + job.itemsFailed : q.countResults(deps.db, resolved),
   ]);
   const page = rows.slice(0, input.limit);
   const more = rows.length > input.limit;
   const items = await withVisibleProvenance(deps.db, viewer, page.map(toResult));
   return { items, total, nextCursor: more ? q.encodeCursor(q.cursorAfter(resolved, page[page.length - 1])) : null };
+}
+
+/**
+ * Whether a page sorted by a numeric output field reads the field's sort keys: a large job that
+ * has ended with every item counted (its results no longer change) whose keys are written. The
+ * first such page asks the worker for them and sorts by the heap meanwhile.
+ */
+async function usesSortKeys(deps: ListDeps, job: Job, q: q.ResolvedQuery): Promise<boolean> {
+  if (q.sort.kind !== 'number') return false;
+  const settled = (job.status === 'succeeded' || job.status === 'failed') && job.itemsDone + job.itemsFailed === job.itemsTotal;
+  if (!settled || job.itemsTotal < sortIndexMinRows()) return false;
+  return sortKeysReady(deps, job.id, q.sort.field);
 }
 
 /** What a download sends: its name and type, and its text, produced as it is read. */

@@ -61,6 +61,9 @@ export async function reopenDeadTask(tx: DbOrTx, taskId: string, by: string): Pr
   if (!task) return undefined;
   const indexes = task.items.map((i) => i.index);
   const removed = await tx.deleteFrom('results').where('job_id', '=', task.job_id).where('item_index', 'in', indexes).where('status', '=', 'failed').returning('item_index').execute();
+  // Its results change again: sort keys copied from them (jobs/result-sort-index.ts) no longer hold.
+  await tx.deleteFrom('result_sort_keys').where('job_id', '=', task.job_id).execute();
+  await tx.deleteFrom('result_sort_fields').where('job_id', '=', task.job_id).execute();
   await tx
     .updateTable('tasks')
     .set({ status: 'queued', dead_lettered_at: null, error: null, finished_at: null, retried_at: new Date(), retried_by: by })

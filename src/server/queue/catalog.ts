@@ -27,6 +27,10 @@ export type TEvaluationFoldPayload = z.infer<typeof ZEvaluationFoldPayload>;
 export const ZWebhookDeliverPayload = z.object({ deliveryId: z.uuid() });
 export type TWebhookDeliverPayload = z.infer<typeof ZWebhookDeliverPayload>;
 
+/** Payload of `results.sort-index`: a finished job's numeric output field to copy into sort keys (src/server/jobs/result-sort-index.ts). */
+export const ZSortIndexPayload = z.object({ jobId: z.uuid(), field: z.string().min(1).max(200) });
+export type TSortIndexPayload = z.infer<typeof ZSortIndexPayload>;
+
 /** Seconds before the first retry of a webhook delivery, doubling after (WEBHOOK_RETRY_DELAY_SECONDS; tests shorten it). */
 const webhookRetryDelay = Number(process.env.WEBHOOK_RETRY_DELAY_SECONDS) || 2;
 
@@ -118,6 +122,11 @@ export const queueCatalog = {
       expireInSeconds: 5 * 60,
       deadLetter: 'webhook.dead',
     },
+  },
+  'results.sort-index': {
+    schema: ZSortIndexPayload,
+    // A lost build is asked for again by the next sorted page once it is stale (result-sort-index.ts).
+    options: { notify: true, retryLimit: 2, retryDelay: 5, heartbeatSeconds: HEARTBEAT_SECONDS, expireInSeconds: 30 * 60 },
   },
 } satisfies Record<string, QueueDefinition<z.ZodType>>;
 

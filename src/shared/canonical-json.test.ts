@@ -18,4 +18,11 @@ describe('canonical JSON', () => {
     expect(text.length).toBe(50_000 * 6 + 2);
     expect(text.startsWith('{"a":{"a":')).toBe(true);
   });
+
+  it('handles an array or an object wider than a call can take arguments (a 100,000-item job)', () => {
+    const items = Array.from({ length: 200_000 }, () => ({ smiles: 'C' }));
+    expect(canonicalJson(items)).toBe(JSON.stringify(items));
+    const wide = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${String(i).padStart(6, '0')}`, i]));
+    expect(canonicalJson(wide)).toBe(JSON.stringify(wide));
+  });
 });

@@ -1,11 +1,13 @@
 /**
  * JSON with object keys sorted and `undefined` members dropped, so that equal values give equal
  * text whatever their key order (jsonb does not keep it). Used for digests and comparisons.
- * Iterative, so a value nested thousands of levels deep cannot overflow the stack.
+ * Iterative, so a value nested thousands of levels deep cannot overflow the stack; and no spread
+ * of an array's items into one call, which overflows it too past about 100,000 (a full job).
  */
 export function canonicalJson(value: unknown): string {
   const out: string[] = [];
-  // Each frame is either a value to write or a literal piece of text (separators, brackets).
+  // Each frame is either a value to write or a literal piece of text (separators, brackets),
+  // pushed last piece first so that they pop in order.
   const stack: ({ text: string } | { value: unknown; inArray: boolean })[] = [{ value, inArray: false }];
   while (stack.length) {
     const frame = stack.pop()!;
@@ -17,18 +19,22 @@ export function canonicalJson(value: unknown): string {
     if (v === undefined) {
       out.push(frame.inArray ? 'null' : '');
     } else if (Array.isArray(v)) {
-      const pieces: typeof stack = [{ text: '[' }];
-      v.forEach((item, i) => pieces.push(...(i ? [{ text: ',' }] : []), { value: item, inArray: true }));
-      pieces.push({ text: ']' });
-      stack.push(...pieces.reverse());
+      out.push('[');
+      stack.push({ text: ']' });
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ value: v[i], inArray: true });
+        if (i) stack.push({ text: ',' });
+      }
     } else if (v !== null && typeof v === 'object') {
       const entries = Object.entries(v as Record<string, unknown>)
         .filter(([, x]) => toJsonValue(x) !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const pieces: typeof stack = [{ text: '{' }];
-      entries.forEach(([k, x], i) => pieces.push({ text: `${i ? ',' : ''}${JSON.stringify(k)}:` }, { value: x, inArray: false }));
-      pieces.push({ text: '}' });
-      stack.push(...pieces.reverse());
+      out.push('{');
+      stack.push({ text: '}' });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i];
+        stack.push({ value: x, inArray: false }, { text: `${i ? ',' : ''}${JSON.stringify(k)}:` });
+      }
     } else {
       out.push(JSON.stringify(v));
     }

@@ -31,7 +31,7 @@ export function WebhookDeliveries({ filter }: { filter: { webhookId: string } | 
   if (items.length === 0) {
     return (
       <EmptyState title="No deliveries yet" testId="webhook-deliveries-empty">
-        Events are sent as the job starts, progresses and ends; events before a webhook was added are not sent.
+        Events are sent as the job starts, progresses and ends; a webhook added to a job that has started is first sent where it stands.
       </EmptyState>
     );
   }

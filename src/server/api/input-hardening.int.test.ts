@@ -225,6 +225,37 @@ describe('the tRPC edges, over the route handler', () => {
     expect(r.appCode).toBe('INVALID_INPUT');
   });
 
+  it('a job past the 100,000-input limit, one at it, and a 100,000-deep input: typed answers, each call audited, the stack never reached', async () => {
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(' ')));
+    try {
+      const items = (n: number) => JSON.stringify(Array.from({ length: n }, () => ({ smiles: 'C' })));
+      const past = await http('jobs.create', { method: 'POST', body: `{"model":"rdkit-descriptors","inputs":${items(100_001)}}` });
+      expect(past).toMatchObject({ status: 400, appCode: 'INVALID_INPUT', message: 'inputs: a job takes at most 100000 inputs; split larger screens into several jobs' });
+      // Its audit entry keeps the 100,001 inputs as a count and a hash (canonical JSON of them all).
+      const entry = await gw.db.selectFrom('audit_log').select(['input', 'error_code']).where('action', '=', 'jobs.create').where('outcome', '=', 'error').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect(entry).toMatchObject({ error_code: 'INVALID_INPUT', input: { inputs: { $items: 100_001, sha256: expect.any(String) } } });
+
+      // At the limit, with an idempotency key (whose request hash covers every input): a job, not a refusal.
+      const at = await http('jobs.create', { method: 'POST', body: `{"model":"rdkit-descriptors","inputs":${items(100_000)},"idempotencyKey":"full-job"}` });
+      expect(at.status).toBe(200);
+      expect(at.json).toMatchObject({ result: { data: { itemsTotal: 100_000 } } });
+
+      const deepText = `${'{"x":['.repeat(50_000)}{"smiles":"CCO"}${']}'.repeat(50_000)}`;
+      const predicted = await http('models.predict', { method: 'POST', body: `{"model":"rdkit-descriptors","input":${deepText}}` });
+      expect(predicted).toMatchObject({ status: 400, appCode: 'INVALID_INPUT', message: expect.stringMatching(/^field "x\[0\]\.x\[0\]\..*" is nested deeper than 32 levels \(GATEWAY_MAX_JSON_DEPTH\)$/) });
+      // In a job the deep item fails alone, with the same reason.
+      const job = await http('jobs.create', { method: 'POST', body: `{"model":"rdkit-descriptors","inputs":[${deepText},{"smiles":"CCO"}]}` });
+      expect(job.json).toMatchObject({ result: { data: { itemsTotal: 2, itemsFailed: 1 } } });
+
+      // The next request is served as usual.
+      expect(await http('models.predict', { method: 'POST', body: '{"model":"rdkit-descriptors","input":{"smiles":"CCO"}}' })).toMatchObject({ status: 200 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(logged.filter((l) => /could not record|unchecked|RangeError/.test(l))).toEqual([]);
+  });
+
   it.each([
     ['malformed JSON', 'jobs.create', { method: 'POST', body: '{"model":' }, 400, 'INVALID_INPUT'],
     ['a wrong content type', 'jobs.create', { method: 'POST', body: 'model=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'INVALID_INPUT'],

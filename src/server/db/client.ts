@@ -6,6 +6,11 @@ export type Db = Kysely<DB>;
 /** Repositories accept either the root handle or a transaction. */
 export type DbOrTx = Kysely<DB> | Transaction<DB>;
 
+/** Runs `fn` in a transaction of its own, or in the caller's when it is already in one. */
+export function inTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : (db as Kysely<DB>).transaction().execute(fn);
+}
+
 // jsonb and timestamptz come back parsed; bigint counts (type 20) as numbers since ours fit.
 pg.types.setTypeParser(20, (v) => Number(v));
 

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DbOrTx } from '../db/client';
-import type { DB } from '../db/types';
+import { inTransaction, type DbOrTx } from '../db/client';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { assertAcyclic } from '../consensus/consensus.service';
@@ -21,10 +19,6 @@ export interface AliasMove {
   /** Alias name → version number, as they are now. */
   aliases: Record<string, number>;
   request: promotions.PromotionRequest | null;
-}
-
-async function inTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : (db as Kysely<DB>).transaction().execute(fn);
 }
 
 /** A published version of `model` to point an alias at. */

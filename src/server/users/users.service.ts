@@ -1,9 +1,8 @@
 import { audit, type AuditActor } from '../audit/audit.service';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { DbOrTx } from '../db/client';
-import type { DB, Role, TokenScope } from '../db/types';
+import { inTransaction, type DbOrTx } from '../db/client';
+import type { Role, TokenScope } from '../db/types';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { safeText, safeName } from '../safe-input';
@@ -42,11 +41,6 @@ export function toViewer(u: AccountRow, auth: ViewerAuth, tokenScopes?: readonly
     scopes: tokenScopes ? effectiveScopes(u.role, tokenScopes) : [...scopesForRole(u.role)],
     auth,
   };
-}
-
-/** Runs `fn` in a transaction, or in the caller's. */
-async function inTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : (db as Kysely<DB>).transaction().execute(fn);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { DbOrTx } from '../db/client';
-import type { WebhookEvent } from '../db/types';
+import type { JobStatus, WebhookEvent } from '../db/types';
 import { enqueueMany } from '../queue/boss';
 import * as repo from './webhooks.repository';
 import type { WebhookPayload } from './webhooks.types';
@@ -51,4 +51,35 @@ export async function emitJobEvents(tx: DbOrTx, boss: PgBoss, jobId: string, cha
   }
   const ids = await repo.insertDeliveries(tx, rows);
   if (ids.length) await enqueueMany(boss, 'webhook.deliver', ids.map((deliveryId) => ({ deliveryId })), tx);
+}
+
+/**
+ * Tells a webhook just put on a job where the job already stands. A job's webhook can only be made
+ * once the job exists, often after a worker has picked it up or even after it ended, and would
+ * otherwise never hear `started` (or anything at all): so one delivery, flagged `catchUp`, of
+ * `started` while the job runs or of how it ended, with today's counts (progress steps already
+ * crossed are not sent). The caller holds the job's row (`lockJobState`) in the transaction that
+ * creates the webhook, so a claim or count running meanwhile either sees the webhook or is seen by
+ * it: each event reaches it once.
+ */
+export async function emitCatchUp(
+  tx: DbOrTx,
+  boss: PgBoss,
+  webhook: { id: string; events: WebhookEvent[] },
+  jobId: string,
+  job: { status: JobStatus; items_total: number; items_done: number; items_failed: number; started_at: Date | null; finished_at: Date | null },
+): Promise<void> {
+  if (job.status === 'queued') return;
+  const event: WebhookEvent = job.status === 'running' ? 'started' : job.status;
+  if (!webhook.events.includes(event)) return;
+  const at = (event === 'started' ? job.started_at : job.finished_at) ?? new Date();
+  const payload: WebhookPayload = {
+    event,
+    jobId,
+    job: { status: job.status, itemsTotal: job.items_total, itemsDone: job.items_done, itemsFailed: job.items_failed },
+    occurredAt: new Date(at).toISOString(),
+    catchUp: true,
+  };
+  const ids = await repo.insertDeliveries(tx, [{ webhookId: webhook.id, jobId, event, payload }]);
+  await enqueueMany(boss, 'webhook.deliver', ids.map((deliveryId) => ({ deliveryId })), tx);
 }

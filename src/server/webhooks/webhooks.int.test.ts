@@ -4,11 +4,13 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUser, registerFixtureModel, startTestGateway, until, waitForJob, type TestGateway } from '../../../test/support';
 import { createCaller } from '../api/root';
+import * as jobsRepo from '../jobs/jobs.repository';
 import * as jobs from '../jobs/jobs.service';
 import { createApiToken } from '../users/users.service';
 import type { Viewer } from '../users/viewer';
 import { startWorker, type WorkerHandle } from '../../workers/main';
 import { deliverWebhook } from './deliver';
+import { emitJobEvents } from './events';
 import { verifyWebhook } from './signature';
 import { insertDeliveries } from './webhooks.repository';
 import * as webhooks from './webhooks.service';
@@ -106,6 +108,7 @@ describe('webhooks', () => {
     const got = receiver.on('/early');
     const events = got.map((r) => r.json.event);
     expect(events[0]).toBe('started');
+    expect(events.filter((e) => e === 'started')).toHaveLength(1);
     expect(events.at(-1)).toBe('succeeded');
     // Five tasks of two items: 20, 40, 60, 80 % are each crossed once; 100 % is the succeeded event.
     const progress = got.filter((r) => r.json.event === 'progress').map((r) => r.json.job.itemsDone + r.json.job.itemsFailed);
@@ -126,6 +129,72 @@ describe('webhooks', () => {
     const log = await deliveries(owner, { jobId: early.jobId });
     expect(log).toHaveLength(got.length);
     expect(log.every((d) => d.attempts === 1 && d.lastStatusCode === 200 && d.deliveredAt)).toBe(true);
+  });
+
+  it("tells a job's webhook made while the job runs that it started, with the counts of now, then what follows", async () => {
+    const job = await jobs.submitJob(gw.deps, owner, { model: 'test-hang', inputs: [{ smiles: 'N' }] });
+    await until(async () => (await jobs.getJob(gw.deps, owner, { jobId: job.id })).status === 'running', 'a worker picked the job up');
+    const hook = await caller(owner).webhooks.create({ url: `${base}/late`, jobId: job.id });
+    await until(() => receiver.on('/late').length > 0, 'the started event arrived');
+    const { startedAt } = await jobs.getJob(gw.deps, owner, { jobId: job.id });
+    expect(receiver.on('/late')[0].json).toEqual({
+      id: expect.any(String),
+      event: 'started',
+      jobId: job.id,
+      job: { status: 'running', itemsTotal: 1, itemsDone: 0, itemsFailed: 0 },
+      occurredAt: startedAt,
+      catchUp: true,
+    });
+    await jobs.cancelJob(gw.deps, owner, { jobId: job.id });
+    await until(() => receiver.on('/late').length > 1, 'the cancelled event arrived');
+    expect(receiver.on('/late').map((r) => r.json.event)).toEqual(['started', 'cancelled']);
+    expect((await deliveries(owner, { webhookId: hook.id })).map((d) => d.event)).toEqual(['cancelled', 'started']);
+  });
+
+  it("tells a job's webhook made after the job ended how it ended, if it listens to that", async () => {
+    await waitForJob(gw.deps, owner, early.jobId);
+    const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/ended`, jobId: early.jobId });
+    const quiet = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/ended-quiet`, jobId: early.jobId, events: ['started', 'progress'] });
+    await until(() => receiver.on('/ended').length > 0, 'the succeeded event arrived');
+    expect(receiver.on('/ended').map((r) => r.json)).toEqual([
+      expect.objectContaining({ event: 'succeeded', jobId: early.jobId, job: { status: 'succeeded', itemsTotal: 10, itemsDone: 10, itemsFailed: 0 }, catchUp: true }),
+    ]);
+    expect(await deliveries(owner, { webhookId: hook.id })).toHaveLength(1);
+    expect(await deliveries(owner, { webhookId: quiet.id })).toEqual([]);
+  });
+
+  it('tells a webhook made while a change of its job commits of that change once', async () => {
+    const job = await jobs.submitJob(gw.deps, owner, { model: 'test-hang', inputs: [{ smiles: 'NN' }] });
+    let creating: ReturnType<typeof webhooks.createWebhook> | undefined;
+    await gw.db.transaction().execute(async (tx) => {
+      // What cancelJob does in its transaction; the webhook is made after its events were written, before it commits.
+      expect(await jobsRepo.cancelJob(tx, job.id)).toBeDefined();
+      await emitJobEvents(tx, gw.boss, job.id, { kind: 'cancelled' });
+      creating = webhooks.createWebhook(gw.deps, owner, { url: `${base}/in-flight`, jobId: job.id });
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    const hook = await creating!;
+    expect((await deliveries(owner, { webhookId: hook.id })).map((d) => [d.event, d.payload.catchUp])).toEqual([['cancelled', true]]);
+    await until(() => receiver.on('/in-flight').length > 0, 'the cancelled event arrived');
+    expect(receiver.on('/in-flight').map((r) => r.json.event)).toEqual(['cancelled']);
+  });
+
+  it('gives a webhook made while its job is being claimed or counted each event once: started before the end, or the end alone', async () => {
+    // Made right after submission, each webhook races the worker: the job may be queued, running or over.
+    const made = [];
+    for (let i = 0; i < 8; i++) {
+      const job = await jobs.submitJob(gw.deps, owner, { model: 'test-echo', inputs: Array.from({ length: 4 }, (_, k) => ({ smiles: `O${'C'.repeat(i + 1)}${'N'.repeat(k)}O` })) });
+      const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/race`, jobId: job.id, events: ['started', 'succeeded'] });
+      made.push({ job, hook });
+    }
+    for (const { job, hook } of made) {
+      await waitForJob(gw.deps, owner, job.id);
+      // Deliveries are written with the change they report: once the job has ended, all of them exist.
+      const log = await deliveries(owner, { webhookId: hook.id });
+      const ended = log.filter((d) => d.event === 'succeeded');
+      expect(ended, `job ${job.id}`).toHaveLength(1);
+      expect(log.filter((d) => d.event === 'started'), `job ${job.id}`).toHaveLength(ended[0].payload.catchUp ? 0 : 1);
+    }
   });
 
   it('pages the delivery log with a cursor, newest first', async () => {
@@ -173,9 +242,10 @@ describe('webhooks', () => {
 
   it('fails a delivery whose last attempt is refused, keeping the answer', async () => {
     receiver.answers.set('/gone', [410]);
-    const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/gone`, jobId: early.jobId });
-    const payload = { event: 'succeeded' as const, jobId: early.jobId, job: { status: 'succeeded', itemsTotal: 10, itemsDone: 10, itemsFailed: 0 }, occurredAt: new Date().toISOString() };
-    const [deliveryId] = await insertDeliveries(gw.db, [{ webhookId: hook.id, jobId: early.jobId, event: 'succeeded', payload }]);
+    // Progress only: a webhook on a job that has ended is told how it ended, and this test sends its own delivery.
+    const hook = await webhooks.createWebhook(gw.deps, owner, { url: `${base}/gone`, jobId: early.jobId, events: ['progress'] });
+    const payload = { event: 'progress' as const, jobId: early.jobId, job: { status: 'running', itemsTotal: 10, itemsDone: 5, itemsFailed: 0 }, occurredAt: new Date().toISOString(), progress: 50 };
+    const [deliveryId] = await insertDeliveries(gw.db, [{ webhookId: hook.id, jobId: early.jobId, event: 'progress', payload }]);
     const deps = { db: gw.db, boss: gw.boss, executors: new Map(), log: () => {}, versions: new Map() };
     const verdict = await deliverWebhook(deps, { deliveryId }, { number: 9, last: true });
     expect(verdict.status).toBe('failed'); // the queue moves it to webhook.dead

@@ -83,6 +83,19 @@ export async function webhooksOfJob(db: DbOrTx, jobId: string) {
     .execute();
 }
 
+/**
+ * A job's status and counts, held (FOR SHARE) until the transaction ends: a claim, a count or a
+ * cancel of the job waits for it, and then sees what the transaction wrote.
+ */
+export async function lockJobState(tx: DbOrTx, jobId: string) {
+  return tx
+    .selectFrom('jobs')
+    .select(['status', 'items_total', 'items_done', 'items_failed', 'started_at', 'finished_at'])
+    .where('id', '=', jobId)
+    .forShare()
+    .executeTakeFirst();
+}
+
 type DeliveryRow = {
   id: string;
   webhook_id: string;

@@ -1,11 +1,12 @@
 import type { Deps } from '../deps';
-import type { DbOrTx } from '../db/client';
+import { inTransaction, type DbOrTx } from '../db/client';
 import { AppError } from '../errors';
 import { readableJob } from '../jobs/jobs.service';
 import { checkOutboundUrl } from '../outbound/outbound-hosts';
 import { enqueueMany } from '../queue/boss';
 import { sealSecret } from '../secrets/seal';
 import type { Viewer } from '../users/viewer';
+import { emitCatchUp } from './events';
 import * as repo from './webhooks.repository';
 import { newWebhookSecret } from './signature';
 import { MAX_WEBHOOKS_PER_OWNER, WEBHOOK_EVENTS, ZListDeliveriesInput, type TCreateWebhookInput, type TListDeliveriesInput, type TListWebhooksInput } from './webhooks.schema';
@@ -22,9 +23,10 @@ async function ownToken(db: DbOrTx, viewer: Viewer, tokenId: string): Promise<vo
 /**
  * Creates a webhook on one of the viewer's jobs or on one of their tokens (every job submitted
  * with it). Returns the signing secret this once; it is stored sealed and never shown again.
- * Events that happened before it was created are not sent.
+ * A job's webhook made after the job started is told at once where it stands (`emitCatchUp`);
+ * a token's hears of what happens after it is made.
  */
-export async function createWebhook({ db }: DbDeps, viewer: Viewer, input: TCreateWebhookInput): Promise<Webhook & { secret: string }> {
+export async function createWebhook({ db, boss }: DbDeps & Pick<Deps, 'boss'>, viewer: Viewer, input: TCreateWebhookInput): Promise<Webhook & { secret: string }> {
   if ((input.jobId === undefined) === (input.tokenId === undefined)) {
     throw new AppError('INVALID_INPUT', 'give exactly one of jobId (this job\'s events) or tokenId (the events of every job that token submits)');
   }
@@ -33,20 +35,24 @@ export async function createWebhook({ db }: DbDeps, viewer: Viewer, input: TCrea
   if (!allowed.ok) throw new AppError('INVALID_INPUT', `url: ${allowed.reason}`, { field: 'url' });
   if (input.jobId) await readableJob(db, viewer, input.jobId);
   if (input.tokenId) await ownToken(db, viewer, input.tokenId);
-  if ((await repo.countActiveWebhooks(db, viewer.id)) >= MAX_WEBHOOKS_PER_OWNER) {
-    throw new AppError('INVALID_INPUT', `you already have ${MAX_WEBHOOKS_PER_OWNER} webhooks, the most one account may have; delete some first`, { limit: MAX_WEBHOOKS_PER_OWNER });
-  }
-  const secret = newWebhookSecret();
-  const webhook = await repo.insertWebhook(db, {
-    ownerId: viewer.id,
-    url: allowed.url.href,
-    sealedSecret: sealSecret(secret),
-    jobId: input.jobId ?? null,
-    tokenId: input.tokenId ?? null,
-    events: [...new Set(input.events ?? WEBHOOK_EVENTS)],
-    progressStep: input.progressStep ?? 10,
+  return inTransaction(db, async (tx) => {
+    const job = input.jobId ? await repo.lockJobState(tx, input.jobId) : undefined;
+    if ((await repo.countActiveWebhooks(tx, viewer.id)) >= MAX_WEBHOOKS_PER_OWNER) {
+      throw new AppError('INVALID_INPUT', `you already have ${MAX_WEBHOOKS_PER_OWNER} webhooks, the most one account may have; delete some first`, { limit: MAX_WEBHOOKS_PER_OWNER });
+    }
+    const secret = newWebhookSecret();
+    const webhook = await repo.insertWebhook(tx, {
+      ownerId: viewer.id,
+      url: allowed.url.href,
+      sealedSecret: sealSecret(secret),
+      jobId: input.jobId ?? null,
+      tokenId: input.tokenId ?? null,
+      events: [...new Set(input.events ?? WEBHOOK_EVENTS)],
+      progressStep: input.progressStep ?? 10,
+    });
+    if (input.jobId && job) await emitCatchUp(tx, boss, webhook, input.jobId, job);
+    return { ...webhook, secret };
   });
-  return { ...webhook, secret };
 }
 
 export async function listWebhooks({ db }: DbDeps, viewer: Viewer, input: TListWebhooksInput): Promise<Webhook[]> {

@@ -6,7 +6,7 @@ import { readProcedure, router, runProcedure } from '../trpc';
 export const webhooksRouter = router({
   /** The answer holds the signing secret, this once; the audit entry never does. */
   create: runProcedure.input(ZCreateWebhookInput).mutation(({ ctx, input }) =>
-    inAuditedTransaction(ctx, ctx.viewer, (tx) => webhooks.createWebhook({ db: tx }, ctx.viewer, input), {
+    inAuditedTransaction(ctx, ctx.viewer, (tx) => webhooks.createWebhook({ db: tx, boss: ctx.boss }, ctx.viewer, input), {
       action: 'webhook.create',
       entity: (w) => ({ type: 'webhook', id: w.id }),
       after: (w) => ({ url: w.url, jobId: w.jobId, tokenId: w.tokenId, events: w.events, progressStep: w.progressStep }),

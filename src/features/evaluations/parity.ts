@@ -17,8 +17,9 @@ export interface Axis {
  */
 export function parityAxis(values: number[], tickCount = 6): Axis {
   const finite = values.filter(Number.isFinite);
-  let lo = finite.length ? Math.min(...finite) : 0;
-  let hi = finite.length ? Math.max(...finite) : 1;
+  // Reduced, not spread: a dataset of a few hundred thousand rows would overflow the call stack.
+  let lo = finite.length ? finite.reduce((m, v) => Math.min(m, v), Infinity) : 0;
+  let hi = finite.length ? finite.reduce((m, v) => Math.max(m, v), -Infinity) : 1;
   if (hi - lo < 1e-9) {
     lo -= 0.5;
     hi += 0.5;

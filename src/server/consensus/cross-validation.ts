@@ -73,7 +73,8 @@ export function crossValidateConsensus(
 ): { rows: CombinedRow[]; fitted: StrategyParams[] } {
   if (folds.length !== rows.length) throw new AppError('INTERNAL', `crossValidateConsensus: ${rows.length} rows but ${folds.length} fold labels`);
   if (!isFittedStrategy(strategy)) return { rows: rows.map((r) => combineRow(strategy, params, r.predictions, weights)), fitted: [] };
-  const k = Math.max(...folds) + 1;
+  // Reduced, not spread: one fold label per dataset row, and a large dataset would overflow the call stack.
+  const k = folds.reduce((m, f) => Math.max(m, f), -Infinity) + 1;
   const out: CombinedRow[] = rows.map(() => ({ value: null, spread: null, memberCount: 0 }));
   const fitted: StrategyParams[] = [];
   for (let f = 0; f < k; f++) {

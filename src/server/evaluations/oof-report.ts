@@ -90,7 +90,8 @@ export const CANDIDATE_STRATEGIES = ['mean', 'median', 'inverse-error', 'stackin
 export function crossFittedCalibration(rows: CombinedRow[], measured: number[], folds: number[], inDomain: (boolean | null)[]): CalibrationReport | null {
   const points = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.value !== null && r.spread !== null);
   if (points.length < 20) return null;
-  const k = Math.max(...folds) + 1;
+  // Reduced, not spread: one fold label per dataset row, and a large dataset would overflow the call stack.
+  const k = folds.reduce((m, f) => Math.max(m, f), -Infinity) + 1;
   const stated: ({ value: number; error: number; spread: number; stated: ReturnType<typeof estimateUncertainty> | null })[] = [];
   for (let f = 0; f < k; f++) {
     const train = points.filter(({ i }) => folds[i] !== f).map(({ r, i }) => ({ error: r.value! - measured[i], spread: r.spread!, inDomain: inDomain[i] ?? undefined }));

@@ -72,7 +72,7 @@ beforeAll(async () => {
   cluster = await startFakeCluster(gw.deps, {
     'registry.test/echo:1': { dir: path.join(fixtureModelsDir, 'echo'), cmd: NODE_MODEL },
     'registry.test/crash:1': { dir: path.join(fixtureModelsDir, 'crash'), cmd: NODE_MODEL },
-    'registry.test/oom:1': { dir: path.join(fixtureModelsDir, 'echo'), cmd: NODE_MODEL, kill: { reason: 'OOMKilled', whenLog: /items to run/ } },
+    'registry.test/oom:1': { dir: path.join(fixtureModelsDir, 'echo'), cmd: NODE_MODEL, kill: { reason: 'OOMKilled', whenLog: /items to run/, jobFirst: true } },
     'registry.test/evicted:1': { dir: path.join(fixtureModelsDir, 'echo'), cmd: NODE_MODEL, kill: { reason: 'Evicted', whenLog: /items to run/, times: 1 } },
     'registry.test/nodelost:1': { dir: path.join(fixtureModelsDir, 'echo'), cmd: NODE_MODEL, kill: { reason: 'NodeLost', whenLog: /items to run/, times: 1 } },
     'registry.test/loading:1': { idle: 'loading 40 GB of weights…' },

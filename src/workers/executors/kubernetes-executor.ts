@@ -8,7 +8,7 @@ import type { ModelVersion } from '../../server/models/models.types';
 import { issueTaskToken, postedItemIndexes, revokeTaskTokens, taskStates } from '../../server/tasks/task-access.service';
 import type { KubernetesConfig } from './kubernetes/config';
 import { activeDeadlineSeconds, buildJob, CONTAINER, instanceSelector, jobName, LABEL, resourcesOf, type TaskRef } from './kubernetes/job-spec';
-import { classifyEnd, jobFinished, pullFailure, type JobEnd } from './kubernetes/pod-outcome';
+import { classifyEnd, jobFinished, podEndPending, pullFailure, type JobEnd } from './kubernetes/pod-outcome';
 import { ResourceWatch } from './kubernetes/resource-watch';
 
 export interface KubernetesExecutorOptions {
@@ -35,6 +35,9 @@ class Cancelled extends Error {}
  * Items the pod posted are recorded (and counted) by the task endpoint as they arrive; `run`
  * returns outcomes only for the items the pod left without a result.
  */
+/** How long a failed Job waits for its pod's terminated state before it is classified without it. */
+const POD_END_GRACE_MS = 5000;
+
 export class KubernetesExecutor implements Executor {
   readonly kind = 'kubernetes';
   private readonly kc = new KubeConfig();
@@ -187,10 +190,13 @@ export class KubernetesExecutor implements Executor {
     return new Promise<JobEnd>((resolve, reject) => {
       const graceMs = this.o.config.imagePullGraceSeconds * 1000;
       let timer: NodeJS.Timeout | undefined;
+      let podTimer: NodeJS.Timeout | undefined;
+      let failedSeenAt: number | undefined;
       const finish = (f: () => void) => {
         offJobs();
         offPods();
         clearTimeout(timer);
+        clearTimeout(podTimer);
         o.signal?.removeEventListener('abort', onAbort);
         f();
       };
@@ -200,7 +206,16 @@ export class KubernetesExecutor implements Executor {
         else if (seenJob) return finish(() => resolve({ ok: false, code: 'UNAVAILABLE', transient: true, message: `the Job ${name} was deleted outside the gateway` }));
         const pod = this.podOf(w, name, seenPods);
         const end = job && classifyEnd(job, pod, o);
-        if (end) return finish(() => resolve(end));
+        if (end) {
+          // The pod's last state says why the Job failed: give its watch a moment to catch up.
+          failedSeenAt ??= Date.now();
+          if (podEndPending(job, pod) && Date.now() - failedSeenAt < POD_END_GRACE_MS) {
+            clearTimeout(podTimer);
+            podTimer = setTimeout(check, 200);
+            return;
+          }
+          return finish(() => resolve(end));
+        }
         const pull = pod && pullFailure(pod);
         if (!pull) {
           pullingSince = undefined;

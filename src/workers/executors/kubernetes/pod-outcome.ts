@@ -34,6 +34,18 @@ export function pullFailure(pod: V1Pod): { reason: string; message: string; hope
 const disrupted = (pod: V1Pod) => pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget' && c.status === 'True');
 
 /**
+ * Whether a failed Job's pod has not shown its end yet: the Job's and the pod's watches are two
+ * streams, so the Job's Failed condition can arrive before the pod's terminated state (OOMKilled,
+ * its exit code) that says why. Not for a deadline (the Job's own reason) or a disruption.
+ */
+export function podEndPending(job: V1Job, pod: V1Pod | undefined): boolean {
+  const failed = condition(job, 'Failed');
+  if (!failed || failed.reason === 'DeadlineExceeded' || !pod) return false;
+  if (disrupted(pod) || pod.status?.reason === 'Evicted') return false;
+  return !pod.status?.containerStatuses?.[0]?.state?.terminated;
+}
+
+/**
  * Why a finished Job ended as it did, from its conditions and its pod's last state: eviction
  * and node loss are our trouble (retried elsewhere), the deadline is the model's timeout, an
  * OOM kill or a non-zero exit the model's crash.

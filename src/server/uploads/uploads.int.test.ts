@@ -250,6 +250,18 @@ describe('screening a file again', () => {
     expect(items.find((i) => i.status === 'failed')?.error).toMatch(/^record at line 22/);
   });
 
+  it('takes a file whose first 1,000 rows are new as new, and still answers a known row further on from the cache, in the worker', async () => {
+    const known = await submitUpload(gw.deps, alice, { uploadId: (await upload(alice, 'known.smi', 'CCCCCCO known\n')).uploadId, model: 'rdkit-descriptors' });
+    await waitForJob(gw.deps, alice, known.id);
+    const fresh = Array.from({ length: 1000 }, (_, i) => `${'C'.repeat(1 + (i % 20))}${'N'.repeat(1 + Math.floor(i / 20))} new-${i}`);
+    const r = await upload(alice, 'mostly-new.smi', [...fresh, 'CCCCCCO known', ''].join('\n'));
+    const job = await submitUpload(gw.deps, alice, { uploadId: r.uploadId, model: 'rdkit-descriptors' });
+    expect(job).toMatchObject({ itemsDone: 0, itemsTotal: 1001 });
+    await waitForJob(gw.deps, alice, job.id);
+    const { items } = await listResults(gw.deps, alice, { jobId: job.id, limit: 1, offset: 1000 });
+    expect(items[0]).toMatchObject({ externalId: 'known', status: 'succeeded', cachedFrom: { jobId: known.id, index: 0 } });
+  });
+
   it('misses with other inputs beside the molecule, and never for a version with the cache off', async () => {
     const inputSchema = { type: 'object', properties: { smiles: { type: 'string' }, note: { type: 'string' } }, required: ['smiles'], additionalProperties: false };
     // Other content (its timeout) for the version with the cache off: entries are per content.

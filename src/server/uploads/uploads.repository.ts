@@ -158,20 +158,32 @@ export async function insertRefusedResults(tx: DbOrTx, o: { jobId: string; uploa
   return Number(r.numAffectedRows ?? 0);
 }
 
+/** A good row's raw cache key, computed by the database (result-cache.repository.ts rawKeyPrefix). */
+const rawKeySql = (prefixes: { smiles: string; molblock: string }) => sql`encode(sha256(convert_to(
+  case when u.smiles is null then ${prefixes.molblock}::text else ${prefixes.smiles}::text end || coalesce(u.smiles, u.molblock), 'UTF8')), 'hex')`;
+
+/** Rows looked up first: a file none of whose first rows is cached is taken as new. */
+const PROBE_ROWS = 1000;
+
 /**
  * Finds the upload's good rows the result cache answers by their raw key (the molecule as the
- * file had it, result-cache.repository.ts rawKeyPrefix), into the transaction's temporary table
- * `upload_hits`, without a row passing through this process. Returns how many.
+ * file had it), into the transaction's temporary table `upload_hits`, without a row passing
+ * through this process. Returns how many. A file whose first 1,000 rows are all unknown is not
+ * joined in full (a new library pays no hashing of its every row at submission); should it hold
+ * known molecules further on, the worker's own look in the cache still answers them.
  */
 export async function findCachedRows(tx: DbOrTx, o: { uploadId: string; versionDigest: string; prefixes: { smiles: string; molblock: string } }): Promise<number> {
+  const probe = await sql<{ n: number }>`
+    select count(*)::int as n
+      from (select smiles, molblock from upload_rows where upload_id = ${o.uploadId}::uuid and error is null order by row_index limit ${PROBE_ROWS}) u
+      join result_cache c on c.version_digest = ${o.versionDigest} and c.input_key = ${rawKeySql(o.prefixes)}
+     where c.input is not null`.execute(tx);
+  if (probe.rows[0].n === 0) return 0;
   await sql`
     create temporary table upload_hits on commit drop as
     select u.row_index, u.external_id, coalesce(u.smiles, u.molblock) as molecule, c.input, c.output, c.source_job_id, c.source_item_index
       from upload_rows u
-      join result_cache c
-        on c.version_digest = ${o.versionDigest}
-       and c.input_key = encode(sha256(convert_to(case when u.smiles is null then ${o.prefixes.molblock}::text else ${o.prefixes.smiles}::text end
-                                                  || coalesce(u.smiles, u.molblock), 'UTF8')), 'hex')
+      join result_cache c on c.version_digest = ${o.versionDigest} and c.input_key = ${rawKeySql(o.prefixes)}
      where u.upload_id = ${o.uploadId}::uuid and u.error is null and c.input is not null
   `.execute(tx);
   await sql`analyze upload_hits`.execute(tx);

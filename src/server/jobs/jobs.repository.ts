@@ -4,6 +4,7 @@ import type { JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
 import type { Job, JobResult } from './jobs.types';
 import { visibleModels } from '../models/model-access';
 import type { ViewerLike } from '../../shared/permissions';
+import { jobIsHeard } from '../webhooks/webhooks.repository';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -245,50 +246,59 @@ export interface ClaimedTask {
   modelVersionId: string;
   items: TaskItem[];
   attempts: number;
-  /** The jobs this claim moved from queued to running (the task's, and consensus jobs above it). */
-  startedJobIds: string[];
+  /** The jobs this claim moved from queued to running (the task's, and consensus jobs above it) that a webhook hears of. */
+  startedJobsHeard: string[];
 }
 
 /**
  * Marks a task as running (and its job and the consensus jobs above it, on the first task) and
- * returns its inputs: one statement, so claiming costs the worker one round trip.
+ * returns its inputs: one statement, so claiming costs the worker one round trip. With
+ * `unlessHeard` it claims nothing and answers 'heard' when a job it would start has webhooks (their
+ * deliveries belong in the claim's transaction): the caller then claims again in one.
  */
-export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined> {
+export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined>;
+export async function claimTask(db: DbOrTx, taskId: string, o: { unlessHeard: true }): Promise<ClaimedTask | 'heard' | undefined>;
+export async function claimTask(db: DbOrTx, taskId: string, o: { unlessHeard?: boolean } = {}): Promise<ClaimedTask | 'heard' | undefined> {
   const { rows } = await sql<{
-    id: string;
+    held: boolean;
+    id: string | null;
     job_id: string;
     items: TaskItem[];
     attempts: number;
     status: string;
     job_status: Job['status'];
     model_version_id: string;
-    started_job_ids: string[];
+    started_jobs_heard: string[];
   }>`
-    with recursive task as (
+    with recursive chain(id) as (
+      select job_id from tasks where id = ${taskId}
+      union all
+      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
+    ), held as (
+      -- Read before the updates: a job still queued might start now (queued in this snapshot errs towards 'heard').
+      select ${o.unlessHeard === true} and exists (select 1 from jobs q where q.id in (select id from chain) and q.status = 'queued' and ${jobIsHeard('q')}) as yes
+    ), task as (
       update tasks set
         status = case when status in ('done', 'failed') then status else 'running' end,
         attempts = attempts + 1,
         started_at = coalesce(started_at, now())
-      where id = ${taskId}
+      where id = ${taskId} and not (select yes from held)
       returning id, job_id, items, attempts, status
-    ), chain(id) as (
-      select job_id from task
-      union all
-      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
     ), started as (
       -- The job starts running with its first task, and so do the consensus jobs above it.
       update jobs set
         status = case when status = 'queued' then 'running' else status end,
         started_at = coalesce(started_at, now()),
         updated_at = now()
-      where id in (select id from chain)
-      returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started
+      where id in (select id from chain) and exists (select 1 from task)
+      returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started, ${jobIsHeard('jobs')} as heard
     )
-    select task.*, started.status as job_status, started.model_version_id,
-      array(select s.id from started s where s.just_started) as started_job_ids
-    from task join started on started.id = task.job_id`.execute(db);
+    select held.yes as held, task.*, started.status as job_status, started.model_version_id,
+      array(select s.id from started s where s.just_started and s.heard) as started_jobs_heard
+    from held left join task on true left join started on started.id = task.job_id`.execute(db);
   const task = rows[0];
-  if (!task) return undefined;
+  if (task?.held) return 'heard';
+  if (!task?.id) return undefined;
   return {
     id: task.id,
     alreadyClosed: task.status === 'done' || task.status === 'failed',
@@ -297,7 +307,7 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
     modelVersionId: task.model_version_id,
     items: task.items,
     attempts: task.attempts,
-    startedJobIds: task.started_job_ids,
+    startedJobsHeard: task.started_jobs_heard,
   };
 }
 
@@ -347,14 +357,14 @@ export async function markDeadLettered(db: DbOrTx, taskId: string, why: string |
  * Adds what a task wrote to its job's counts and settles the job when every item has a result.
  * `justFinished` is true only for the call whose update ended the job. With `closeTask`, the same
  * statement closes that task once (as `finishTask` does) and counts it: `closed` says whether
- * this call closed it.
+ * this call closed it. `heard` says whether any webhook hears of the job (see `jobIsHeard`).
  */
 export async function addToJobCounts(
   db: DbOrTx,
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
   o: { closeTask?: string } = {},
-): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number; closed: boolean }> {
+): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number; closed: boolean; heard: boolean }> {
   const closing = o.closeTask
     ? sql`with closed as (
         update tasks set status = 'done', finished_at = now(), error = null
@@ -363,7 +373,7 @@ export async function addToJobCounts(
       ) `
     : sql``;
   const closedCount = o.closeTask ? sql`(select count(*) from closed)::int` : sql`0`;
-  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; items_done: number; items_failed: number; just_finished: boolean; closed: boolean }>`${closing}
+  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; items_done: number; items_failed: number; just_finished: boolean; closed: boolean; heard: boolean }>`${closing}
     update jobs set
       items_done = items_done + ${delta.done},
       items_failed = items_failed + ${delta.failed},
@@ -380,7 +390,7 @@ export async function addToJobCounts(
     where id = ${jobId}
     -- now() is this transaction's start: equal only when this very update set it.
     returning status, parent_job_id, items_done, items_failed, coalesce(finished_at = now(), false) as just_finished,
-      ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed`.execute(db);
+      ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed, ${jobIsHeard('jobs')} as heard`.execute(db);
   const row = rows[0];
   if (!row) throw new Error(`no job ${jobId} to count results for`);
   return {
@@ -390,6 +400,7 @@ export async function addToJobCounts(
     // What had ended before this update (webhooks' progress buckets); the row is locked, so exact.
     endedBefore: row.items_done + row.items_failed - delta.done - delta.failed,
     closed: row.closed,
+    heard: row.heard,
   };
 }
 

@@ -43,6 +43,22 @@ export async function findQuota(db: DbOrTx, subject: Subject | 'default'): Promi
   return row && toQuota(row);
 }
 
+/** The row whose limits apply to a subject, in one query: its own, else (a user's) the default's. */
+export async function findApplyingQuota(db: DbOrTx, s: Subject): Promise<QuotaRow | undefined> {
+  const row = await db
+    .selectFrom('quotas')
+    .selectAll()
+    .where((eb) => {
+      const own = eb.and([eb('subject_type', '=', s.type), eb('subject_id', '=', s.id)]);
+      // A team without a row of its own has no limits.
+      return s.type === 'user' ? eb.or([own, eb('subject_type', '=', 'default')]) : own;
+    })
+    .orderBy(sql`subject_type = 'default'`)
+    .limit(1)
+    .executeTakeFirst();
+  return row && toQuota(row);
+}
+
 export async function listQuotas(db: DbOrTx): Promise<QuotaRow[]> {
   const rows = await db.selectFrom('quotas').selectAll().orderBy('subject_type').orderBy('updated_at', 'desc').execute();
   return rows.map(toQuota);

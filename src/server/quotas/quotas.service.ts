@@ -12,11 +12,9 @@ export type { Limits };
 
 /** The limits that apply to a subject: a user's own row, else the default; a team's own row, else none. */
 export async function effectiveLimits(db: DbOrTx, s: Subject): Promise<Limits & { source: 'own' | 'default' | 'none' }> {
-  const own = await repo.findQuota(db, s);
-  if (own) return { ...pick(own), source: 'own' };
-  if (s.type === 'team') return { ...NO_LIMITS, source: 'none' };
-  const fallback = await repo.findQuota(db, 'default');
-  return fallback ? { ...pick(fallback), source: 'default' } : { ...NO_LIMITS, source: 'none' };
+  const row = await repo.findApplyingQuota(db, s);
+  if (!row) return { ...NO_LIMITS, source: 'none' };
+  return { ...pick(row), source: row.subjectType === 'default' ? 'default' : 'own' };
 }
 
 const pick = (l: Limits): Limits => ({ concurrentJobs: l.concurrentJobs, itemsPerDay: l.itemsPerDay, cpuSecondsPerMonth: l.cpuSecondsPerMonth, gpuSecondsPerMonth: l.gpuSecondsPerMonth });

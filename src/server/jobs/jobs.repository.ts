@@ -404,24 +404,6 @@ export async function addToJobCounts(
   };
 }
 
-/**
- * Adds measured model time and its cost to a job and to every consensus job above it (whose
- * cost includes its members'); returns who the time is counted for.
- */
-export async function addJobUsage(db: DbOrTx, jobId: string, u: { cpuSeconds: number; gpuSeconds: number; cost: number }): Promise<{ ownerId: string; teamId: string | null }> {
-  const { rows } = await sql<{ owner_id: string; team_id: string | null }>`
-    with recursive chain(id) as (
-      select id from jobs where id = ${jobId}
-      union all
-      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
-    )
-    update jobs set cpu_seconds = cpu_seconds + ${u.cpuSeconds}, gpu_seconds = gpu_seconds + ${u.gpuSeconds}, cost = cost + ${u.cost}
-    where id in (select id from chain)
-    returning owner_id, team_id, (id = ${jobId}) as self`.execute(db);
-  const self = (rows as { owner_id: string; team_id: string | null; self?: boolean }[]).find((r) => r.self) ?? rows[0];
-  return { ownerId: self.owner_id, teamId: self.team_id };
-}
-
 /** Cancels a job and, for a consensus, its member jobs at every depth; undefined when it had already ended. */
 export async function cancelJob(db: DbOrTx, jobId: string): Promise<Job | undefined> {
   const rows = await sql<JobWithModel>`

@@ -18,6 +18,7 @@ import * as m0060 from './0060_create_uploads';
 import * as m0061 from './0061_index_results';
 import * as m0062 from './0062_create_result_cache';
 import * as m0063 from './0063_create_webhooks';
+import * as m0066 from './0066_notify_job_finished';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0061_index_results': m0061,
   '0062_create_result_cache': m0062,
   '0063_create_webhooks': m0063,
+  '0066_notify_job_finished': m0066,
 };

@@ -64,7 +64,7 @@ export async function aggregateConsensus(deps: WorkerDeps, { jobId }: QueuePaylo
           tasks: last ? 1 : 0,
         });
         if (heard) await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
-        if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
+        if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
       });
     }
     return { status: 'completed', output: { written } };
@@ -102,7 +102,7 @@ export async function endDeadAggregation(deps: WorkerDeps, { jobId }: QueuePaylo
       const inserted = await jobsRepo.insertResults(tx, rows);
       const { justFinished, parentJobId, endedBefore, heard } = await jobsRepo.addToJobCounts(tx, jobId, { done: 0, failed: inserted.length, tasks: last ? 1 : 0 });
       if (heard) await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
-      if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
+      if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     });
   }
   deps.log(`consensus job ${jobId}: aggregation given up, remaining items failed`);

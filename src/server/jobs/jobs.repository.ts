@@ -421,7 +421,3 @@ export async function cancelJob(db: DbOrTx, jobId: string): Promise<Job | undefi
     where c.id = ${jobId}`.execute(db);
   return rows.rows[0] && toJob(rows.rows[0]);
 }
-
-export async function notifyJobFinished(db: DbOrTx, jobId: string): Promise<void> {
-  await sql`select pg_notify('job_finished', ${jobId})`.execute(db);
-}

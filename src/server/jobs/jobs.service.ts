@@ -227,13 +227,12 @@ async function insertJobTree(
     const urgent = enqueue.priority === PREDICTION_PRIORITY ? { urgent: true } : {};
     await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true, ...urgent })), tx, enqueue);
   }
-  // Over already (every item refused or answered from the cache): wake whoever waits, with no
-  // queue hop (a token's webhooks hear it ended; that it started too when the cache answered, as
-  // for any job that ran). A member job's parent checks its members itself once it has created all of them.
+  // Over already (every item refused or answered from the cache), with no queue hop: a token's
+  // webhooks hear it ended; that it started too when the cache answered, as for any job that ran.
+  // A member job's parent checks its members itself once it has created all of them.
   if (job.tasksTotal === 0) {
     if (job.itemsDone > 0) await emitJobEvents(tx, boss, job.id, { kind: 'started' });
     await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
-    await onJobSettled(tx, boss, job.id, null);
   }
   return job;
 }
@@ -249,9 +248,11 @@ function taskItems(prepared: PreparedItem[]): { valid: TaskItem[]; refused: Prep
   return { valid, refused };
 }
 
-/** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
-export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string, parent: string | null): Promise<void> {
-  await repo.notifyJobFinished(tx, jobId);
+/**
+ * After a job ends: aggregate its consensus once every member has ended. (Whoever waits on the job
+ * is woken by the statement that ended it: see migration 0066.)
+ */
+export async function onJobSettled(tx: DbOrTx, boss: PgBoss, parent: string | null): Promise<void> {
   if (parent && (await memberJobs.allMembersSettled(tx, parent))) {
     await enqueueMany(boss, 'consensus.aggregate', [{ jobId: parent }], tx);
   }
@@ -305,7 +306,6 @@ export async function cancelJob({ db, boss }: QueueDeps, viewer: Viewer, { jobId
     if (!cancelled) {
       throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
     }
-    await repo.notifyJobFinished(tx, jobId);
     await emitJobEvents(tx, boss, jobId, { kind: 'cancelled' });
     await audit(tx, viewer, {
       action: 'job.cancel',

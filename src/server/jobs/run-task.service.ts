@@ -270,7 +270,7 @@ export async function recordTaskOutcomes(
     }
     if (heard) await emitJobEvents(tx, deps.boss, task.jobId, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.jobId, written);
-    if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
+    if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     return status;
   });
 }

@@ -118,7 +118,7 @@ export async function postTaskResults(
     });
     if (heard) await emitJobEvents(tx, deps.boss, task.job_id, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.job_id, w);
-    if (justFinished) await onJobSettled(tx, deps.boss, task.job_id, parentJobId);
+    if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     return w.length;
   });
   return { received: outcomes.length, written };

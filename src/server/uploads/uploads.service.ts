@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import { AppError, isAppError } from '../errors';
 import { estimateRun } from '../jobs/estimate.service';
 import * as jobsRepo from '../jobs/jobs.repository';
-import { chargedTeam, onJobSettled } from '../jobs/jobs.service';
+import { chargedTeam } from '../jobs/jobs.service';
 import type { Job } from '../jobs/jobs.types';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
@@ -172,7 +172,6 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
     } else {
       // Every row was bad: the job ended as it was written.
       await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
-      await onJobSettled(tx, boss, job.id, null);
     }
     await repo.markUsed(tx, upload.id, job.id);
     await audit(tx, viewer, {

@@ -12,7 +12,10 @@ export type { Limits };
 
 /** The limits that apply to a subject: a user's own row, else the default; a team's own row, else none. */
 export async function effectiveLimits(db: DbOrTx, s: Subject): Promise<Limits & { source: 'own' | 'default' | 'none' }> {
-  const row = await repo.findApplyingQuota(db, s);
+  return limitsOf(await repo.findApplyingQuota(db, s));
+}
+
+function limitsOf(row: repo.QuotaRow | undefined): Limits & { source: 'own' | 'default' | 'none' } {
   if (!row) return { ...NO_LIMITS, source: 'none' };
   return { ...pick(row), source: row.subjectType === 'default' ? 'default' : 'own' };
 }
@@ -45,9 +48,10 @@ function refuse(subject: { label: string; subject: Subject }, limit: keyof Limit
 export async function claimQuota(tx: DbOrTx, subjects: { label: string; subject: Subject }[], claim: QuotaClaim): Promise<void> {
   if (claim.items === 0) return; // every item was refused: nothing will run
   for (const s of subjects) {
-    const limits = await effectiveLimits(tx, s.subject);
     const { day, month } = await countSubmission(tx, s.subject, claim.items);
-    const active = await repo.activeJobs(tx, s.subject);
+    // After the count, whose lock orders this read after every submission of the subject admitted before.
+    const { active, quota } = await repo.activeJobsAndQuota(tx, s.subject);
+    const limits = limitsOf(quota);
     if (limits.concurrentJobs !== null && active.count > limits.concurrentJobs) {
       refuse(s, 'concurrentJobs', `${active.count - 1} job${active.count === 2 ? ' is' : 's are'} queued or running, and the limit is ${limits.concurrentJobs} at once; submit again when one ends (or cancel one)`, {
         limit: limits.concurrentJobs,

@@ -7,7 +7,7 @@ import type { NewResult, TaskItem } from '../db/types';
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { MAX_CONSENSUS_DEPTH, resolveMembers } from '../consensus/consensus.service';
-import { estimateCost, type CostEstimate } from '../cost/estimate.service';
+import { costEstimator, type CostEstimate } from '../cost/estimate.service';
 import { readPricing } from '../cost/pricing';
 import { AppError } from '../errors';
 import { claimQuota, quotaSubjects } from '../quotas/quotas.service';
@@ -91,13 +91,19 @@ function jobCreated(job: Job): AuditInput {
 export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version: ModelVersion, prepared: PreparedItem[], o: CreateJobOptions = {}): Promise<Job> {
   const pricing = readPricing();
   const cache = o.cache !== false;
-  // Read-only, so outside the transaction (cache entries are never taken back): the items the
-  // result cache answers, and what the rest are expected to cost, recorded with the job and held
-  // against its quotas. Answered from the cache, a prediction needs no estimate at all.
-  const split = cache ? await splitByCache(db, version, taskItems(prepared).valid) : undefined;
-  const toRun = split ? split.misses.length : taskItems(prepared).valid.length;
-  const estimate = toRun > 0 ? await estimateCost(db, version, toRun, pricing).catch(() => null) : null;
-  const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
+  // Read-only, so outside the transaction and all at once (cache entries are never taken back):
+  // the items the result cache answers, the team charged, and what an estimate rests on; the
+  // estimate of the items left to run is recorded with the job and held against its quotas (a
+  // prediction the cache answers has none: nothing is left to run).
+  const { valid } = taskItems(prepared);
+  const [split, estimator, teamId] = await Promise.all([
+    cache ? splitByCache(db, version, valid) : undefined,
+    valid.length > 0 ? costEstimator(db, version, pricing).catch(() => null) : null,
+    chargedTeam(db, viewer, version),
+  ]);
+  const toRun = split ? split.misses.length : valid.length;
+  const estimate = toRun > 0 && estimator ? estimator(toRun) : null;
+  const accounting = { teamId, estimate, currency: pricing.currency };
   try {
     // A small job shares its transaction with others submitted at the same moment (group-commit.ts).
     const shareable = !o.within && version.runtime.kind !== 'consensus' && prepared.length <= GROUP_COMMIT_MAX_ITEMS;

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
+import type { DB, JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
 import type { Job, JobResult } from './jobs.types';
 import { visibleModels } from '../models/model-access';
 import type { ViewerLike } from '../../shared/permissions';
@@ -70,58 +70,83 @@ function jobQuery(db: DbOrTx) {
     .select(['m.slug', 'v.version', 'v.status as version_status']);
 }
 
-export async function insertJob(
-  db: DbOrTx,
-  version: { id: string; slug: string; version: number; status: string },
-  j: {
-    ownerId: string;
-    itemsTotal: number;
-    /** Items already answered (from the result cache). */
-    itemsDone?: number;
-    itemsFailed: number;
-    tasksTotal: number;
-    label?: string;
-    parent?: { jobId: string; key: string };
-    idempotency?: { key: string; hash: string };
-    teamId?: string | null;
-    /** The API token that submitted it (a top-level job only): its webhooks hear of the job. */
-    tokenId?: string | null;
-    /** The submission's cost estimate (top-level jobs; a consensus's members are part of it). */
-    estimate?: { cpuSeconds: number; gpuSeconds: number; cost: number } | null;
-    currency?: string;
-  },
-): Promise<Job | undefined> {
+export interface NewJob {
+  ownerId: string;
+  itemsTotal: number;
+  /** Items already answered (from the result cache). */
+  itemsDone?: number;
+  itemsFailed: number;
+  tasksTotal: number;
+  label?: string;
+  parent?: { jobId: string; key: string };
+  idempotency?: { key: string; hash: string };
+  teamId?: string | null;
+  /** The API token that submitted it (a top-level job only): its webhooks hear of the job. */
+  tokenId?: string | null;
+  /** The submission's cost estimate (top-level jobs; a consensus's members are part of it). */
+  estimate?: { cpuSeconds: number; gpuSeconds: number; cost: number } | null;
+  currency?: string;
+}
+
+type JobVersion = { id: string; slug: string; version: number; status: string };
+
+function jobInsert(db: QueryCreator<DB>, version: JobVersion, j: NewJob) {
   const finished = j.tasksTotal === 0;
-  const row = await db
-    .insertInto('jobs')
-    .values({
-      owner_id: j.ownerId,
-      model_version_id: version.id,
-      items_total: j.itemsTotal,
-      items_done: j.itemsDone ?? 0,
-      items_failed: j.itemsFailed,
-      tasks_total: j.tasksTotal,
-      label: j.label ?? null,
-      parent_job_id: j.parent?.jobId ?? null,
-      member_key: j.parent?.key ?? null,
-      idempotency_key: j.idempotency?.key ?? null,
-      request_hash: j.idempotency?.hash ?? null,
-      team_id: j.teamId ?? null,
-      token_id: j.tokenId ?? null,
-      estimated_cpu_seconds: j.estimate?.cpuSeconds ?? null,
-      estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
-      estimated_cost: j.estimate?.cost ?? null,
-      currency: j.currency ?? null,
-      // A job whose every item was refused at submission, or answered from the cache, is over before it starts.
-      status: finished ? ((j.itemsDone ?? 0) > 0 ? 'succeeded' : 'failed') : 'queued',
-      started_at: finished ? new Date() : null,
-      finished_at: finished ? new Date() : null,
-    })
-    // A concurrent request with the same idempotency key committed first: nothing is written.
-    .onConflict((oc) => oc.columns(['owner_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  return (
+    db
+      .insertInto('jobs')
+      .values({
+        owner_id: j.ownerId,
+        model_version_id: version.id,
+        items_total: j.itemsTotal,
+        items_done: j.itemsDone ?? 0,
+        items_failed: j.itemsFailed,
+        tasks_total: j.tasksTotal,
+        label: j.label ?? null,
+        parent_job_id: j.parent?.jobId ?? null,
+        member_key: j.parent?.key ?? null,
+        idempotency_key: j.idempotency?.key ?? null,
+        request_hash: j.idempotency?.hash ?? null,
+        team_id: j.teamId ?? null,
+        token_id: j.tokenId ?? null,
+        estimated_cpu_seconds: j.estimate?.cpuSeconds ?? null,
+        estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
+        estimated_cost: j.estimate?.cost ?? null,
+        currency: j.currency ?? null,
+        // A job whose every item was refused at submission, or answered from the cache, is over before it starts.
+        status: finished ? ((j.itemsDone ?? 0) > 0 ? 'succeeded' : 'failed') : 'queued',
+        started_at: finished ? new Date() : null,
+        finished_at: finished ? new Date() : null,
+      })
+      // A concurrent request with the same idempotency key committed first: nothing is written.
+      .onConflict((oc) => oc.columns(['owner_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
+      .returningAll()
+  );
+}
+
+export async function insertJob(db: DbOrTx, version: JobVersion, j: NewJob): Promise<Job | undefined> {
+  const row = await jobInsert(db, version, j).executeTakeFirst();
   return row && toJob({ ...row, slug: version.slug, version: version.version, version_status: version.status });
+}
+
+/** A job of one task (a prediction, a small job) and that task, in one statement. */
+export async function insertJobWithTask(db: DbOrTx, version: JobVersion, j: NewJob, items: TaskItem[]): Promise<{ job: Job; taskId: string } | undefined> {
+  const row = await db
+    .with('job', (qb) => jobInsert(qb, version, j))
+    .with('task', (qb) =>
+      qb
+        .insertInto('tasks')
+        .columns(['job_id', 'task_index', 'items'])
+        .expression((eb) => eb.selectFrom('job').select(['job.id', sql<number>`0`.as('task_index'), sql<string>`${JSON.stringify(items)}::jsonb`.as('items')]))
+        .returning('id'),
+    )
+    .selectFrom('job')
+    .selectAll('job')
+    .select((eb) => eb.selectFrom('task').select('task.id').as('task_id'))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { task_id, ...job } = row;
+  return { job: toJob({ ...job, slug: version.slug, version: version.version, version_status: version.status }), taskId: task_id! };
 }
 
 /** The job an owner submitted with an idempotency key, with the hash of that request. */

@@ -162,7 +162,7 @@ async function insertJobTree(
   if (!isConsensus) for (let i = 0; i < misses.length; i += version.batchSize) batches.push(misses.slice(i, i + version.batchSize));
   const estimate = o.accounting.estimate;
 
-  const job = await repo.insertJob(tx, version, {
+  const row: repo.NewJob = {
     ownerId: viewer.id,
     itemsTotal: prepared.length,
     itemsDone: hits.length,
@@ -176,8 +176,11 @@ async function insertJobTree(
     tokenId: o.depth === 0 && viewer.auth.kind === 'token' ? viewer.auth.tokenId : null,
     currency: o.accounting.currency,
     estimate: o.depth === 0 && estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
-  });
-  if (!job) throw new KeyAlreadyUsed();
+  };
+  // A job of one task (a prediction, a small job) is written with its task, in one statement.
+  const written = batches.length === 1 ? await repo.insertJobWithTask(tx, version, row, batches[0]) : await repo.insertJob(tx, version, row).then((job) => job && { job, taskId: undefined });
+  if (!written) throw new KeyAlreadyUsed();
+  const { job } = written;
   // Right after the job's row (a concurrent replay of its key stopped above) and before anything
   // heavy: the quota counters are locked and counted, and a refusal rolls all of it back.
   // Answers from the cache count as items submitted but take no model time.
@@ -226,7 +229,7 @@ async function insertJobTree(
     }
     if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);
   } else {
-    const taskIds = await repo.insertTasks(tx, job.id, batches);
+    const taskIds = written.taskId ? [written.taskId] : await repo.insertTasks(tx, job.id, batches);
     // Grouped by version; predictions and small jobs before screens, screens fair-shared by owner (fair-share.ts).
     // cacheChecked: the items were looked up just now, so the worker need not look again.
     const enqueue = await taskEnqueueOptions(tx, { ownerId: viewer.id, versionId: version.id, itemCount: prepared.length, jobId: job.id });

@@ -138,6 +138,22 @@ describe('webhooks', () => {
     expect(rest.nextCursor).toBeNull();
   });
 
+  it('pages past deliveries made in one transaction (one created_at, finer than the cursor’s milliseconds) without skipping any', async () => {
+    // On a job that has ended: nothing but these deliveries is written for the hook.
+    await waitForJob(gw.deps, owner, early.jobId);
+    const hook = await caller(owner).webhooks.create({ url: `${base}/paged`, jobId: early.jobId });
+    const payload = { event: 'progress' as const, jobId: early.jobId, job: { status: 'running', itemsTotal: 10, itemsDone: 2, itemsFailed: 0 }, occurredAt: new Date().toISOString() };
+    const made = await insertDeliveries(gw.db, Array.from({ length: 5 }, () => ({ webhookId: hook.id, jobId: early.jobId, event: 'progress' as const, payload })));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await webhooks.listDeliveries(gw.deps, owner, { webhookId: hook.id, limit: 2, cursor });
+      seen.push(...page.items.map((d) => d.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...made].sort());
+  });
+
   it('retries a receiver that answers 500 twice, and records the delivery as delivered on the third attempt', async () => {
     receiver.answers.set('/flaky', [500, 500]);
     // 'N' is never answered by test-hang, so the job is still open to cancel (and nothing is cached).

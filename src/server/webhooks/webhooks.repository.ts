@@ -73,7 +73,7 @@ export async function disableWebhook(db: DbOrTx, ownerId: string, id: string): P
 /**
  * Whether any active webhook hears of the job row `alias` names (its own, or its submitting
  * token's), as a condition to fold into the statement that changes the job: a job nobody listens
- * to then costs no query of its own. Both probes use the webhooks' partial indexes.
+ * to then costs no query of its own. Both probes match the webhooks' partial indexes.
  */
 export function jobIsHeard(alias: string) {
   const id = sql.ref(`${alias}.id`);
@@ -181,7 +181,10 @@ export async function listDeliveries(
   if (q.jobId) list = list.where('d.job_id', '=', q.jobId);
   if (q.after) {
     const after = q.after;
-    list = list.where((eb) => eb(sql`(d.created_at, d.id)`, '<', sql`(${after.createdAt}::timestamptz, ${after.id}::uuid)`));
+    // The cursor's time has milliseconds, the column microseconds: the cursor's own row gives the
+    // exact key, so a delivery made in the same millisecond is not skipped.
+    const at = sql`coalesce((select c.created_at from webhook_deliveries c where c.id = ${after.id}::uuid), ${after.createdAt}::timestamptz)`;
+    list = list.where((eb) => eb(sql`(d.created_at, d.id)`, '<', sql`(${at}, ${after.id}::uuid)`));
   }
   const rows = await list.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(q.limit).execute();
   return rows.map(toDelivery);

@@ -92,17 +92,14 @@ export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version
   const pricing = readPricing();
   const cache = o.cache !== false;
   // Read-only, so outside the transaction and all at once (cache entries are never taken back):
-  // the items the result cache answers, the team charged, and what an estimate rests on; the
-  // estimate of the items left to run is recorded with the job and held against its quotas (a
-  // prediction the cache answers has none: nothing is left to run).
+  // the items the result cache answers, the team charged, and what an estimate rests on. The
+  // estimate of the items left to run is recorded with the job and held against its quotas; a
+  // prediction the cache answers does not wait for it (nothing is left to run).
   const { valid } = taskItems(prepared);
-  const [split, estimator, teamId] = await Promise.all([
-    cache ? splitByCache(db, version, valid) : undefined,
-    valid.length > 0 ? costEstimator(db, version, pricing).catch(() => null) : null,
-    chargedTeam(db, viewer, version),
-  ]);
+  const estimating = valid.length > 0 ? costEstimator(db, version, pricing).catch(() => null) : null;
+  const [split, teamId] = await Promise.all([cache ? splitByCache(db, version, valid) : undefined, chargedTeam(db, viewer, version)]);
   const toRun = split ? split.misses.length : valid.length;
-  const estimate = toRun > 0 && estimator ? estimator(toRun) : null;
+  const estimate = toRun > 0 ? ((await estimating)?.(toRun) ?? null) : null;
   const accounting = { teamId, estimate, currency: pricing.currency };
   try {
     // A small job shares its transaction with others submitted at the same moment (group-commit.ts).

@@ -235,8 +235,9 @@ async function insertJobTree(
   }
   // Over already (every item refused or answered from the cache), with no queue hop: a token's
   // webhooks hear it ended; that it started too when the cache answered, as for any job that ran.
+  // Only a token's can: a webhook of the job itself needs its id, not visible before this commits.
   // A member job's parent checks its members itself once it has created all of them.
-  if (job.tasksTotal === 0) {
+  if (job.tasksTotal === 0 && row.tokenId) {
     if (job.itemsDone > 0) await emitJobEvents(tx, boss, job.id, { kind: 'started' });
     await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
   }

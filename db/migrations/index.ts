@@ -19,6 +19,7 @@ import * as m0061 from './0061_index_results';
 import * as m0062 from './0062_create_result_cache';
 import * as m0063 from './0063_create_webhooks';
 import * as m0064 from './0064_add_result_cache_input';
+import * as m0066 from './0066_notify_job_finished';
 import * as m0067 from './0067_create_result_sort_keys';
 
 /** Every migration, in order. Add a new file and list it here. */
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '0062_create_result_cache': m0062,
   '0063_create_webhooks': m0063,
   '0064_add_result_cache_input': m0064,
+  '0066_notify_job_finished': m0066,
   '0067_create_result_sort_keys': m0067,
 };

@@ -43,34 +43,37 @@ export async function readHead(db: DbOrTx): Promise<{ seq: number; hash: string 
   return { seq: Number(row.seq), hash: row.hash };
 }
 
-/** Appends one entry and moves the head to it (the caller holds the head's lock). */
+/** Appends one entry and moves the head to it, in one statement (the caller holds the head's lock). */
 export async function appendEntry(tx: DbOrTx, e: AuditEntry): Promise<void> {
   await tx
-    .insertInto('audit_log')
-    .values({
-      seq: e.seq,
-      id: e.id,
-      at: e.at,
-      actor_id: e.actorId,
-      actor_email: e.actorEmail,
-      actor_role: e.actorRole,
-      channel: e.channel,
-      request_id: e.requestId,
-      procedure: e.procedure,
-      action: e.action,
-      entity_type: e.entityType,
-      entity_id: e.entityId,
-      before: json(e.before),
-      after: json(e.after),
-      input: json(e.input),
-      outcome: e.outcome,
-      error_code: e.errorCode,
-      error_message: e.errorMessage,
-      prev_hash: e.prevHash,
-      hash: e.hash,
-    })
+    .with('entry', (db) =>
+      db.insertInto('audit_log').values({
+        seq: e.seq,
+        id: e.id,
+        at: e.at,
+        actor_id: e.actorId,
+        actor_email: e.actorEmail,
+        actor_role: e.actorRole,
+        channel: e.channel,
+        request_id: e.requestId,
+        procedure: e.procedure,
+        action: e.action,
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        before: json(e.before),
+        after: json(e.after),
+        input: json(e.input),
+        outcome: e.outcome,
+        error_code: e.errorCode,
+        error_message: e.errorMessage,
+        prev_hash: e.prevHash,
+        hash: e.hash,
+      }),
+    )
+    .updateTable('audit_head')
+    .set({ seq: e.seq, hash: e.hash })
+    .where('singleton', '=', true)
     .execute();
-  await tx.updateTable('audit_head').set({ seq: e.seq, hash: e.hash }).where('singleton', '=', true).execute();
 }
 
 /** How many of these entries exist (were committed). */

@@ -58,13 +58,13 @@ export async function aggregateConsensus(deps: WorkerDeps, { jobId }: QueuePaylo
       await deps.db.transaction().execute(async (tx) => {
         const inserted = await jobsRepo.insertResults(tx, results);
         written += inserted.length;
-        const { justFinished, parentJobId, endedBefore } = await jobsRepo.addToJobCounts(tx, jobId, {
+        const { justFinished, parentJobId, endedBefore, heard } = await jobsRepo.addToJobCounts(tx, jobId, {
           done: inserted.filter((r) => r.status === 'succeeded').length,
           failed: inserted.filter((r) => r.status === 'failed').length,
           tasks: last ? 1 : 0,
         });
-        await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
-        if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
+        if (heard) await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
+        if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
       });
     }
     return { status: 'completed', output: { written } };
@@ -100,9 +100,9 @@ export async function endDeadAggregation(deps: WorkerDeps, { jobId }: QueuePaylo
     const last = to >= parent.itemsTotal;
     await deps.db.transaction().execute(async (tx) => {
       const inserted = await jobsRepo.insertResults(tx, rows);
-      const { justFinished, parentJobId, endedBefore } = await jobsRepo.addToJobCounts(tx, jobId, { done: 0, failed: inserted.length, tasks: last ? 1 : 0 });
-      await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
-      if (justFinished) await onJobSettled(tx, deps.boss, jobId, parentJobId);
+      const { justFinished, parentJobId, endedBefore, heard } = await jobsRepo.addToJobCounts(tx, jobId, { done: 0, failed: inserted.length, tasks: last ? 1 : 0 });
+      if (heard) await emitJobEvents(tx, deps.boss, jobId, { kind: 'counted', endedBefore, justFinished });
+      if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     });
   }
   deps.log(`consensus job ${jobId}: aggregation given up, remaining items failed`);

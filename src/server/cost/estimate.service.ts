@@ -71,7 +71,16 @@ async function partsOf(db: DbOrTx, version: ModelVersion, depth = 0): Promise<Es
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(2) : n.toPrecision(2));
 
 export async function estimateCost(db: DbOrTx, version: ModelVersion, items: number, pricing: Pricing = readPricing()): Promise<CostEstimate> {
+  return (await costEstimator(db, version, pricing))(items);
+}
+
+/** Reads what an estimate of `version` rests on once, for estimates of any number of items. */
+export async function costEstimator(db: DbOrTx, version: ModelVersion, pricing: Pricing = readPricing()): Promise<(items: number) => CostEstimate> {
   const parts = await partsOf(db, version);
+  return (items) => estimateFrom(parts, items, pricing);
+}
+
+function estimateFrom(parts: EstimatePart[], items: number, pricing: Pricing): CostEstimate {
   const known = parts.filter((p) => p.msPerItem !== null);
   const cpuSeconds = known.reduce((s, p) => s + ((items * p.msPerItem!) / 1000) * p.cpu, 0);
   const gpuSeconds = known.reduce((s, p) => s + ((items * p.msPerItem!) / 1000) * p.gpu, 0);

@@ -48,17 +48,35 @@ export async function countSubmission(tx: DbOrTx, s: Subject, items: number): Pr
   return { day: toUsage(rows.find((r) => r.period === 'day')!), month: toUsage(rows.find((r) => r.period === 'month')!) };
 }
 
-/** Adds measured model time and its cost to the subjects' current month (and day). */
-export async function addMeasured(tx: DbOrTx, subjects: Subject[], m: { cpuSeconds: number; gpuSeconds: number; cost: number }): Promise<void> {
-  for (const s of subjects) {
-    await sql`
-      insert into usage_counters (subject_type, subject_id, period, period_start, cpu_seconds, gpu_seconds, cost)
-      values (${s.type}, ${s.id}, 'day', ${DAY}, ${m.cpuSeconds}, ${m.gpuSeconds}, ${m.cost}), (${s.type}, ${s.id}, 'month', ${MONTH}, ${m.cpuSeconds}, ${m.gpuSeconds}, ${m.cost})
-      on conflict (subject_type, subject_id, period, period_start) do update set
-        cpu_seconds = usage_counters.cpu_seconds + excluded.cpu_seconds,
-        gpu_seconds = usage_counters.gpu_seconds + excluded.gpu_seconds,
-        cost = usage_counters.cost + excluded.cost`.execute(tx);
-  }
+/**
+ * Adds measured model time and its cost to a job, to every consensus job above it (whose cost
+ * includes its members'), and to the day and month of the job's owner and team: one statement.
+ */
+export async function chargeJob(tx: DbOrTx, jobId: string, m: { cpuSeconds: number; gpuSeconds: number; cost: number }): Promise<void> {
+  const cpu = sql`${m.cpuSeconds}::double precision`;
+  const gpu = sql`${m.gpuSeconds}::double precision`;
+  const cost = sql`${m.cost}::numeric`;
+  await sql`
+    with recursive chain(id) as (
+      select id from jobs where id = ${jobId}
+      union all
+      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
+    ), charged as (
+      update jobs set cpu_seconds = cpu_seconds + ${cpu}, gpu_seconds = gpu_seconds + ${gpu}, cost = cost + ${cost}
+      where id in (select id from chain)
+      returning id, owner_id, team_id
+    ), subjects(type, id) as (
+      select 'user', owner_id from charged where id = ${jobId}
+      union all
+      select 'team', team_id from charged where id = ${jobId} and team_id is not null
+    )
+    insert into usage_counters (subject_type, subject_id, period, period_start, cpu_seconds, gpu_seconds, cost)
+    select s.type, s.id, p.period, p.start, ${cpu}, ${gpu}, ${cost}
+    from subjects s cross join (values ('day', ${DAY}), ('month', ${MONTH})) as p(period, start)
+    on conflict (subject_type, subject_id, period, period_start) do update set
+      cpu_seconds = usage_counters.cpu_seconds + excluded.cpu_seconds,
+      gpu_seconds = usage_counters.gpu_seconds + excluded.gpu_seconds,
+      cost = usage_counters.cost + excluded.cost`.execute(tx);
 }
 
 /** The subject's counters now (zeros for a period with nothing counted yet). */

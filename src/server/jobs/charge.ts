@@ -1,9 +1,8 @@
 import { attributeBatch, type ResourceUnits } from '../cost/attribution';
 import { costOf, readPricing } from '../cost/pricing';
-import { addMeasured, type Subject } from '../cost/usage.repository';
+import { chargeJob } from '../cost/usage.repository';
 import type { DbOrTx } from '../db/client';
 import type { NewResult } from '../db/types';
-import * as repo from './jobs.repository';
 import type { ItemOutcome } from './jobs.types';
 
 /** Result rows of one executor run with each item's share of the batch's model time (see `attributeBatch`). */
@@ -26,8 +25,5 @@ const sum = (xs: (number | null)[]) => xs.reduce<number>((s, x) => s + (x ?? 0),
 export async function chargeWritten(tx: DbOrTx, jobId: string, written: { cpu_seconds: number | null; gpu_seconds: number | null }[]): Promise<void> {
   const used = { cpuSeconds: sum(written.map((w) => w.cpu_seconds)), gpuSeconds: sum(written.map((w) => w.gpu_seconds)) };
   if (used.cpuSeconds <= 0 && used.gpuSeconds <= 0) return;
-  const usage = { ...used, cost: costOf(used, readPricing()) };
-  const { ownerId, teamId } = await repo.addJobUsage(tx, jobId, usage);
-  const subjects: Subject[] = [{ type: 'user', id: ownerId }, ...(teamId ? [{ type: 'team' as const, id: teamId }] : [])];
-  await addMeasured(tx, subjects, usage);
+  await chargeJob(tx, jobId, { ...used, cost: costOf(used, readPricing()) });
 }

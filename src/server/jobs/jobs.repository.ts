@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { DbOrTx } from '../db/client';
-import type { JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
+import type { DB, JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
 import type { Job, JobResult } from './jobs.types';
 import { visibleModels } from '../models/model-access';
 import type { ViewerLike } from '../../shared/permissions';
+import { jobIsHeard } from '../webhooks/webhooks.repository';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -69,58 +70,83 @@ function jobQuery(db: DbOrTx) {
     .select(['m.slug', 'v.version', 'v.status as version_status']);
 }
 
-export async function insertJob(
-  db: DbOrTx,
-  version: { id: string; slug: string; version: number; status: string },
-  j: {
-    ownerId: string;
-    itemsTotal: number;
-    /** Items already answered (from the result cache). */
-    itemsDone?: number;
-    itemsFailed: number;
-    tasksTotal: number;
-    label?: string;
-    parent?: { jobId: string; key: string };
-    idempotency?: { key: string; hash: string };
-    teamId?: string | null;
-    /** The API token that submitted it (a top-level job only): its webhooks hear of the job. */
-    tokenId?: string | null;
-    /** The submission's cost estimate (top-level jobs; a consensus's members are part of it). */
-    estimate?: { cpuSeconds: number; gpuSeconds: number; cost: number } | null;
-    currency?: string;
-  },
-): Promise<Job | undefined> {
+export interface NewJob {
+  ownerId: string;
+  itemsTotal: number;
+  /** Items already answered (from the result cache). */
+  itemsDone?: number;
+  itemsFailed: number;
+  tasksTotal: number;
+  label?: string;
+  parent?: { jobId: string; key: string };
+  idempotency?: { key: string; hash: string };
+  teamId?: string | null;
+  /** The API token that submitted it (a top-level job only): its webhooks hear of the job. */
+  tokenId?: string | null;
+  /** The submission's cost estimate (top-level jobs; a consensus's members are part of it). */
+  estimate?: { cpuSeconds: number; gpuSeconds: number; cost: number } | null;
+  currency?: string;
+}
+
+type JobVersion = { id: string; slug: string; version: number; status: string };
+
+function jobInsert(db: QueryCreator<DB>, version: JobVersion, j: NewJob) {
   const finished = j.tasksTotal === 0;
-  const row = await db
-    .insertInto('jobs')
-    .values({
-      owner_id: j.ownerId,
-      model_version_id: version.id,
-      items_total: j.itemsTotal,
-      items_done: j.itemsDone ?? 0,
-      items_failed: j.itemsFailed,
-      tasks_total: j.tasksTotal,
-      label: j.label ?? null,
-      parent_job_id: j.parent?.jobId ?? null,
-      member_key: j.parent?.key ?? null,
-      idempotency_key: j.idempotency?.key ?? null,
-      request_hash: j.idempotency?.hash ?? null,
-      team_id: j.teamId ?? null,
-      token_id: j.tokenId ?? null,
-      estimated_cpu_seconds: j.estimate?.cpuSeconds ?? null,
-      estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
-      estimated_cost: j.estimate?.cost ?? null,
-      currency: j.currency ?? null,
-      // A job whose every item was refused at submission, or answered from the cache, is over before it starts.
-      status: finished ? ((j.itemsDone ?? 0) > 0 ? 'succeeded' : 'failed') : 'queued',
-      started_at: finished ? new Date() : null,
-      finished_at: finished ? new Date() : null,
-    })
-    // A concurrent request with the same idempotency key committed first: nothing is written.
-    .onConflict((oc) => oc.columns(['owner_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  return (
+    db
+      .insertInto('jobs')
+      .values({
+        owner_id: j.ownerId,
+        model_version_id: version.id,
+        items_total: j.itemsTotal,
+        items_done: j.itemsDone ?? 0,
+        items_failed: j.itemsFailed,
+        tasks_total: j.tasksTotal,
+        label: j.label ?? null,
+        parent_job_id: j.parent?.jobId ?? null,
+        member_key: j.parent?.key ?? null,
+        idempotency_key: j.idempotency?.key ?? null,
+        request_hash: j.idempotency?.hash ?? null,
+        team_id: j.teamId ?? null,
+        token_id: j.tokenId ?? null,
+        estimated_cpu_seconds: j.estimate?.cpuSeconds ?? null,
+        estimated_gpu_seconds: j.estimate?.gpuSeconds ?? null,
+        estimated_cost: j.estimate?.cost ?? null,
+        currency: j.currency ?? null,
+        // A job whose every item was refused at submission, or answered from the cache, is over before it starts.
+        status: finished ? ((j.itemsDone ?? 0) > 0 ? 'succeeded' : 'failed') : 'queued',
+        started_at: finished ? new Date() : null,
+        finished_at: finished ? new Date() : null,
+      })
+      // A concurrent request with the same idempotency key committed first: nothing is written.
+      .onConflict((oc) => oc.columns(['owner_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing())
+      .returningAll()
+  );
+}
+
+export async function insertJob(db: DbOrTx, version: JobVersion, j: NewJob): Promise<Job | undefined> {
+  const row = await jobInsert(db, version, j).executeTakeFirst();
   return row && toJob({ ...row, slug: version.slug, version: version.version, version_status: version.status });
+}
+
+/** A job of one task (a prediction, a small job) and that task, in one statement. */
+export async function insertJobWithTask(db: DbOrTx, version: JobVersion, j: NewJob, items: TaskItem[]): Promise<{ job: Job; taskId: string } | undefined> {
+  const row = await db
+    .with('job', (qb) => jobInsert(qb, version, j))
+    .with('task', (qb) =>
+      qb
+        .insertInto('tasks')
+        .columns(['job_id', 'task_index', 'items'])
+        .expression((eb) => eb.selectFrom('job').select(['job.id', sql<number>`0`.as('task_index'), sql<string>`${JSON.stringify(items)}::jsonb`.as('items')]))
+        .returning('id'),
+    )
+    .selectFrom('job')
+    .selectAll('job')
+    .select((eb) => eb.selectFrom('task').select('task.id').as('task_id'))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { task_id, ...job } = row;
+  return { job: toJob({ ...job, slug: version.slug, version: version.version, version_status: version.status }), taskId: task_id! };
 }
 
 /** The job an owner submitted with an idempotency key, with the hash of that request. */
@@ -245,50 +271,59 @@ export interface ClaimedTask {
   modelVersionId: string;
   items: TaskItem[];
   attempts: number;
-  /** The jobs this claim moved from queued to running (the task's, and consensus jobs above it). */
-  startedJobIds: string[];
+  /** The jobs this claim moved from queued to running (the task's, and consensus jobs above it) that a webhook hears of. */
+  startedJobsHeard: string[];
 }
 
 /**
  * Marks a task as running (and its job and the consensus jobs above it, on the first task) and
- * returns its inputs: one statement, so claiming costs the worker one round trip.
+ * returns its inputs: one statement, so claiming costs the worker one round trip. With
+ * `unlessHeard` it claims nothing and answers 'heard' when a job it would start has webhooks (their
+ * deliveries belong in the claim's transaction): the caller then claims again in one.
  */
-export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined> {
+export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask | undefined>;
+export async function claimTask(db: DbOrTx, taskId: string, o: { unlessHeard: true }): Promise<ClaimedTask | 'heard' | undefined>;
+export async function claimTask(db: DbOrTx, taskId: string, o: { unlessHeard?: boolean } = {}): Promise<ClaimedTask | 'heard' | undefined> {
   const { rows } = await sql<{
-    id: string;
+    held: boolean;
+    id: string | null;
     job_id: string;
     items: TaskItem[];
     attempts: number;
     status: string;
     job_status: Job['status'];
     model_version_id: string;
-    started_job_ids: string[];
+    started_jobs_heard: string[];
   }>`
-    with recursive task as (
+    with recursive chain(id) as (
+      select job_id from tasks where id = ${taskId}
+      union all
+      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
+    ), held as (
+      -- Read before the updates: a job still queued might start now (queued in this snapshot errs towards 'heard').
+      select ${o.unlessHeard === true} and exists (select 1 from jobs q where q.id in (select id from chain) and q.status = 'queued' and ${jobIsHeard('q')}) as yes
+    ), task as (
       update tasks set
         status = case when status in ('done', 'failed') then status else 'running' end,
         attempts = attempts + 1,
         started_at = coalesce(started_at, now())
-      where id = ${taskId}
+      where id = ${taskId} and not (select yes from held)
       returning id, job_id, items, attempts, status
-    ), chain(id) as (
-      select job_id from task
-      union all
-      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
     ), started as (
       -- The job starts running with its first task, and so do the consensus jobs above it.
       update jobs set
         status = case when status = 'queued' then 'running' else status end,
         started_at = coalesce(started_at, now()),
         updated_at = now()
-      where id in (select id from chain)
-      returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started
+      where id in (select id from chain) and exists (select 1 from task)
+      returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started, ${jobIsHeard('jobs')} as heard
     )
-    select task.*, started.status as job_status, started.model_version_id,
-      array(select s.id from started s where s.just_started) as started_job_ids
-    from task join started on started.id = task.job_id`.execute(db);
+    select held.yes as held, task.*, started.status as job_status, started.model_version_id,
+      array(select s.id from started s where s.just_started and s.heard) as started_jobs_heard
+    from held left join task on true left join started on started.id = task.job_id`.execute(db);
   const task = rows[0];
-  if (!task) return undefined;
+  if (task?.held) return 'heard';
+  if (!task?.id) return undefined;
   return {
     id: task.id,
     alreadyClosed: task.status === 'done' || task.status === 'failed',
@@ -297,7 +332,7 @@ export async function claimTask(db: DbOrTx, taskId: string): Promise<ClaimedTask
     modelVersionId: task.model_version_id,
     items: task.items,
     attempts: task.attempts,
-    startedJobIds: task.started_job_ids,
+    startedJobsHeard: task.started_jobs_heard,
   };
 }
 
@@ -347,14 +382,14 @@ export async function markDeadLettered(db: DbOrTx, taskId: string, why: string |
  * Adds what a task wrote to its job's counts and settles the job when every item has a result.
  * `justFinished` is true only for the call whose update ended the job. With `closeTask`, the same
  * statement closes that task once (as `finishTask` does) and counts it: `closed` says whether
- * this call closed it.
+ * this call closed it. `heard` says whether any webhook hears of the job (see `jobIsHeard`).
  */
 export async function addToJobCounts(
   db: DbOrTx,
   jobId: string,
   delta: { done: number; failed: number; tasks: number },
   o: { closeTask?: string } = {},
-): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number; closed: boolean }> {
+): Promise<{ status: Job['status']; justFinished: boolean; parentJobId: string | null; endedBefore: number; closed: boolean; heard: boolean }> {
   const closing = o.closeTask
     ? sql`with closed as (
         update tasks set status = 'done', finished_at = now(), error = null
@@ -363,7 +398,7 @@ export async function addToJobCounts(
       ) `
     : sql``;
   const closedCount = o.closeTask ? sql`(select count(*) from closed)::int` : sql`0`;
-  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; items_done: number; items_failed: number; just_finished: boolean; closed: boolean }>`${closing}
+  const { rows } = await sql<{ status: Job['status']; parent_job_id: string | null; items_done: number; items_failed: number; just_finished: boolean; closed: boolean; heard: boolean }>`${closing}
     update jobs set
       items_done = items_done + ${delta.done},
       items_failed = items_failed + ${delta.failed},
@@ -380,7 +415,7 @@ export async function addToJobCounts(
     where id = ${jobId}
     -- now() is this transaction's start: equal only when this very update set it.
     returning status, parent_job_id, items_done, items_failed, coalesce(finished_at = now(), false) as just_finished,
-      ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed`.execute(db);
+      ${o.closeTask ? sql`exists (select 1 from closed)` : sql`false`} as closed, ${jobIsHeard('jobs')} as heard`.execute(db);
   const row = rows[0];
   if (!row) throw new Error(`no job ${jobId} to count results for`);
   return {
@@ -390,25 +425,8 @@ export async function addToJobCounts(
     // What had ended before this update (webhooks' progress buckets); the row is locked, so exact.
     endedBefore: row.items_done + row.items_failed - delta.done - delta.failed,
     closed: row.closed,
+    heard: row.heard,
   };
-}
-
-/**
- * Adds measured model time and its cost to a job and to every consensus job above it (whose
- * cost includes its members'); returns who the time is counted for.
- */
-export async function addJobUsage(db: DbOrTx, jobId: string, u: { cpuSeconds: number; gpuSeconds: number; cost: number }): Promise<{ ownerId: string; teamId: string | null }> {
-  const { rows } = await sql<{ owner_id: string; team_id: string | null }>`
-    with recursive chain(id) as (
-      select id from jobs where id = ${jobId}
-      union all
-      select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
-    )
-    update jobs set cpu_seconds = cpu_seconds + ${u.cpuSeconds}, gpu_seconds = gpu_seconds + ${u.gpuSeconds}, cost = cost + ${u.cost}
-    where id in (select id from chain)
-    returning owner_id, team_id, (id = ${jobId}) as self`.execute(db);
-  const self = (rows as { owner_id: string; team_id: string | null; self?: boolean }[]).find((r) => r.self) ?? rows[0];
-  return { ownerId: self.owner_id, teamId: self.team_id };
 }
 
 /** Cancels a job and, for a consensus, its member jobs at every depth; undefined when it had already ended. */
@@ -427,8 +445,4 @@ export async function cancelJob(db: DbOrTx, jobId: string): Promise<Job | undefi
     from cancelled c join model_versions v on v.id = c.model_version_id join models m on m.id = v.model_id
     where c.id = ${jobId}`.execute(db);
   return rows.rows[0] && toJob(rows.rows[0]);
-}
-
-export async function notifyJobFinished(db: DbOrTx, jobId: string): Promise<void> {
-  await sql`select pg_notify('job_finished', ${jobId})`.execute(db);
 }

@@ -7,7 +7,7 @@ import type { NewResult, TaskItem } from '../db/types';
 import type { Deps } from '../deps';
 import { prepareInputs, type PreparedItem } from '../chem/inputs';
 import { MAX_CONSENSUS_DEPTH, resolveMembers } from '../consensus/consensus.service';
-import { estimateCost, type CostEstimate } from '../cost/estimate.service';
+import { costEstimator, type CostEstimate } from '../cost/estimate.service';
 import { readPricing } from '../cost/pricing';
 import { AppError } from '../errors';
 import { claimQuota, quotaSubjects } from '../quotas/quotas.service';
@@ -91,13 +91,16 @@ function jobCreated(job: Job): AuditInput {
 export async function createJob({ db, boss }: QueueDeps, viewer: Viewer, version: ModelVersion, prepared: PreparedItem[], o: CreateJobOptions = {}): Promise<Job> {
   const pricing = readPricing();
   const cache = o.cache !== false;
-  // Read-only, so outside the transaction (cache entries are never taken back): the items the
-  // result cache answers, and what the rest are expected to cost, recorded with the job and held
-  // against its quotas. Answered from the cache, a prediction needs no estimate at all.
-  const split = cache ? await splitByCache(db, version, taskItems(prepared).valid) : undefined;
-  const toRun = split ? split.misses.length : taskItems(prepared).valid.length;
-  const estimate = toRun > 0 ? await estimateCost(db, version, toRun, pricing).catch(() => null) : null;
-  const accounting = { teamId: await chargedTeam(db, viewer, version), estimate, currency: pricing.currency };
+  // Read-only, so outside the transaction and all at once (cache entries are never taken back):
+  // the items the result cache answers, the team charged, and what an estimate rests on. The
+  // estimate of the items left to run is recorded with the job and held against its quotas; a
+  // prediction the cache answers does not wait for it (nothing is left to run).
+  const { valid } = taskItems(prepared);
+  const estimating = valid.length > 0 ? costEstimator(db, version, pricing).catch(() => null) : null;
+  const [split, teamId] = await Promise.all([cache ? splitByCache(db, version, valid) : undefined, chargedTeam(db, viewer, version)]);
+  const toRun = split ? split.misses.length : valid.length;
+  const estimate = toRun > 0 ? ((await estimating)?.(toRun) ?? null) : null;
+  const accounting = { teamId, estimate, currency: pricing.currency };
   try {
     // A small job shares its transaction with others submitted at the same moment (group-commit.ts).
     const shareable = !o.within && version.runtime.kind !== 'consensus' && prepared.length <= GROUP_COMMIT_MAX_ITEMS;
@@ -156,7 +159,7 @@ async function insertJobTree(
   if (!isConsensus) for (let i = 0; i < misses.length; i += version.batchSize) batches.push(misses.slice(i, i + version.batchSize));
   const estimate = o.accounting.estimate;
 
-  const job = await repo.insertJob(tx, version, {
+  const row: repo.NewJob = {
     ownerId: viewer.id,
     itemsTotal: prepared.length,
     itemsDone: hits.length,
@@ -170,8 +173,11 @@ async function insertJobTree(
     tokenId: o.depth === 0 && viewer.auth.kind === 'token' ? viewer.auth.tokenId : null,
     currency: o.accounting.currency,
     estimate: o.depth === 0 && estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
-  });
-  if (!job) throw new KeyAlreadyUsed();
+  };
+  // A job of one task (a prediction, a small job) is written with its task, in one statement.
+  const written = batches.length === 1 ? await repo.insertJobWithTask(tx, version, row, batches[0]) : await repo.insertJob(tx, version, row).then((job) => job && { job, taskId: undefined });
+  if (!written) throw new KeyAlreadyUsed();
+  const { job } = written;
   // Right after the job's row (a concurrent replay of its key stopped above) and before anything
   // heavy: the quota counters are locked and counted, and a refusal rolls all of it back.
   // Answers from the cache count as items submitted but take no model time.
@@ -220,20 +226,20 @@ async function insertJobTree(
     }
     if (await memberJobs.allMembersSettled(tx, job.id)) await enqueueMany(boss, 'consensus.aggregate', [{ jobId: job.id }], tx);
   } else {
-    const taskIds = await repo.insertTasks(tx, job.id, batches);
+    const taskIds = written.taskId ? [written.taskId] : await repo.insertTasks(tx, job.id, batches);
     // Grouped by version; predictions and small jobs before screens, screens fair-shared by owner (fair-share.ts).
     // cacheChecked: the items were looked up just now, so the worker need not look again.
     const enqueue = await taskEnqueueOptions(tx, { ownerId: viewer.id, versionId: version.id, itemCount: prepared.length, jobId: job.id });
     const urgent = enqueue.priority === PREDICTION_PRIORITY ? { urgent: true } : {};
     await enqueueMany(boss, 'task.run', taskIds.map((taskId) => ({ taskId, jobId: job.id, cacheChecked: true, ...urgent })), tx, enqueue);
   }
-  // Over already (every item refused or answered from the cache): wake whoever waits, with no
-  // queue hop (a token's webhooks hear it ended; that it started too when the cache answered, as
-  // for any job that ran). A member job's parent checks its members itself once it has created all of them.
-  if (job.tasksTotal === 0) {
+  // Over already (every item refused or answered from the cache), with no queue hop: a token's
+  // webhooks hear it ended; that it started too when the cache answered, as for any job that ran.
+  // Only a token's can: a webhook of the job itself needs its id, not visible before this commits.
+  // A member job's parent checks its members itself once it has created all of them.
+  if (job.tasksTotal === 0 && row.tokenId) {
     if (job.itemsDone > 0) await emitJobEvents(tx, boss, job.id, { kind: 'started' });
     await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
-    await onJobSettled(tx, boss, job.id, null);
   }
   return job;
 }
@@ -249,9 +255,11 @@ function taskItems(prepared: PreparedItem[]): { valid: TaskItem[]; refused: Prep
   return { valid, refused };
 }
 
-/** After a job ends: wake whoever waits on it, and aggregate its consensus once every member has ended. */
-export async function onJobSettled(tx: DbOrTx, boss: PgBoss, jobId: string, parent: string | null): Promise<void> {
-  await repo.notifyJobFinished(tx, jobId);
+/**
+ * After a job ends: aggregate its consensus once every member has ended. (Whoever waits on the job
+ * is woken by the statement that ended it: see migration 0066.)
+ */
+export async function onJobSettled(tx: DbOrTx, boss: PgBoss, parent: string | null): Promise<void> {
   if (parent && (await memberJobs.allMembersSettled(tx, parent))) {
     await enqueueMany(boss, 'consensus.aggregate', [{ jobId: parent }], tx);
   }
@@ -305,7 +313,6 @@ export async function cancelJob({ db, boss }: QueueDeps, viewer: Viewer, { jobId
     if (!cancelled) {
       throw new AppError('CONFLICT', `job ${jobId} is already ${job.status}; only queued or running jobs can be cancelled`);
     }
-    await repo.notifyJobFinished(tx, jobId);
     await emitJobEvents(tx, boss, jobId, { kind: 'cancelled' });
     await audit(tx, viewer, {
       action: 'job.cancel',

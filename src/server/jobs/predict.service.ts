@@ -39,6 +39,7 @@ export async function runOne(
   prepared: PreparedItem,
   o: { waitMs: number; label?: string; idempotency?: { key: string; hash: string }; audit?: boolean; cache?: boolean },
 ): Promise<{ job: Job; done: boolean; result?: JobResult }> {
+  const listening = await deps.watcher.listening();
   const job = await createJob(deps, viewer, version, [prepared], { label: o.label, idempotency: o.idempotency, audit: o.audit, cache: o.cache });
   // Each check reads the status and the result together: woken, one query answers.
   let now: Awaited<ReturnType<typeof repo.findJobEnding>>;
@@ -46,8 +47,9 @@ export async function runOne(
     now = await repo.findJobEnding(deps.db, job.id);
     return !now || TERMINAL_STATUSES.includes(now.status);
   };
-  // Answered from the cache (or refused) at creation, it has ended already: no waiting.
-  const done = TERMINAL_STATUSES.includes(job.status) ? await ended() : await deps.watcher.waitFor(job.id, ended, o.waitMs);
+  // Answered from the cache (or refused) at creation, it has ended already: no waiting. Otherwise
+  // it was created while the watcher listened, so the first look waits for the worker's NOTIFY.
+  const done = TERMINAL_STATUSES.includes(job.status) ? await ended() : await deps.watcher.waitFor(job.id, ended, o.waitMs, { createdWhileListening: listening });
   const found = done ? now?.result ?? undefined : undefined;
   const result = found && (await withVisibleProvenance(deps.db, viewer, [found]))[0];
   return { job, done, result };

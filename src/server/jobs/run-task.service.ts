@@ -55,11 +55,7 @@ export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: s
  */
 export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }: TTaskRunPayload, attempt: Attempt): Promise<Verdict> {
   try {
-    const task = await deps.db.transaction().execute(async (tx) => {
-      const claimed = await repo.claimTask(tx, taskId);
-      for (const jobId of claimed?.startedJobIds ?? []) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });
-      return claimed;
-    });
+    const task = await claim(deps, taskId);
     if (!task) return { status: 'completed', output: { skipped: 'task no longer exists' } };
     if (task.alreadyClosed) return { status: 'completed', output: { skipped: 'task already closed' } };
     if (task.jobStatus === 'cancelled') {
@@ -130,6 +126,20 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }
     // A bad request cannot get better by retrying; our own trouble can.
     return { status: err.transient ? 'failed' : 'deadletter', output: { code: err.code, error: err.message } };
   }
+}
+
+/**
+ * Claims a task in one statement; only when a job it starts has webhooks, in a transaction that
+ * also writes their 'started' deliveries.
+ */
+async function claim(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string): Promise<repo.ClaimedTask | undefined> {
+  const claimed = await repo.claimTask(deps.db, taskId, { unlessHeard: true });
+  if (claimed !== 'heard') return claimed;
+  return deps.db.transaction().execute(async (tx) => {
+    const task = await repo.claimTask(tx, taskId);
+    for (const jobId of task?.startedJobsHeard ?? []) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });
+    return task;
+  });
 }
 
 /**
@@ -251,7 +261,7 @@ export async function recordTaskOutcomes(
     const written = await repo.insertResults(tx, rows);
     if (meta.cache) await cacheComputed(tx, task.jobId, meta, outcomes, written);
     // One statement closes the task (once) and counts what it wrote.
-    const { status, justFinished, parentJobId, endedBefore, closed } = await repo.addToJobCounts(
+    const { status, justFinished, parentJobId, endedBefore, closed, heard } = await repo.addToJobCounts(
       tx,
       task.jobId,
       { done: written.filter((w) => w.status === 'succeeded').length, failed: written.filter((w) => w.status === 'failed').length, tasks: 0 },
@@ -262,9 +272,9 @@ export async function recordTaskOutcomes(
       const failed = outcomes.find((o): o is Extract<ItemOutcome, { code: ErrorCode }> => 'code' in o);
       await repo.markDeadLettered(tx, task.id, failed ? `${failed.code}: ${failed.error}` : null);
     }
-    await emitJobEvents(tx, deps.boss, task.jobId, { kind: 'counted', endedBefore, justFinished });
+    if (heard) await emitJobEvents(tx, deps.boss, task.jobId, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.jobId, written);
-    if (justFinished) await onJobSettled(tx, deps.boss, task.jobId, parentJobId);
+    if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     return status;
   });
 }

@@ -120,13 +120,15 @@ export async function resolveModelRef(db: DbOrTx, viewer: Viewer, ref: string, n
     throw new AppError('INVALID_INPUT', `"${ref.slice(0, 100)}" is not a model reference; use "slug", "slug@3", "slug@latest" or "slug@production"`);
   }
   const { slug, selector } = parsed;
-  const model = await modelFor(db, viewer, slug, need);
-  const found =
+  // Both reads at once (a prediction waits on them): the version is only returned once the access check passes.
+  const [model, found] = await Promise.all([
+    modelFor(db, viewer, slug, need),
     selector.kind === 'latest'
-      ? await repo.findVersion(db, { slug, version: 'latest' })
+      ? repo.findVersion(db, { slug, version: 'latest' })
       : selector.kind === 'number'
-        ? await repo.findVersion(db, { slug, version: selector.version })
-        : await aliasRepo.findVersionByAlias(db, slug, selector.alias);
+        ? repo.findVersion(db, { slug, version: selector.version })
+        : aliasRepo.findVersionByAlias(db, slug, selector.alias),
+  ]);
   const hidden = found && isEditable(found.status) && !hasAccess(model.access, 'maintain');
   if (!found || hidden) {
     if (selector.kind !== 'alias') {

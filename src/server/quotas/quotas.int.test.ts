@@ -112,6 +112,23 @@ describe('quotas, through the real worker', () => {
     await until(async () => (await jobs.getJob(gw.deps, user, { jobId: cpu.id })).status === 'succeeded', 'the CPU job succeeds', 120_000);
   }, 240_000);
 
+  it("the default's limits hold a user without limits of their own, never one with their own row, nor a team", async () => {
+    const plain = await createUser(gw.db, 'default-limits');
+    const team = await createTeam(gw.db, 'no-row');
+    const own = await createUser(gw.db, 'own-limits', { teamIds: [team] });
+    await setQuota(gw.deps, admin, { subject: { type: 'user', id: own.id }, limits: NO_LIMITS });
+    await setQuota(gw.deps, admin, { subject: 'default', limits: { ...NO_LIMITS, itemsPerDay: 1 } });
+    try {
+      const two = { model: 'test-echo', inputs: [{ smiles: 'CC' }, { smiles: 'CCC' }] };
+      const e = refusal(await jobs.submitJob(gw.deps, plain, two).catch((x) => x));
+      expect(e).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'itemsPerDay', subject: { type: 'user', id: plain.id }, limit: 1 } });
+      const admitted = await jobs.submitJob(gw.deps, own, two);
+      expect(admitted.teamId).toBe(team);
+    } finally {
+      await setQuota(gw.deps, admin, { subject: 'default', limits: NO_LIMITS });
+    }
+  });
+
   it('estimates from the measured time per item, with the basis, before submitting', async () => {
     const user = await createUser(gw.db, 'estimate');
     const est = await createCaller({ ...gw.deps, viewer: user }).jobs.estimate({ model: 'test-echo-gpu', items: 10 });

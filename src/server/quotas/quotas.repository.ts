@@ -43,6 +43,26 @@ export async function findQuota(db: DbOrTx, subject: Subject | 'default'): Promi
   return row && toQuota(row);
 }
 
+/** The row whose limits apply to a subject: its own, else (a user's) the default's. */
+function applyingQuota(db: DbOrTx, s: Subject) {
+  return db
+    .selectFrom('quotas')
+    .selectAll()
+    .where((eb) => {
+      const own = eb.and([eb('subject_type', '=', s.type), eb('subject_id', '=', s.id)]);
+      // A team without a row of its own has no limits.
+      return s.type === 'user' ? eb.or([own, eb('subject_type', '=', 'default')]) : own;
+    })
+    .orderBy(sql`subject_type = 'default'`)
+    .limit(1);
+}
+
+/** The row whose limits apply to a subject, in one query (see `applyingQuota`). */
+export async function findApplyingQuota(db: DbOrTx, s: Subject): Promise<QuotaRow | undefined> {
+  const row = await applyingQuota(db, s).executeTakeFirst();
+  return row && toQuota(row);
+}
+
 export async function listQuotas(db: DbOrTx): Promise<QuotaRow[]> {
   const rows = await db.selectFrom('quotas').selectAll().orderBy('subject_type').orderBy('updated_at', 'desc').execute();
   return rows.map(toQuota);
@@ -79,13 +99,19 @@ export async function deleteQuota(db: DbOrTx, subject: Subject): Promise<QuotaRo
   return row && toQuota(row);
 }
 
+export interface ActiveJobs {
+  count: number;
+  outstandingCpuSeconds: number;
+  outstandingGpuSeconds: number;
+}
+
 /**
  * What the subject's jobs still running may add: how many there are (top-level jobs; a consensus's
  * members are part of it), and the CPU-/GPU-seconds their estimates hold beyond what they measured.
  */
-export async function activeJobs(db: DbOrTx, s: Subject): Promise<{ count: number; outstandingCpuSeconds: number; outstandingGpuSeconds: number }> {
+function activeJobsQuery(db: DbOrTx, s: Subject) {
   const column = s.type === 'user' ? 'owner_id' : 'team_id';
-  const row = await db
+  return db
     .selectFrom('jobs')
     .select([
       sql<number>`count(*)::int`.as('n'),
@@ -94,9 +120,25 @@ export async function activeJobs(db: DbOrTx, s: Subject): Promise<{ count: numbe
     ])
     .where(column, '=', s.id)
     .where('status', 'in', ['queued', 'running'])
-    .where('parent_job_id', 'is', null)
+    .where('parent_job_id', 'is', null);
+}
+
+const toActive = (r: { n: number; cpu: number; gpu: number }): ActiveJobs => ({ count: r.n, outstandingCpuSeconds: Number(r.cpu), outstandingGpuSeconds: Number(r.gpu) });
+
+export async function activeJobs(db: DbOrTx, s: Subject): Promise<ActiveJobs> {
+  return toActive(await activeJobsQuery(db, s).executeTakeFirstOrThrow());
+}
+
+/** The subject's active jobs (see `activeJobsQuery`) and the quota row that applies to it, in one query. */
+export async function activeJobsAndQuota(db: DbOrTx, s: Subject): Promise<{ active: ActiveJobs; quota: QuotaRow | undefined }> {
+  const row = await db
+    .selectFrom(activeJobsQuery(db, s).as('a'))
+    .leftJoinLateral(applyingQuota(db, s).as('q'), (join) => join.onTrue())
+    .selectAll('q')
+    .select(['a.n', 'a.cpu', 'a.gpu'])
     .executeTakeFirstOrThrow();
-  return { count: row.n, outstandingCpuSeconds: Number(row.cpu), outstandingGpuSeconds: Number(row.gpu) };
+  const { n, cpu, gpu, ...quota } = row;
+  return { active: toActive({ n, cpu, gpu }), quota: quota.subject_type === null ? undefined : toQuota(quota as Parameters<typeof toQuota>[0]) };
 }
 
 export interface QuotaTableRow {

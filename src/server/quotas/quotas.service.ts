@@ -12,11 +12,12 @@ export type { Limits };
 
 /** The limits that apply to a subject: a user's own row, else the default; a team's own row, else none. */
 export async function effectiveLimits(db: DbOrTx, s: Subject): Promise<Limits & { source: 'own' | 'default' | 'none' }> {
-  const own = await repo.findQuota(db, s);
-  if (own) return { ...pick(own), source: 'own' };
-  if (s.type === 'team') return { ...NO_LIMITS, source: 'none' };
-  const fallback = await repo.findQuota(db, 'default');
-  return fallback ? { ...pick(fallback), source: 'default' } : { ...NO_LIMITS, source: 'none' };
+  return limitsOf(await repo.findApplyingQuota(db, s));
+}
+
+function limitsOf(row: repo.QuotaRow | undefined): Limits & { source: 'own' | 'default' | 'none' } {
+  if (!row) return { ...NO_LIMITS, source: 'none' };
+  return { ...pick(row), source: row.subjectType === 'default' ? 'default' : 'own' };
 }
 
 const pick = (l: Limits): Limits => ({ concurrentJobs: l.concurrentJobs, itemsPerDay: l.itemsPerDay, cpuSecondsPerMonth: l.cpuSecondsPerMonth, gpuSecondsPerMonth: l.gpuSecondsPerMonth });
@@ -47,9 +48,10 @@ function refuse(subject: { label: string; subject: Subject }, limit: keyof Limit
 export async function claimQuota(tx: DbOrTx, subjects: { label: string; subject: Subject }[], claim: QuotaClaim): Promise<void> {
   if (claim.items === 0) return; // every item was refused: nothing will run
   for (const s of subjects) {
-    const limits = await effectiveLimits(tx, s.subject);
     const { day, month } = await countSubmission(tx, s.subject, claim.items);
-    const active = await repo.activeJobs(tx, s.subject);
+    // After the count, whose lock orders this read after every submission of the subject admitted before.
+    const { active, quota } = await repo.activeJobsAndQuota(tx, s.subject);
+    const limits = limitsOf(quota);
     if (limits.concurrentJobs !== null && active.count > limits.concurrentJobs) {
       refuse(s, 'concurrentJobs', `${active.count - 1} job${active.count === 2 ? ' is' : 's are'} queued or running, and the limit is ${limits.concurrentJobs} at once; submit again when one ends (or cancel one)`, {
         limit: limits.concurrentJobs,

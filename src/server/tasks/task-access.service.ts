@@ -111,14 +111,14 @@ export async function postTaskResults(
     const w = await jobs.insertResults(tx, rows);
     if (w.length === 0) return 0;
     if (usesCache(version)) await cacheComputed(tx, task.job_id, { versionDigest: version.digest, items }, outcomes, w);
-    const { justFinished, parentJobId, endedBefore } = await jobs.addToJobCounts(tx, task.job_id, {
+    const { justFinished, parentJobId, endedBefore, heard } = await jobs.addToJobCounts(tx, task.job_id, {
       done: w.filter((r) => r.status === 'succeeded').length,
       failed: w.filter((r) => r.status === 'failed').length,
       tasks: 0,
     });
-    await emitJobEvents(tx, deps.boss, task.job_id, { kind: 'counted', endedBefore, justFinished });
+    if (heard) await emitJobEvents(tx, deps.boss, task.job_id, { kind: 'counted', endedBefore, justFinished });
     await chargeWritten(tx, task.job_id, w);
-    if (justFinished) await onJobSettled(tx, deps.boss, task.job_id, parentJobId);
+    if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     return w.length;
   });
   return { received: outcomes.length, written };

@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import { AppError, isAppError } from '../errors';
 import { estimateRun } from '../jobs/estimate.service';
 import * as jobsRepo from '../jobs/jobs.repository';
-import { chargedTeam, onJobSettled } from '../jobs/jobs.service';
+import { chargedTeam } from '../jobs/jobs.service';
 import type { Job } from '../jobs/jobs.types';
 import { usesCache } from '../jobs/result-cache';
 import { rawKeyPrefix } from '../jobs/result-cache.repository';
@@ -192,7 +192,6 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
       // webhooks hear it started too when the cache answered, as for any job that ran).
       if (cached) await emitJobEvents(tx, boss, job.id, { kind: 'started' });
       await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
-      await onJobSettled(tx, boss, job.id, null);
     }
     await repo.markUsed(tx, upload.id, job.id);
     await audit(tx, viewer, {

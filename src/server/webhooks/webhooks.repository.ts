@@ -70,6 +70,18 @@ export async function disableWebhook(db: DbOrTx, ownerId: string, id: string): P
   return !!row;
 }
 
+/**
+ * Whether any active webhook hears of the job row `alias` names (its own, or its submitting
+ * token's), as a condition to fold into the statement that changes the job: a job nobody listens
+ * to then costs no query of its own. Both probes match the webhooks' partial indexes.
+ */
+export function jobIsHeard(alias: string) {
+  const id = sql.ref(`${alias}.id`);
+  const token = sql.ref(`${alias}.token_id`);
+  return sql<boolean>`(exists (select 1 from webhooks w where w.job_id = ${id} and w.disabled_at is null)
+    or (${token} is not null and exists (select 1 from webhooks w where w.token_id = ${token} and w.disabled_at is null)))`;
+}
+
 /** A job's counts and the active webhooks that hear of it: its own, and its submitting token's. */
 export async function webhooksOfJob(db: DbOrTx, jobId: string) {
   return db
@@ -182,7 +194,10 @@ export async function listDeliveries(
   if (q.jobId) list = list.where('d.job_id', '=', q.jobId);
   if (q.after) {
     const after = q.after;
-    list = list.where((eb) => eb(sql`(d.created_at, d.id)`, '<', sql`(${after.createdAt}::timestamptz, ${after.id}::uuid)`));
+    // The cursor's time has milliseconds, the column microseconds: the cursor's own row gives the
+    // exact key, so a delivery made in the same millisecond is not skipped.
+    const at = sql`coalesce((select c.created_at from webhook_deliveries c where c.id = ${after.id}::uuid), ${after.createdAt}::timestamptz)`;
+    list = list.where((eb) => eb(sql`(d.created_at, d.id)`, '<', sql`(${at}, ${after.id}::uuid)`));
   }
   const rows = await list.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(q.limit).execute();
   return rows.map(toDelivery);

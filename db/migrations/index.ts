@@ -21,6 +21,7 @@ import * as m0063 from './0063_create_webhooks';
 import * as m0064 from './0064_add_result_cache_input';
 import * as m0066 from './0066_notify_job_finished';
 import * as m0067 from './0067_create_result_sort_keys';
+import * as m0068 from './0068_add_job_webhooked';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0064_add_result_cache_input': m0064,
   '0066_notify_job_finished': m0066,
   '0067_create_result_sort_keys': m0067,
+  '0068_add_job_webhooked': m0068,
 };

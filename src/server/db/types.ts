@@ -124,6 +124,8 @@ export interface JobsTable {
   team_id: string | null;
   /** The API token that submitted it (db/migrations/0063), whose webhooks hear of it. */
   token_id: Generated<string | null>;
+  /** A webhook of the job itself was created (db/migrations/0068). */
+  webhooked: Generated<boolean>;
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;

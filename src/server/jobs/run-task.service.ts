@@ -134,7 +134,16 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }
  */
 async function claim(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string): Promise<repo.ClaimedTask | undefined> {
   const claimed = await repo.claimTask(deps.db, taskId, { unlessHeard: true });
-  if (claimed !== 'heard') return claimed;
+  if (claimed !== 'heard') {
+    // A webhook of the job created while this statement waited for the job's row: its snapshot
+    // did not hold it, the row it updated did (jobs.webhooked), so it hears the start just after.
+    if (claimed?.startedJobsHeard.length) {
+      await deps.db.transaction().execute(async (tx) => {
+        for (const jobId of claimed.startedJobsHeard) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });
+      });
+    }
+    return claimed;
+  }
   return deps.db.transaction().execute(async (tx) => {
     const task = await repo.claimTask(tx, taskId);
     for (const jobId of task?.startedJobsHeard ?? []) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });

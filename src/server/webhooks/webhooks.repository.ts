@@ -71,15 +71,14 @@ export async function disableWebhook(db: DbOrTx, ownerId: string, id: string): P
 }
 
 /**
- * Whether any active webhook hears of the job row `alias` names (its own, or its submitting
- * token's), as a condition to fold into the statement that changes the job: a job nobody listens
- * to then costs no query of its own. Both probes match the webhooks' partial indexes.
+ * Whether any active webhook hears of the job row `alias` names (its own: the row's mark, set by
+ * lockJobState when one is created; or its submitting token's), as a condition to fold into the
+ * statement that changes the job: a job nobody listens to then costs no query of its own.
  */
 export function jobIsHeard(alias: string) {
-  const id = sql.ref(`${alias}.id`);
   const token = sql.ref(`${alias}.token_id`);
-  return sql<boolean>`(exists (select 1 from webhooks w where w.job_id = ${id} and w.disabled_at is null)
-    or (${token} is not null and exists (select 1 from webhooks w where w.token_id = ${token} and w.disabled_at is null)))`;
+  const marked = sql.ref(`${alias}.webhooked`);
+  return sql<boolean>`(${marked} or (${token} is not null and exists (select 1 from webhooks w where w.token_id = ${token} and w.disabled_at is null)))`;
 }
 
 /** A job's counts and the active webhooks that hear of it: its own, and its submitting token's. */
@@ -96,15 +95,16 @@ export async function webhooksOfJob(db: DbOrTx, jobId: string) {
 }
 
 /**
- * A job's status and counts, held (FOR SHARE) until the transaction ends: a claim, a count or a
- * cancel of the job waits for it, and then sees what the transaction wrote.
+ * Marks the job as having a webhook of its own and returns its status and counts, its row locked
+ * until the transaction ends: a claim, a count or a cancel of the job waits for it, and then
+ * works on the row this wrote, so it sees the mark (jobIsHeard) and the webhook hears it.
  */
 export async function lockJobState(tx: DbOrTx, jobId: string) {
   return tx
-    .selectFrom('jobs')
-    .select(['status', 'items_total', 'items_done', 'items_failed', 'started_at', 'finished_at'])
+    .updateTable('jobs')
+    .set({ webhooked: true })
     .where('id', '=', jobId)
-    .forShare()
+    .returning(['status', 'items_total', 'items_done', 'items_failed', 'started_at', 'finished_at'])
     .executeTakeFirst();
 }
 

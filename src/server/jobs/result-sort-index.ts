@@ -5,7 +5,7 @@ import type { ResultRow } from '../db/types';
 import { enqueueMany } from '../queue/boss';
 import type { TSortIndexPayload } from '../queue/catalog';
 import type { Verdict } from './run-task.service';
-import type { Cursor, ResolvedQuery } from './results-query';
+import { numberAt, type Cursor, type ResolvedQuery } from './results-query';
 
 /**
  * Sort keys of a large job's numeric output field (db/migrations/0067). A page sorted by an output
@@ -22,8 +22,6 @@ export function sortIndexMinRows(env: NodeJS.ProcessEnv = process.env): number {
 
 /** A build asked for this long ago and not ready is taken to have died with its worker, and asked again. */
 const BUILD_STALE_MINUTES = 15;
-
-const pathOf = (field: string) => field.split('.');
 
 /**
  * Whether the field's sort keys are ready for a finished job; when they are not, asks the worker
@@ -46,12 +44,9 @@ export async function sortKeysReady(deps: { db: DbOrTx; boss: PgBoss }, jobId: s
 export async function buildSortKeys(deps: { db: Db }, { jobId, field }: TSortIndexPayload): Promise<Verdict> {
   const rows = await deps.db.transaction().execute(async (tx) => {
     await tx.deleteFrom('result_sort_keys').where('job_id', '=', jobId).where('field', '=', field).execute();
-    const path = pathOf(field);
     const r = await sql`
       insert into result_sort_keys (job_id, field, item_index, num)
-      select job_id, ${field}, item_index,
-             case when jsonb_typeof(output #> ${path}::text[]) = 'number' then (output #>> ${path}::text[])::double precision end
-        from results where job_id = ${jobId}::uuid`.execute(tx);
+      select job_id, ${field}, item_index, ${numberAt(field)} from results where job_id = ${jobId}::uuid`.execute(tx);
     const n = Number(r.numAffectedRows ?? 0);
     await tx.updateTable('result_sort_fields').set({ status: 'ready', rows: n }).where('job_id', '=', jobId).where('field', '=', field).execute();
     return n;
@@ -66,45 +61,42 @@ export async function buildSortKeys(deps: { db: Db }, { jobId, field }: TSortInd
  * without a number last in input order. Filters apply to the joined results.
  */
 export async function indexedPage(db: DbOrTx, q: ResolvedQuery, after: Cursor | undefined, limit: number, offset: number): Promise<(ResultRow & { sort_key: unknown })[]> {
-  const desc = q.sort.direction === 'desc';
-  const key = desc ? sql`(-k.num)` : sql`k.num`;
-  const filters = filterSql(q);
   const numbered = async (n: number, skip: number) => {
     if (after?.value === null) return [];
-    const from = after ? sql`and (${key}, k.item_index) > (${desc ? -Number(after.value) : Number(after.value)}::double precision, ${after.index}::int)` : sql``;
     const { rows } = await sql<ResultRow & { sort_key: unknown }>`
-      select r.*, k.num as sort_key from result_sort_keys k
-        join results r on r.job_id = k.job_id and r.item_index = k.item_index
-       where k.job_id = ${q.jobId}::uuid and k.field = ${q.sort.field} and k.num is not null ${from} ${filters}
-       order by ${key}, k.item_index limit ${n} offset ${skip}`.execute(db);
+      select r.*, k.num as sort_key ${numberedAfter(q, after)}
+       order by ${sortKey(q)}, k.item_index limit ${n} offset ${skip}`.execute(db);
     return rows;
   };
   const unnumbered = async (n: number, skip: number) => {
     const from = after?.value === null ? sql`and k.item_index > ${after.index}::int` : sql``;
     const { rows } = await sql<ResultRow & { sort_key: unknown }>`
-      select r.*, null as sort_key from result_sort_keys k
-        join results r on r.job_id = k.job_id and r.item_index = k.item_index
-       where k.job_id = ${q.jobId}::uuid and k.field = ${q.sort.field} and k.num is null ${from} ${filters}
+      select r.*, null as sort_key ${joined(q)} and k.num is null ${from} ${filterSql(q)}
        order by k.item_index limit ${n} offset ${skip}`.execute(db);
     return rows;
   };
   const first = await numbered(limit, offset);
   if (first.length === limit) return first;
   // Past the numbers: what is left of the offset once the numbered rows it skipped are counted out.
+  const numberedCount = async () => (await sql<{ n: number }>`select count(*)::int as n ${numberedAfter(q, after)}`.execute(db)).rows[0].n;
   let skip = offset;
-  if (after?.value !== null && offset > 0) skip = first.length > 0 ? 0 : Math.max(0, offset - (await countNumbered(db, q, after)));
+  if (after?.value !== null && offset > 0) skip = first.length > 0 ? 0 : Math.max(0, offset - (await numberedCount()));
   return [...first, ...(await unnumbered(limit - first.length, skip))];
 }
 
-/** How many numbered rows pass the filters after the cursor (for an offset that runs past them all). */
-async function countNumbered(db: DbOrTx, q: ResolvedQuery, after: Cursor | undefined): Promise<number> {
-  const desc = q.sort.direction === 'desc';
-  const key = desc ? sql`(-k.num)` : sql`k.num`;
-  const from = after ? sql`and (${key}, k.item_index) > (${desc ? -Number(after.value) : Number(after.value)}::double precision, ${after.index}::int)` : sql``;
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from result_sort_keys k join results r on r.job_id = k.job_id and r.item_index = k.item_index
-     where k.job_id = ${q.jobId}::uuid and k.field = ${q.sort.field} and k.num is not null ${from} ${filterSql(q)}`.execute(db);
-  return rows[0].n;
+/** The index's key: the number ascending, or its negation for descending (ties in input order either way). */
+const sortKey = (q: ResolvedQuery) => (q.sort.direction === 'desc' ? sql`(-k.num)` : sql`k.num`);
+
+/** The job's sort keys of the field, joined to their results. */
+const joined = (q: ResolvedQuery) => sql`from result_sort_keys k
+  join results r on r.job_id = k.job_id and r.item_index = k.item_index
+  where k.job_id = ${q.jobId}::uuid and k.field = ${q.sort.field}`;
+
+/** The rows with a number that pass the filters, after the cursor's (keyset on the index's key). */
+function numberedAfter(q: ResolvedQuery, after: Cursor | undefined) {
+  const value = after ? (q.sort.direction === 'desc' ? -Number(after.value) : Number(after.value)) : 0;
+  const from = after ? sql`and (${sortKey(q)}, k.item_index) > (${value}::double precision, ${after.index}::int)` : sql``;
+  return sql`${joined(q)} and k.num is not null ${from} ${filterSql(q)}`;
 }
 
 /**
@@ -121,8 +113,7 @@ function filterSql(q: ResolvedQuery) {
       if (r.max !== undefined) parts.push(desc ? sql`and (-k.num) >= ${-r.max}::double precision` : sql`and k.num <= ${r.max}::double precision`);
       continue;
     }
-    const path = pathOf(r.field);
-    const num = sql`(case when jsonb_typeof(r.output #> ${path}::text[]) = 'number' then (r.output #>> ${path}::text[])::double precision end)`;
+    const num = numberAt(r.field, 'r.output');
     if (r.min !== undefined) parts.push(sql`and ${num} >= ${r.min}`);
     if (r.max !== undefined) parts.push(sql`and ${num} <= ${r.max}`);
   }

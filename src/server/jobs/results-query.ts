@@ -50,10 +50,14 @@ export function decodeCursor(raw: string): Cursor {
 
 const pathOf = (field: string) => field.split('.');
 
-/** An output field as a number; null where it is missing or not a number (so a cast never fails). */
-function numberAt(field: string): RawBuilder<number | null> {
+/**
+ * An output field as a number; null where it is missing or not a number (so a cast never fails).
+ * `output` names the column (qualified where the query joins results to another table).
+ */
+export function numberAt(field: string, output = 'output'): RawBuilder<number | null> {
   const path = pathOf(field);
-  return sql`(case when jsonb_typeof(output #> ${path}::text[]) = 'number' then (output #>> ${path}::text[])::double precision end)`;
+  const column = sql.ref(output);
+  return sql`(case when jsonb_typeof(${column} #> ${path}::text[]) = 'number' then (${column} #>> ${path}::text[])::double precision end)`;
 }
 
 function sortKey(s: ResolvedQuery['sort']): RawBuilder<unknown> {

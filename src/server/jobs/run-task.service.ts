@@ -101,14 +101,15 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }
       return { status: 'completed', output: { skipped: 'job cancelled while running' } };
     }
     outcomes = [...refused, ...cached, ...outcomes.map((o) => checkedOutput(version, o))];
+    const caching = usesCache(version);
     await recordTaskOutcomes(deps, { id: task.id, jobId: task.jobId, attempt: task.attempts }, outcomes, {
       executor: executor?.kind ?? 'none',
       versionDigest: version.digest,
       items: new Map([...task.items, ...prepared].map((i) => [i.index, i])),
       units: resourceUnits(version),
       deadLettered: gaveUp,
-      cache: usesCache(version),
-      rawKeys: usesCache(version) ? rawKeysOf(version, pending) : undefined,
+      cache: caching,
+      rawKeys: caching ? rawKeysOf(version, pending) : undefined,
     });
     return { status: 'completed', output: { items: outcomes.length } };
   } catch (e) {
@@ -133,22 +134,21 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }
  * also writes their 'started' deliveries.
  */
 async function claim(deps: Pick<WorkerDeps, 'db' | 'boss'>, taskId: string): Promise<repo.ClaimedTask | undefined> {
-  const claimed = await repo.claimTask(deps.db, taskId, { unlessHeard: true });
-  if (claimed !== 'heard') {
-    // A webhook of the job created while this statement waited for the job's row: its snapshot
-    // did not hold it, the row it updated did (jobs.webhooked), so it hears the start just after.
-    if (claimed?.startedJobsHeard.length) {
-      await deps.db.transaction().execute(async (tx) => {
-        for (const jobId of claimed.startedJobsHeard) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });
-      });
-    }
-    return claimed;
-  }
-  return deps.db.transaction().execute(async (tx) => {
-    const task = await repo.claimTask(tx, taskId);
+  const tellStarted = async (tx: DbOrTx, task: repo.ClaimedTask | undefined) => {
     for (const jobId of task?.startedJobsHeard ?? []) await emitJobEvents(tx, deps.boss, jobId, { kind: 'started' });
-    return task;
-  });
+  };
+  const claimed = await repo.claimTask(deps.db, taskId, { unlessHeard: true });
+  if (claimed === 'heard') {
+    return deps.db.transaction().execute(async (tx) => {
+      const task = await repo.claimTask(tx, taskId);
+      await tellStarted(tx, task);
+      return task;
+    });
+  }
+  // A webhook of the job created while this statement waited for the job's row: its snapshot
+  // did not hold it, the row it updated did (jobs.webhooked), so it hears the start just after.
+  if (claimed?.startedJobsHeard.length) await deps.db.transaction().execute((tx) => tellStarted(tx, claimed));
+  return claimed;
 }
 
 /**

@@ -6,8 +6,12 @@ import type { ItemOutcome } from '../jobs/jobs.types';
 import { rawInputKey } from '../jobs/result-cache.repository';
 import type { ModelVersion } from '../models/models.types';
 
-/** The input field an uploaded item's molecule is in (uploads.service.ts puts it there). */
-function rawField(version: ModelVersion): string {
+/**
+ * The input field an uploaded item's molecule goes in: the model's SMILES field, else `smiles`.
+ * The one place it is decided: the tasks and raw cache keys the database builds at submission and
+ * those the worker builds must agree on it.
+ */
+export function uploadField(version: ModelVersion): string {
   return moleculeFields(version.inputSchema).find((f) => f.format === 'smiles')?.name ?? 'smiles';
 }
 
@@ -17,7 +21,7 @@ function rawField(version: ModelVersion): string {
  * next time (uploads.repository.ts findCachedRows).
  */
 export function rawKeysOf(version: ModelVersion, items: TaskItem[]): Map<number, string> {
-  const field = rawField(version);
+  const field = uploadField(version);
   return new Map(items.flatMap((i) => (i.raw ? [[i.index, rawInputKey(i.raw, field, i.input)] as const] : [])));
 }
 
@@ -29,7 +33,7 @@ export function rawKeysOf(version: ModelVersion, items: TaskItem[]): Map<number,
  */
 export async function prepareRawItems(version: ModelVersion, items: TaskItem[], requester: string): Promise<{ items: TaskItem[]; refused: ItemOutcome[] }> {
   if (!items.some((i) => i.raw)) return { items, refused: [] };
-  const field = rawField(version);
+  const field = uploadField(version);
   const ready: TaskItem[] = [];
   const refused: ItemOutcome[] = [];
   const raw = items.filter((i) => i.raw);

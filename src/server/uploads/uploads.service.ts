@@ -1,6 +1,5 @@
 import { taskEnqueueOptions } from '../jobs/fair-share';
 import { audit } from '../audit/audit.service';
-import { moleculeFields } from '../chem/inputs';
 import { estimateCost } from '../cost/estimate.service';
 import { readPricing } from '../cost/pricing';
 import { poolOf, type DbOrTx } from '../db/client';
@@ -21,6 +20,7 @@ import type { Viewer } from '../users/viewer';
 import { emitJobEvents } from '../webhooks/events';
 import { parseRows, type ParseSummary } from './parse';
 import { fileBytes, uploadLimits, type UploadLimits } from './receive';
+import { uploadField } from './raw-items';
 import * as repo from './uploads.repository';
 import type { TGetUploadInput, TReceiveUploadInput, TSubmitUploadInput } from './uploads.schema';
 import type { ReceivedUpload, Upload, UploadView } from './uploads.types';
@@ -104,10 +104,9 @@ export async function getUpload(deps: Pick<Deps, 'db'>, viewer: Viewer, q: TGetU
 
 /** The input field an upload's molecules go into: the model's SMILES (or MOL block) field. */
 function moleculeField(version: ModelVersion): string {
-  const fields = moleculeFields(version.inputSchema);
-  const smiles = fields.find((f) => f.format === 'smiles') ?? (((version.inputSchema.properties ?? {}) as Record<string, unknown>).smiles ? { name: 'smiles' } : undefined);
-  if (!smiles) throw new AppError('INVALID_INPUT', `model: ${version.slug}@${version.version} takes no SMILES input (no field with "format": "smiles"), so a file of molecules cannot be run on it`, { field: 'model' });
-  return smiles.name;
+  const field = uploadField(version);
+  if (!((version.inputSchema.properties ?? {}) as Record<string, unknown>)[field]) throw new AppError('INVALID_INPUT', `model: ${version.slug}@${version.version} takes no SMILES input (no field with "format": "smiles"), so a file of molecules cannot be run on it`, { field: 'model' });
+  return field;
 }
 
 /** Tasks are handed to the queue a page at a time. */

@@ -49,8 +49,7 @@ export async function emitJobEvents(tx: DbOrTx, boss: PgBoss, jobId: string, cha
     };
     rows.push({ webhookId: h.id, jobId, event, payload });
   }
-  const ids = await repo.insertDeliveries(tx, rows);
-  if (ids.length) await enqueueMany(boss, 'webhook.deliver', ids.map((deliveryId) => ({ deliveryId })), tx);
+  await queueDeliveries(tx, boss, rows);
 }
 
 /**
@@ -58,7 +57,7 @@ export async function emitJobEvents(tx: DbOrTx, boss: PgBoss, jobId: string, cha
  * once the job exists, often after a worker has picked it up or even after it ended, and would
  * otherwise never hear `started` (or anything at all): so one delivery, flagged `catchUp`, of
  * `started` while the job runs or of how it ended, with today's counts (progress steps already
- * crossed are not sent). The caller holds the job's row (`lockJobState`) in the transaction that
+ * crossed are not sent). The caller holds the job's row (`markJobWebhooked`) in the transaction that
  * creates the webhook, so a claim or count running meanwhile either sees the webhook or is seen by
  * it: each event reaches it once.
  */
@@ -80,6 +79,12 @@ export async function emitCatchUp(
     occurredAt: new Date(at).toISOString(),
     catchUp: true,
   };
-  const ids = await repo.insertDeliveries(tx, [{ webhookId: webhook.id, jobId, event, payload }]);
-  await enqueueMany(boss, 'webhook.deliver', ids.map((deliveryId) => ({ deliveryId })), tx);
+  await queueDeliveries(tx, boss, [{ webhookId: webhook.id, jobId, event, payload }]);
+}
+
+/** Writes deliveries and their queue entries in the caller's transaction; returns their ids. */
+export async function queueDeliveries(tx: DbOrTx, boss: PgBoss, rows: Parameters<typeof repo.insertDeliveries>[1]): Promise<string[]> {
+  const ids = await repo.insertDeliveries(tx, rows);
+  if (ids.length) await enqueueMany(boss, 'webhook.deliver', ids.map((deliveryId) => ({ deliveryId })), tx);
+  return ids;
 }

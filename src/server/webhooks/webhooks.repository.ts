@@ -72,7 +72,7 @@ export async function disableWebhook(db: DbOrTx, ownerId: string, id: string): P
 
 /**
  * Whether any active webhook hears of the job row `alias` names (its own: the row's mark, set by
- * lockJobState when one is created; or its submitting token's), as a condition to fold into the
+ * markJobWebhooked when one is created; or its submitting token's), as a condition to fold into the
  * statement that changes the job: a job nobody listens to then costs no query of its own.
  */
 export function jobIsHeard(alias: string) {
@@ -99,7 +99,7 @@ export async function webhooksOfJob(db: DbOrTx, jobId: string) {
  * until the transaction ends: a claim, a count or a cancel of the job waits for it, and then
  * works on the row this wrote, so it sees the mark (jobIsHeard) and the webhook hears it.
  */
-export async function lockJobState(tx: DbOrTx, jobId: string) {
+export async function markJobWebhooked(tx: DbOrTx, jobId: string) {
   return tx
     .updateTable('jobs')
     .set({ webhooked: true })

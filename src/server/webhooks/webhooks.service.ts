@@ -3,10 +3,9 @@ import { inTransaction, type DbOrTx } from '../db/client';
 import { AppError } from '../errors';
 import { readableJob } from '../jobs/jobs.service';
 import { checkOutboundUrl } from '../outbound/outbound-hosts';
-import { enqueueMany } from '../queue/boss';
 import { sealSecret } from '../secrets/seal';
 import type { Viewer } from '../users/viewer';
-import { emitCatchUp } from './events';
+import { emitCatchUp, queueDeliveries } from './events';
 import * as repo from './webhooks.repository';
 import { newWebhookSecret } from './signature';
 import { MAX_WEBHOOKS_PER_OWNER, WEBHOOK_EVENTS, ZListDeliveriesInput, type TCreateWebhookInput, type TListDeliveriesInput, type TListWebhooksInput } from './webhooks.schema';
@@ -36,7 +35,7 @@ export async function createWebhook({ db, boss }: DbDeps & Pick<Deps, 'boss'>, v
   if (input.jobId) await readableJob(db, viewer, input.jobId);
   if (input.tokenId) await ownToken(db, viewer, input.tokenId);
   return inTransaction(db, async (tx) => {
-    const job = input.jobId ? await repo.lockJobState(tx, input.jobId) : undefined;
+    const job = input.jobId ? await repo.markJobWebhooked(tx, input.jobId) : undefined;
     if ((await repo.countActiveWebhooks(tx, viewer.id)) >= MAX_WEBHOOKS_PER_OWNER) {
       throw new AppError('INVALID_INPUT', `you already have ${MAX_WEBHOOKS_PER_OWNER} webhooks, the most one account may have; delete some first`, { limit: MAX_WEBHOOKS_PER_OWNER });
     }
@@ -97,7 +96,7 @@ export async function replayDelivery({ db, boss }: DbDeps & Pick<Deps, 'boss'>, 
   const original = await repo.findOwnDelivery(db, viewer.id, deliveryId);
   if (!original) throw new AppError('NOT_FOUND', `no webhook delivery ${deliveryId} of yours`);
   if (original.webhookDisabled) throw new AppError('CONFLICT', `the webhook of delivery ${deliveryId} was deleted; create a new webhook to receive events again`);
-  const [id] = await repo.insertDeliveries(db, [{ webhookId: original.webhookId, jobId: original.jobId, event: original.event, payload: original.payload, replayOf: original.id }]);
-  await enqueueMany(boss, 'webhook.deliver', [{ deliveryId: id }], db);
+  const row = { webhookId: original.webhookId, jobId: original.jobId, event: original.event, payload: original.payload, replayOf: original.id };
+  const [id] = await inTransaction(db, (tx) => queueDeliveries(tx, boss, [row]));
   return (await repo.findOwnDelivery(db, viewer.id, id))!;
 }

@@ -22,6 +22,7 @@ import * as m0064 from './0064_add_result_cache_input';
 import * as m0066 from './0066_notify_job_finished';
 import * as m0067 from './0067_create_result_sort_keys';
 import * as m0068 from './0068_add_job_webhooked';
+import * as m0069 from './0069_split_usage_time';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0066_notify_job_finished': m0066,
   '0067_create_result_sort_keys': m0067,
   '0068_add_job_webhooked': m0068,
+  '0069_split_usage_time': m0069,
 };

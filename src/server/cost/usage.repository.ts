@@ -30,21 +30,29 @@ function toUsage(r: CounterRow): PeriodUsage {
   return { period: r.period, start: r.start, resetsAt: new Date(r.resets_at).toISOString(), items: Number(r.items), cpuSeconds: Number(r.cpu_seconds), gpuSeconds: Number(r.gpu_seconds), cost: Number(r.cost) };
 }
 
-const returned = sql`period, to_char(period_start, 'YYYY-MM-DD') as start,
-  ((period_start + case when period = 'day' then interval '1 day' else interval '1 month' end)::timestamp at time zone 'utc') as resets_at,
-  items, cpu_seconds, gpu_seconds, cost`;
+/** A period's row: its items (usage_counters, as c) beside its measured time and cost (usage_time, as t). */
+const periodColumns = sql`p.period, to_char(p.start, 'YYYY-MM-DD') as start,
+  ((p.start + case when p.period = 'day' then interval '1 day' else interval '1 month' end)::timestamp at time zone 'utc') as resets_at,
+  coalesce(c.items, 0) as items, coalesce(t.cpu_seconds, 0) as cpu_seconds, coalesce(t.gpu_seconds, 0) as gpu_seconds, coalesce(t.cost, 0) as cost`;
+
+const samePeriod = (alias: string) => sql.raw(`${alias}.subject_type = p.subject_type and ${alias}.subject_id = p.subject_id and ${alias}.period = p.period and ${alias}.period_start = p.start`);
 
 /**
- * Adds a submission's items to the subject's day and month counters and returns them. The
- * upsert locks both rows until the transaction ends: every submission of one subject passes
- * here one at a time, so a quota check made after it sees every job admitted before.
+ * Adds a submission's items to the subject's day and month counters and returns them, with the
+ * time measured in each. The upsert locks both item rows until the transaction ends: every
+ * submission of one subject passes here one at a time, so a quota check made after it sees every
+ * job admitted before. Measured time has rows of its own (usage_time), so the worker's charge
+ * never waits for a submission's transaction.
  */
 export async function countSubmission(tx: DbOrTx, s: Subject, items: number): Promise<{ day: PeriodUsage; month: PeriodUsage }> {
   const { rows } = await sql<CounterRow>`
-    insert into usage_counters (subject_type, subject_id, period, period_start, items)
-    values (${s.type}, ${s.id}, 'day', ${DAY}, ${items}), (${s.type}, ${s.id}, 'month', ${MONTH}, ${items})
-    on conflict (subject_type, subject_id, period, period_start) do update set items = usage_counters.items + excluded.items
-    returning ${returned}`.execute(tx);
+    with c as (
+      insert into usage_counters (subject_type, subject_id, period, period_start, items)
+      values (${s.type}, ${s.id}, 'day', ${DAY}, ${items}), (${s.type}, ${s.id}, 'month', ${MONTH}, ${items})
+      on conflict (subject_type, subject_id, period, period_start) do update set items = usage_counters.items + excluded.items
+      returning subject_type, subject_id, period, period_start, items
+    ), p as (select subject_type, subject_id, period, period_start as start from c)
+    select ${periodColumns} from p join c on ${samePeriod('c')} left join usage_time t on ${samePeriod('t')}`.execute(tx);
   return { day: toUsage(rows.find((r) => r.period === 'day')!), month: toUsage(rows.find((r) => r.period === 'month')!) };
 }
 
@@ -70,30 +78,19 @@ export async function chargeJob(tx: DbOrTx, jobId: string, m: { cpuSeconds: numb
       union all
       select 'team', team_id from charged where id = ${jobId} and team_id is not null
     )
-    insert into usage_counters (subject_type, subject_id, period, period_start, cpu_seconds, gpu_seconds, cost)
+    insert into usage_time (subject_type, subject_id, period, period_start, cpu_seconds, gpu_seconds, cost)
     select s.type, s.id, p.period, p.start, ${cpu}, ${gpu}, ${cost}
     from subjects s cross join (values ('day', ${DAY}), ('month', ${MONTH})) as p(period, start)
     on conflict (subject_type, subject_id, period, period_start) do update set
-      cpu_seconds = usage_counters.cpu_seconds + excluded.cpu_seconds,
-      gpu_seconds = usage_counters.gpu_seconds + excluded.gpu_seconds,
-      cost = usage_counters.cost + excluded.cost`.execute(tx);
+      cpu_seconds = usage_time.cpu_seconds + excluded.cpu_seconds,
+      gpu_seconds = usage_time.gpu_seconds + excluded.gpu_seconds,
+      cost = usage_time.cost + excluded.cost`.execute(tx);
 }
 
 /** The subject's counters now (zeros for a period with nothing counted yet). */
 export async function readUsage(db: DbOrTx, s: Subject): Promise<{ day: PeriodUsage; month: PeriodUsage }> {
   const { rows } = await sql<CounterRow>`
-    select p.period, to_char(p.start, 'YYYY-MM-DD') as start,
-      ((p.start + case when p.period = 'day' then interval '1 day' else interval '1 month' end)::timestamp at time zone 'utc') as resets_at,
-      coalesce(c.items, 0) as items, coalesce(c.cpu_seconds, 0) as cpu_seconds, coalesce(c.gpu_seconds, 0) as gpu_seconds, coalesce(c.cost, 0) as cost
-    from (values ('day', ${DAY}), ('month', ${MONTH})) as p(period, start)
-    left join usage_counters c on c.subject_type = ${s.type} and c.subject_id = ${s.id} and c.period = p.period and c.period_start = p.start`.execute(db);
+    with p(subject_type, subject_id, period, start) as (values (${s.type}, ${s.id}::uuid, 'day', ${DAY}), (${s.type}, ${s.id}::uuid, 'month', ${MONTH}))
+    select ${periodColumns} from p left join usage_counters c on ${samePeriod('c')} left join usage_time t on ${samePeriod('t')}`.execute(db);
   return { day: toUsage(rows.find((r) => r.period === 'day')!), month: toUsage(rows.find((r) => r.period === 'month')!) };
-}
-
-/** Every subject's counters for the current day and month, for the admin's usage table. */
-export async function listCurrentUsage(db: DbOrTx, type: UsageSubject): Promise<(PeriodUsage & { subjectId: string })[]> {
-  const { rows } = await sql<CounterRow & { subject_id: string }>`
-    select subject_id, ${returned} from usage_counters
-    where subject_type = ${type} and ((period = 'day' and period_start = ${DAY}) or (period = 'month' and period_start = ${MONTH}))`.execute(db);
-  return rows.map((r) => ({ ...toUsage(r), subjectId: r.subject_id }));
 }

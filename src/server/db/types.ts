@@ -241,13 +241,21 @@ export interface ResultSortFieldsTable {
 export type UsageSubject = 'user' | 'team';
 export type UsagePeriod = 'day' | 'month';
 
-/** Items submitted and time measured per subject and UTC day or month (db/migrations/0041). */
+/** Items submitted per subject and UTC day or month (db/migrations/0041; time moved to usage_time in 0069). */
 export interface UsageCountersTable {
   subject_type: UsageSubject;
   subject_id: string;
   period: UsagePeriod;
   period_start: ColumnType<string, string, string>;
   items: Generated<number>;
+}
+
+/** Measured model time and its cost per subject and period (db/migrations/0069), apart from the items' rows. */
+export interface UsageTimeTable {
+  subject_type: UsageSubject;
+  subject_id: string;
+  period: UsagePeriod;
+  period_start: ColumnType<string, string, string>;
   cpu_seconds: Generated<number>;
   gpu_seconds: Generated<number>;
   cost: ColumnType<string, string | number | undefined, string | number>;
@@ -612,6 +620,7 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   usage_counters: UsageCountersTable;
+  usage_time: UsageTimeTable;
   quotas: QuotasTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   organisation_settings: OrganisationSettingsTable;

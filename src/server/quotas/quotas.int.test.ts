@@ -3,7 +3,9 @@ import { createTeam, createUser, registerFixtureModel, startTestGateway, until, 
 import { createCaller } from '../api/root';
 import * as jobs from '../jobs/jobs.service';
 import type { Viewer } from '../users/viewer';
-import { setQuota } from './quotas.service';
+import { sql } from 'kysely';
+import { chargeJob, countSubmission, readUsage } from '../cost/usage.repository';
+import { getMyQuota, setQuota } from './quotas.service';
 
 let gw: TestGateway;
 let admin: Viewer;
@@ -97,7 +99,7 @@ describe('quotas, through the real worker', () => {
     expect(done.teamId).toBe(team);
     // The default prices (docs/accounting.md): 0.00001 per CPU-second, 0.0005 per GPU-second.
     expect(charged.amount).toBeCloseTo(charged.cpuSeconds * 0.00001 + charged.gpuSeconds * 0.0005, 6);
-    const teamMonth = await gw.db.selectFrom('usage_counters').select('gpu_seconds').where('subject_type', '=', 'team').where('subject_id', '=', team).where('period', '=', 'month').executeTakeFirstOrThrow();
+    const teamMonth = await gw.db.selectFrom('usage_time').select('gpu_seconds').where('subject_type', '=', 'team').where('subject_id', '=', team).where('period', '=', 'month').executeTakeFirstOrThrow();
     expect(teamMonth.gpu_seconds).toBeCloseTo(measured, 9);
 
     // The limit is now used up on the team: the member's next job is refused, and leaves nothing.
@@ -138,5 +140,44 @@ describe('quotas, through the real worker', () => {
     expect(est.cost.gpuSeconds).toBeCloseTo((10 * part.msPerItem!) / 1000, 9);
     expect(est.cost.cost).toBeCloseTo(est.cost.cpuSeconds! * 0.00001 + est.cost.gpuSeconds! * 0.0005, 9);
     expect(est.cost.basis).toMatch(/^10 items × test-echo-gpu@1: .* ms per item \(mean of \d+ past results?\) × 1 CPU \+ 1 GPU; at 0.00001 USD\/CPU-second and 0.0005 USD\/GPU-second$/);
+  });
+
+  it("the worker's charge does not wait for a submission that holds its subject's item counters", async () => {
+    const user = await createUser(gw.db, 'charge-apart');
+    const job = await jobs.submitJob(gw.deps, user, { model: 'test-echo', inputs: [{ smiles: 'CCO' }] });
+    await waitForJob(gw.deps, user, job.id);
+    const subject = { type: 'user' as const, id: user.id };
+    const before = await readUsage(gw.db, subject);
+
+    // A submission's transaction counts its items and stays open (as a group-committed batch does).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let counted!: () => void;
+    const isCounted = new Promise<void>((r) => (counted = r));
+    const submission = gw.db.transaction().execute(async (tx) => {
+      await countSubmission(tx, subject, 3);
+      counted();
+      await held;
+    });
+    await isCounted;
+    try {
+      // The charge of a finished task, for the same user, meanwhile: it must not queue behind the
+      // submission's row locks (lock_timeout turns a wait into an error instead of a hang).
+      await gw.db.transaction().execute(async (tx) => {
+        await sql`set local lock_timeout = '10s'`.execute(tx);
+        await chargeJob(tx, job.id, { cpuSeconds: 2, gpuSeconds: 0, cost: 0.00002 });
+      });
+    } finally {
+      release();
+      await submission;
+    }
+    const after = await readUsage(gw.db, subject);
+    expect(after.day.items - before.day.items).toBe(3);
+    expect(after.month.cpuSeconds - before.month.cpuSeconds).toBeCloseTo(2, 9);
+    expect(after.day.cpuSeconds - before.day.cpuSeconds).toBeCloseTo(2, 9);
+    expect(after.month.cost - before.month.cost).toBeCloseTo(0.00002, 9);
+    // The user's own view reads both: items from the counters, time from the measured rows.
+    const mine = await getMyQuota(gw.deps, user);
+    expect(mine.month).toMatchObject({ items: after.month.items, cpuSeconds: after.month.cpuSeconds });
   });
 });

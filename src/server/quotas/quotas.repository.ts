@@ -173,12 +173,12 @@ export async function userQuotaTable(db: DbOrTx): Promise<QuotaTableRow[]> {
     active: number;
   }>`
     select u.id, u.email, q.concurrent_jobs, q.items_per_day, q.cpu_seconds_per_month, q.gpu_seconds_per_month, (q.subject_id is not null) as has_own,
-      coalesce(d.items, 0) as items_today, coalesce(m.cpu_seconds, 0) as cpu_month, coalesce(m.gpu_seconds, 0) as gpu_month, coalesce(m.cost, 0) as cost_month,
+      coalesce(d.items, 0) as items_today, coalesce(t.cpu_seconds, 0) as cpu_month, coalesce(t.gpu_seconds, 0) as gpu_month, coalesce(t.cost, 0) as cost_month,
       (select count(*)::int from jobs j where j.owner_id = u.id and j.status in ('queued', 'running') and j.parent_job_id is null) as active
     from users u
     left join quotas q on q.subject_type = 'user' and q.subject_id = u.id
     left join usage_counters d on d.subject_type = 'user' and d.subject_id = u.id and d.period = 'day' and d.period_start = (now() at time zone 'utc')::date
-    left join usage_counters m on m.subject_type = 'user' and m.subject_id = u.id and m.period = 'month' and m.period_start = date_trunc('month', now() at time zone 'utc')::date
+    left join usage_time t on t.subject_type = 'user' and t.subject_id = u.id and t.period = 'month' and t.period_start = date_trunc('month', now() at time zone 'utc')::date
     order by u.email`.execute(db);
   return rows.map((r) => ({
     subject: { type: 'user', id: r.id },

@@ -23,6 +23,7 @@ import * as m0066 from './0066_notify_job_finished';
 import * as m0067 from './0067_create_result_sort_keys';
 import * as m0068 from './0068_add_job_webhooked';
 import * as m0069 from './0069_split_usage_time';
+import * as m0070 from './0070_create_active_counters';
 
 /** Every migration, in order. Add a new file and list it here. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0067_create_result_sort_keys': m0067,
   '0068_add_job_webhooked': m0068,
   '0069_split_usage_time': m0069,
+  '0070_create_active_counters': m0070,
 };

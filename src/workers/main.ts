@@ -8,7 +8,7 @@ import { HEARTBEAT_SECONDS, type QueueName } from '../server/queue/catalog';
 import type { KubernetesConfig } from './executors/kubernetes/config';
 import { createExecutors } from './executors/registry';
 import { startHeartbeat } from './heartbeat';
-import { startUploadSweeper } from './upload-sweeper';
+import { startSweeper } from './sweeper';
 import { bindHandler } from './handlers';
 
 export interface WorkerHandle {
@@ -62,7 +62,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const deps: WorkerDeps = { db, boss, executors, log, versions: new Map() };
 
   const heartbeat = startHeartbeat(db, [...executors.keys()], log);
-  const sweeper = startUploadSweeper(db, log);
+  const sweeper = startSweeper(db, log);
   const polling = { includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_SECONDS / 2 };
   const consume = async (queue: QueueName, options: WorkOptions) => {
     const handle = heartbeat.counting(bindHandler(deps, queue));

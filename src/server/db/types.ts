@@ -261,6 +261,16 @@ export interface UsageTimeTable {
   cost: ColumnType<string, string | number | undefined, string | number>;
 }
 
+/** Sums over a subject's active top-level jobs, one row per connection that changed them (db/migrations/0070). */
+export interface ActiveCountersTable {
+  subject_type: UsageSubject;
+  subject_id: string;
+  shard: number;
+  jobs: ColumnType<string, never, never>;
+  cpu_seconds: ColumnType<string, never, never>;
+  gpu_seconds: ColumnType<string, never, never>;
+}
+
 /** Limits of a user, a team, or the default for users (db/migrations/0042); null is no limit. */
 export interface QuotasTable {
   subject_type: 'default' | UsageSubject;
@@ -621,6 +631,7 @@ export interface DB {
   audit_head: AuditHeadTable;
   usage_counters: UsageCountersTable;
   usage_time: UsageTimeTable;
+  active_counters: ActiveCountersTable;
   quotas: QuotasTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   organisation_settings: OrganisationSettingsTable;

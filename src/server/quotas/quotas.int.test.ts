@@ -5,6 +5,8 @@ import * as jobs from '../jobs/jobs.service';
 import type { Viewer } from '../users/viewer';
 import { sql } from 'kysely';
 import { chargeJob, countSubmission, readUsage } from '../cost/usage.repository';
+import { createDb } from '../db/client';
+import { activeJobs, foldActiveCounters } from './quotas.repository';
 import { getMyQuota, setQuota } from './quotas.service';
 
 let gw: TestGateway;
@@ -31,6 +33,8 @@ async function rowsOf(viewer: Viewer) {
   const results = ids.length ? (await gw.db.selectFrom('results').select('item_index').where('job_id', 'in', ids).execute()).length : 0;
   return { jobs: ids.length, tasks, results };
 }
+
+const repoActive = (s: { type: 'user' | 'team'; id: string }) => activeJobs(gw.db, s);
 
 const refusal = (e: unknown) => e as { code: string; appCode?: string; message: string; details?: Record<string, unknown> };
 
@@ -180,4 +184,60 @@ describe('quotas, through the real worker', () => {
     const mine = await getMyQuota(gw.deps, user);
     expect(mine.month).toMatchObject({ items: after.month.items, cpuSeconds: after.month.cpuSeconds });
   });
+
+  it("active-job counters: kept by the database in one snapshot with the jobs, through submissions, runs, cancels and ends; a gone connection's rows folded", async () => {
+    const team = await createTeam(gw.db, 'counted');
+    const user = await createUser(gw.db, 'counted', { teamIds: [team] });
+    /** The counters' sums and the same computed from the jobs, read by one statement (one snapshot). */
+    const compare = async (s: { type: 'user' | 'team'; id: string }) => {
+      const column = sql.raw(s.type === 'user' ? 'owner_id' : 'team_id');
+      const { rows } = await sql<{ n: number; cpu: number; gpu: number; dn: number; dcpu: number; dgpu: number }>`
+        select (select coalesce(sum(jobs), 0)::int from active_counters where subject_type = ${s.type} and subject_id = ${s.id}) as n,
+          (select coalesce(sum(cpu_seconds), 0)::float8 from active_counters where subject_type = ${s.type} and subject_id = ${s.id}) as cpu,
+          (select coalesce(sum(gpu_seconds), 0)::float8 from active_counters where subject_type = ${s.type} and subject_id = ${s.id}) as gpu,
+          count(*)::int as dn,
+          coalesce(sum(greatest(coalesce(estimated_cpu_seconds, 0) - cpu_seconds, 0)), 0)::float8 as dcpu,
+          coalesce(sum(greatest(coalesce(estimated_gpu_seconds, 0) - gpu_seconds, 0)), 0)::float8 as dgpu
+        from jobs where ${column} = ${s.id} and status in ('queued', 'running') and parent_job_id is null`.execute(gw.db);
+      const r = rows[0];
+      expect(r.n).toBe(r.dn);
+      expect(r.cpu).toBeCloseTo(r.dcpu, 9);
+      expect(r.gpu).toBeCloseTo(r.dgpu, 9);
+      return r;
+    };
+    const subjects = [{ type: 'user' as const, id: user.id }, { type: 'team' as const, id: team }];
+    const submitted = await Promise.all([
+      jobs.submitJob(gw.deps, user, { model: 'test-slow', inputs: [{ smiles: 'CCN' }] }),
+      jobs.submitJob(gw.deps, user, { model: 'test-slow', inputs: [{ smiles: 'CCCN' }, { smiles: 'CC' }] }),
+      jobs.submitJob(gw.deps, user, { model: 'test-echo-gpu', inputs: ['CO', 'CCO', 'CCCO'].map((smiles) => ({ smiles })) }),
+      jobs.submitJob(gw.deps, user, { model: 'test-echo', inputs: [{ smiles: 'OCCO' }] }),
+    ]);
+    expect((await compare(subjects[0])).n).toBeGreaterThan(0);
+    await compare(subjects[1]);
+    await jobs.cancelJob(gw.deps, user, { jobId: submitted[0].id });
+    for (const s of subjects) await compare(s);
+    // While the rest run and end, every look agrees with the jobs.
+    await until(async () => {
+      for (const s of subjects) await compare(s);
+      const left = await gw.db.selectFrom('jobs').select('id').where('owner_id', '=', user.id).where('status', 'in', ['queued', 'running']).execute();
+      return left.length === 0;
+    }, 'every job of the user ends', 120_000);
+    // All ended: nothing is held, exactly (the adds and removes of each job cancel).
+    for (const s of subjects) expect(await repoActive(s)).toEqual({ count: 0, outstandingCpuSeconds: 0, outstandingGpuSeconds: 0 });
+
+    // A job submitted over a connection that then closes: its row is folded into shard 0, the sums kept.
+    const other = createDb(gw.t.url, 1);
+    const job = await jobs.submitJob({ ...gw.deps, db: other.db }, user, { model: 'test-slow', inputs: [{ smiles: 'CCCCN' }] });
+    const { rows: pids } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(other.db);
+    await other.db.destroy();
+    await other.pool.end().catch(() => {});
+    const shardOf = async () => (await gw.db.selectFrom('active_counters').select('shard').where('subject_id', '=', user.id).where('shard', '=', pids[0].pid).execute()).length;
+    await until(async () => {
+      await foldActiveCounters(gw.db);
+      return (await shardOf()) === 0;
+    }, "the closed connection's counter row is folded", 30_000);
+    await compare(subjects[0]);
+    await jobs.cancelJob(gw.deps, user, { jobId: job.id });
+    for (const s of subjects) await compare(s);
+  }, 240_000);
 });

@@ -107,20 +107,20 @@ export interface ActiveJobs {
 
 /**
  * What the subject's jobs still running may add: how many there are (top-level jobs; a consensus's
- * members are part of it), and the CPU-/GPU-seconds their estimates hold beyond what they measured.
+ * members are part of it), and the CPU-/GPU-seconds their estimates hold beyond what they
+ * measured. Read from the sums a trigger keeps (db/migrations/0070: a few rows per subject, one
+ * per connection that changed its jobs), not from the jobs: the cost does not grow with a backlog.
  */
 function activeJobsQuery(db: DbOrTx, s: Subject) {
-  const column = s.type === 'user' ? 'owner_id' : 'team_id';
   return db
-    .selectFrom('jobs')
+    .selectFrom('active_counters')
     .select([
-      sql<number>`count(*)::int`.as('n'),
-      sql<number>`coalesce(sum(greatest(coalesce(estimated_cpu_seconds, 0) - cpu_seconds, 0)), 0)`.as('cpu'),
-      sql<number>`coalesce(sum(greatest(coalesce(estimated_gpu_seconds, 0) - gpu_seconds, 0)), 0)`.as('gpu'),
+      sql<number>`coalesce(sum(jobs), 0)::int`.as('n'),
+      sql<number>`coalesce(sum(cpu_seconds), 0)::double precision`.as('cpu'),
+      sql<number>`coalesce(sum(gpu_seconds), 0)::double precision`.as('gpu'),
     ])
-    .where(column, '=', s.id)
-    .where('status', 'in', ['queued', 'running'])
-    .where('parent_job_id', 'is', null);
+    .where('subject_type', '=', s.type)
+    .where('subject_id', '=', s.id);
 }
 
 const toActive = (r: { n: number; cpu: number; gpu: number }): ActiveJobs => ({ count: r.n, outstandingCpuSeconds: Number(r.cpu), outstandingGpuSeconds: Number(r.gpu) });
@@ -129,20 +129,20 @@ export async function activeJobs(db: DbOrTx, s: Subject): Promise<ActiveJobs> {
   return toActive(await activeJobsQuery(db, s).executeTakeFirstOrThrow());
 }
 
-/**
- * The quota row that applies to the subject and its active jobs (see `activeJobsQuery`), in one
- * query. The jobs are counted only when that row sets a limit they are checked against (at once,
- * or CPU or GPU time): a subject without such limits costs no pass over its queued jobs, which
- * would otherwise grow with its backlog (100,000 queued jobs, 100,000 passes).
- */
+/** The quota row that applies to the subject and its active jobs (see `activeJobsQuery`), in one query. */
 export async function activeJobsAndQuota(db: DbOrTx, s: Subject): Promise<{ active: ActiveJobs; quota: QuotaRow | undefined }> {
-  const needed = sql<boolean>`(q.concurrent_jobs is not null or q.cpu_seconds_per_month is not null or q.gpu_seconds_per_month is not null)`;
   const { rows } = await sql<Record<string, unknown> & { n: number; cpu: number; gpu: number }>`
     select q.*, a.n, a.cpu, a.gpu from (select 1) one
       left join lateral (${applyingQuota(db, s)}) q on true
-      left join lateral (${activeJobsQuery(db, s).where(needed)}) a on true`.execute(db);
+      cross join lateral (${activeJobsQuery(db, s)}) a`.execute(db);
   const { n, cpu, gpu, ...quota } = rows[0];
   return { active: toActive({ n, cpu, gpu }), quota: quota.subject_type === null ? undefined : toQuota(quota as Parameters<typeof toQuota>[0]) };
+}
+
+/** Folds the counters of connections that are gone into one row per subject (the worker, every minute); how many rows it folded. */
+export async function foldActiveCounters(db: DbOrTx): Promise<number> {
+  const { rows } = await sql<{ folded: number }>`select fold_active_counters() as folded`.execute(db);
+  return rows[0].folded;
 }
 
 export interface QuotaTableRow {
@@ -174,7 +174,7 @@ export async function userQuotaTable(db: DbOrTx): Promise<QuotaTableRow[]> {
   }>`
     select u.id, u.email, q.concurrent_jobs, q.items_per_day, q.cpu_seconds_per_month, q.gpu_seconds_per_month, (q.subject_id is not null) as has_own,
       coalesce(d.items, 0) as items_today, coalesce(t.cpu_seconds, 0) as cpu_month, coalesce(t.gpu_seconds, 0) as gpu_month, coalesce(t.cost, 0) as cost_month,
-      (select count(*)::int from jobs j where j.owner_id = u.id and j.status in ('queued', 'running') and j.parent_job_id is null) as active
+      (select coalesce(sum(a.jobs), 0)::int from active_counters a where a.subject_type = 'user' and a.subject_id = u.id) as active
     from users u
     left join quotas q on q.subject_type = 'user' and q.subject_id = u.id
     left join usage_counters d on d.subject_type = 'user' and d.subject_id = u.id and d.period = 'day' and d.period_start = (now() at time zone 'utc')::date

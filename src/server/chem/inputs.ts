@@ -19,6 +19,12 @@ export interface PrepareOptions {
   requester?: string;
   /** Chemistry time the whole request may use (CHEM_BUDGET_MS by default). */
   budget?: ChemBudget;
+  /**
+   * The canonical inputs already known for some valid items (by index), asked once for all of
+   * them after validation and before RDKit: those items take it as they are, unparsed (the
+   * result cache's entries keyed by what was sent, src/server/jobs/result-cache.ts).
+   */
+  known?: (items: { index: number; submitted: Record<string, unknown> }[]) => Promise<Map<number, Record<string, unknown>>>;
 }
 
 type ChemFormat = 'smiles' | 'molblock';
@@ -114,6 +120,15 @@ export async function prepareInputs(schema: Record<string, unknown>, items: unkn
     for (const { name, format } of fields) {
       const value = submitted[name];
       if (typeof value === 'string') molecules[format].push({ index, name, value });
+    }
+  }
+
+  if (o.known) {
+    const valid = prepared.filter((p) => p.input);
+    const known = valid.length ? await o.known(valid.map((p) => ({ index: p.index, submitted: p.submitted }))) : new Map();
+    if (known.size) {
+      for (const [index, input] of known) prepared[index].input = { ...input };
+      for (const format of ['smiles', 'molblock'] as const) molecules[format] = molecules[format].filter((m) => !known.has(m.index));
     }
   }
 

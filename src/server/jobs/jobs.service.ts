@@ -21,7 +21,7 @@ import * as repo from './jobs.repository';
 import * as memberJobs from './member-jobs.repository';
 import type { TListResultsInput, TSubmitJobInput } from './jobs.schema';
 import type { ItemOutcome, Job, JobResult } from './jobs.types';
-import { splitByCache } from './result-cache';
+import { knownInputs, splitByCache } from './result-cache';
 import { resultRow } from './result-row';
 import { PREDICTION_PRIORITY, taskEnqueueOptions } from './fair-share';
 
@@ -37,7 +37,9 @@ export async function submitJob(deps: QueueDeps, viewer: Viewer, input: TSubmitJ
   const replay = idempotency && (await replayOf(deps, viewer, idempotency));
   if (replay) return replay;
   const version = await resolveModelRef(deps.db, viewer, input.model);
-  const prepared = await prepareInputs(version.inputSchema, input.inputs, { requester: viewer.id });
+  // Items sent before exactly so skip RDKit (a list screened again); one item is not worth a lookup.
+  const known = input.inputs.length > 1 ? knownInputs(deps.db, version) : undefined;
+  const prepared = await prepareInputs(version.inputSchema, input.inputs, { requester: viewer.id, known });
   return createJob(deps, viewer, version, prepared, { label: input.label, idempotency, within: o.within });
 }
 

@@ -7,6 +7,7 @@ import { setVersionCache } from '../models/versions.service';
 import type { Viewer } from '../users/viewer';
 import * as jobs from './jobs.service';
 import { predictOne } from './predict.service';
+import { pastedInputKey } from './result-cache.repository';
 import { recordTaskOutcomes } from './run-task.service';
 
 let gw: TestGateway;
@@ -198,5 +199,38 @@ describe('the result cache', () => {
       cache: false,
     });
     expect(await gw.db.selectFrom('result_cache').select('input_key').where('version_digest', '=', 'sha256:recorded').execute()).toHaveLength(0);
+  });
+
+  it('skips RDKit for a list sent again: each item is also kept under the input as it was sent', async () => {
+    const chem = await publishEcho('cache-echo-chem', { inputSchema: { ...inputSchema, properties: { smiles: { type: 'string', format: 'smiles' }, note: { type: 'string' } } } });
+    const sent = [{ smiles: 'OCC' }, { smiles: 'C(C)N', note: 'x' }, { smiles: 'c1ccccc1O' }];
+    const first = await run(alice, 'cache-echo-chem', sent);
+    expect(first.job).toMatchObject({ status: 'succeeded', itemsDone: 3 });
+    expect(first.items.map((r) => r.input)).toEqual([{ smiles: 'CCO' }, { smiles: 'CCN', note: 'x' }, { smiles: 'Oc1ccccc1' }]);
+    // The worker kept each under the input as sent, with the canonical input it became.
+    const entry = async (submitted: Record<string, unknown>) =>
+      gw.db.selectFrom('result_cache').select(['input', 'source_job_id']).where('version_digest', '=', chem.digest).where('input_key', '=', pastedInputKey(submitted)).executeTakeFirst();
+    expect(await entry({ smiles: 'OCC' })).toEqual({ input: { smiles: 'CCO' }, source_job_id: first.job.id });
+    // Keys in another order are the same input sent.
+    expect(await entry({ note: 'x', smiles: 'C(C)N' })).toMatchObject({ input: { smiles: 'CCN', note: 'x' } });
+
+    // The same list again (and a new molecule): answered from the cache at submission.
+    const again = await jobs.submitJob(gw.deps, bob, { model: 'cache-echo-chem', inputs: [{ note: 'x', smiles: 'C(C)N' }, { smiles: 'OCC' }, { smiles: 'CCCl' }] });
+    const done = await waitForJob(gw.deps, bob, again.id);
+    expect(done).toMatchObject({ status: 'succeeded', itemsDone: 3, tasksTotal: 1 });
+    const { items } = await jobs.listResults(gw.deps, bob, { jobId: again.id, limit: 10, offset: 0 });
+    expect(items.map((r) => [r.input, r.cachedFrom !== null])).toEqual([
+      [{ smiles: 'CCN', note: 'x' }, true],
+      [{ smiles: 'CCO' }, true],
+      [{ smiles: 'CCCl' }, false],
+    ]);
+
+    // What shows RDKit was not asked: an entry that says another canonical input is taken as it is.
+    await gw.db.updateTable('result_cache').set({ input: JSON.stringify({ smiles: 'CCCC' }) }).where('version_digest', '=', chem.digest).where('input_key', '=', pastedInputKey({ smiles: 'c1ccccc1O' })).execute();
+    const told = await run(alice, 'cache-echo-chem', [{ smiles: 'c1ccccc1O' }, { smiles: 'CCO' }]);
+    expect(told.items.map((r) => r.input)).toEqual([{ smiles: 'CCCC' }, { smiles: 'CCO' }]);
+    // One item alone is not looked up by what was sent: RDKit canonicalises it.
+    const one = await run(alice, 'cache-echo-chem', [{ smiles: 'c1ccccc1O' }]);
+    expect(one.items.map((r) => r.input)).toEqual([{ smiles: 'Oc1ccccc1' }]);
   });
 });

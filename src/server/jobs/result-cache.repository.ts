@@ -39,6 +39,14 @@ export function rawInputKey(kind: 'smiles' | 'molblock', field: string, input: R
   return createHash('sha256').update(rawKeyPrefix(kind, field, input) + String(input[field] ?? '')).digest('hex');
 }
 
+/**
+ * A pasted (or API-sent) item's key before RDKit has seen it: the whole input as sent, keys sorted.
+ * Another shape than an upload's raw key, so the two never meet.
+ */
+export function pastedInputKey(submitted: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson(['raw/1', 'pasted', submitted])).digest('hex');
+}
+
 const LOOKUP_CHUNK = 10_000;
 
 /** The cached outputs of a version's content for the given keys, by key; one query per 10,000 keys. */

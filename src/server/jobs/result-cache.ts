@@ -2,7 +2,7 @@ import type { DbOrTx } from '../db/client';
 import type { TaskItem } from '../db/types';
 import type { ModelVersion } from '../models/models.types';
 import type { ItemOutcome } from './jobs.types';
-import { findCached, inputKey } from './result-cache.repository';
+import { findCached, inputKey, pastedInputKey } from './result-cache.repository';
 
 /**
  * Whether a version's outputs are kept and answered from the cache: its owner's setting; never
@@ -35,4 +35,23 @@ export async function splitByCache<T extends Pick<TaskItem, 'index' | 'input'>>(
     else misses.push(item);
   });
   return { hits, misses };
+}
+
+/**
+ * For `prepareInputs`: the canonical inputs the result cache holds for items sent exactly as
+ * these were before (the worker keeps each computed output under the input as sent too), so a
+ * list screened again skips RDKit for them; one query. Nothing for a version without the cache.
+ */
+export function knownInputs(db: DbOrTx, version: Pick<ModelVersion, 'cacheEnabled' | 'runtime' | 'digest'>) {
+  if (!usesCache(version)) return undefined;
+  return async (items: { index: number; submitted: Record<string, unknown> }[]): Promise<Map<number, Record<string, unknown>>> => {
+    const keys = items.map((i) => pastedInputKey(i.submitted));
+    const found = await findCached(db, version.digest, keys);
+    const known = new Map<number, Record<string, unknown>>();
+    items.forEach((item, k) => {
+      const input = found.get(keys[k])?.input;
+      if (input) known.set(item.index, input);
+    });
+    return known;
+  };
 }

@@ -3,7 +3,7 @@ import { newBudget } from '../chem/chem-pool';
 import { rdkitFailure, smilesOfMolblocks } from '../chem/rdkit';
 import type { TaskItem } from '../db/types';
 import type { ItemOutcome } from '../jobs/jobs.types';
-import { rawInputKey } from '../jobs/result-cache.repository';
+import { pastedInputKey, rawInputKey } from '../jobs/result-cache.repository';
 import type { ModelVersion } from '../models/models.types';
 
 /**
@@ -16,13 +16,14 @@ export function uploadField(version: ModelVersion): string {
 }
 
 /**
- * The raw cache key of each uploaded item (its molecule as the file had it), by index: the
- * worker keeps what they became under these keys too, so the same file is answered at submission
- * next time (uploads.repository.ts findCachedRows).
+ * The raw cache key of each item, by index: an uploaded item's molecule as the file had it, or a
+ * pasted item's input as it was sent. The worker keeps what they became under these keys too, so
+ * the same file is answered at submission next time (uploads.repository.ts findCachedRows), and
+ * the same list skips RDKit (result-cache.ts knownInputs).
  */
 export function rawKeysOf(version: ModelVersion, items: TaskItem[]): Map<number, string> {
   const field = uploadField(version);
-  return new Map(items.flatMap((i) => (i.raw ? [[i.index, rawInputKey(i.raw, field, i.input)] as const] : [])));
+  return new Map(items.map((i) => [i.index, i.raw ? rawInputKey(i.raw, field, i.input) : pastedInputKey(i.submitted ?? i.input)] as const));
 }
 
 /**

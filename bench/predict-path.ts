@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { createDb } from '../src/server/db/client';
 import { startEmbeddedPostgres } from '../src/server/db/embedded';
@@ -56,6 +57,22 @@ async function bareRoundTrip(url: string, n: number): Promise<number[]> {
   return latencies;
 }
 
+/**
+ * Counts statements sent on every pg connection of this process (the web's, the worker's and
+ * pg-boss's alike), and the pg-boss fetches of `task.run` among them.
+ */
+function countStatements() {
+  const counts = { statements: 0, fetches: 0 };
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    counts.statements++;
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+    if (text?.includes("j.name = 'task.run'") && text.includes('SKIP LOCKED')) counts.fetches++;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  return { counts, restore: () => void (pg.Client.prototype.query = query) };
+}
+
 export async function benchPredictPath(databaseUrl: string, o: PredictPathOptions = {}) {
   const log = o.log ?? ((l: string) => console.log(`[bench:predict-path] ${l}`));
   const model = o.model ?? process.env.BENCH_MODEL ?? 'rdkit-descriptors';
@@ -66,18 +83,27 @@ export async function benchPredictPath(databaseUrl: string, o: PredictPathOption
   const watcher = new JobWatcher(databaseUrl);
   const worker = await startWorker({ databaseUrl, log: () => {} });
   const deps = { db, boss, watcher };
+  const counter = countStatements();
   try {
     const viewer = await registerUser({ db }, null, { email: `bench-path-${Date.now()}@example.test`, password: 'benchmark-password' });
     // Molecules no other part of a bench run has seen, so a miss is a miss: the cache is keyed by
     // version and molecule, not by user.
     const molecules = [...benchMolecules(root, 20), ...distinctMolecules(calls + screenSize, 1)];
     const modelMs: number[] = [];
-    const predict = async (smiles: string) => {
+    // Per prediction; the worker's loops also poll once a second, so the medians are the figures.
+    const trips = { miss: [] as number[], hit: [] as number[], missFetches: [] as number[], hitFetches: [] as number[] };
+    const predict = async (smiles: string, kind?: 'miss' | 'hit') => {
+      const [statements, fetches] = [counter.counts.statements, counter.counts.fetches];
       const t = performance.now();
       const p = await predictOne(deps, viewer, { model, input: { smiles } });
+      const took = performance.now() - t;
       if (p.error) throw new Error(`prediction failed: ${p.error.message}`);
       if (!p.cachedFrom && p.durationMs !== null) modelMs.push(p.durationMs);
-      return performance.now() - t;
+      if (kind) {
+        trips[kind].push(counter.counts.statements - statements);
+        trips[`${kind}Fetches`].push(counter.counts.fetches - fetches);
+      }
+      return took;
     };
     log(`warming ${model}`);
     for (let i = 0; i < 10; i++) await predict(molecules[i]);
@@ -87,11 +113,12 @@ export async function benchPredictPath(databaseUrl: string, o: PredictPathOption
     for (let i = 0; i < calls; i++) {
       const s = molecules[20 + i];
       seen.push(s);
-      missLat.push(await predict(s));
+      missLat.push(await predict(s, 'miss'));
     }
     log(`${calls} single predictions of the same molecules again (cache hits when the cache is on)`);
     const hitLat: number[] = [];
-    for (const s of seen) hitLat.push(await predict(s));
+    for (const s of seen) hitLat.push(await predict(s, 'hit'));
+    counter.restore();
     log(`${calls} bare pg-boss round trips`);
     const bare = summarize(await bareRoundTrip(databaseUrl, calls));
     const miss = summarize(missLat);
@@ -116,6 +143,12 @@ export async function benchPredictPath(databaseUrl: string, o: PredictPathOption
     const out = {
       model,
       single: { miss, hit, bareRoundTrip: bare, modelMs: model1, missOverBare: miss.p50 / bare.p50, missP99OverBare: miss.p99 / bare.p50 },
+      roundTrips: {
+        miss: summarize(trips.miss).p50,
+        hit: summarize(trips.hit).p50,
+        missTaskFetches: summarize(trips.missFetches).p50,
+        hitTaskFetches: summarize(trips.hitFetches).p50,
+      },
       screen: { size: screenSize, firstMs: first, againMs: again, ratio: again / first },
       resultsRunByAModel: executed.rows[0].n,
     };
@@ -125,9 +158,11 @@ export async function benchPredictPath(databaseUrl: string, o: PredictPathOption
       'bare pg-boss round trip': { p50: ms(bare.p50), p99: ms(bare.p99), mean: ms(bare.mean) },
       'the model itself (duration_ms)': { p50: ms(model1.p50), p99: ms(model1.p99), mean: ms(model1.mean) },
     });
+    log(`round trips per prediction (median): miss ${out.roundTrips.miss} (${out.roundTrips.missTaskFetches} task.run fetches), hit ${out.roundTrips.hit} (${out.roundTrips.hitTaskFetches})`);
     log(`miss p50 / bare p50 = ${out.single.missOverBare.toFixed(2)}; ${screenSize}-molecule screen ${ms(first)}, re-screen ${ms(again)} (ratio ${out.screen.ratio.toFixed(3)})`);
     return out;
   } finally {
+    counter.restore();
     await worker.stop();
     await watcher.close();
     await boss.stop({ graceful: false, close: true });

@@ -10,6 +10,7 @@ import { createExecutors } from './executors/registry';
 import { startHeartbeat } from './heartbeat';
 import { startSweeper } from './sweeper';
 import { bindHandler } from './handlers';
+import { startWaker } from './waker';
 
 export interface WorkerHandle {
   stop: () => Promise<void>;
@@ -63,10 +64,17 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
 
   const heartbeat = startHeartbeat(db, [...executors.keys()], log);
   const sweeper = startSweeper(db, log);
+  // Of the task loops, a new task wakes one idle loop and the urgent one, not all seven.
+  const waker = await startWaker(boss, { sparing: ['task.run'], log });
   const polling = { includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, heartbeatRefreshSeconds: HEARTBEAT_SECONDS / 2 };
   const consume = async (queue: QueueName, options: WorkOptions) => {
     const handle = heartbeat.counting(bindHandler(deps, queue));
-    await boss.work(queue, { ...polling, ...options }, async (jobs) => Promise.all((jobs as JobWithMetadata<unknown>[]).map(handle)));
+    const batchSize = options.batchSize ?? 1;
+    await boss.work(queue, { ...polling, ...options }, async (jobs) => {
+      // A bulk insert notifies once: each full batch wakes the next loop, so they ramp up.
+      if (batchSize > 1 && jobs.length >= batchSize) waker.batchFilled(queue);
+      return Promise.all((jobs as JobWithMetadata<unknown>[]).map(handle));
+    });
   };
   await consume('task.run', {
     batchSize: opts.batchSize ?? 2,
@@ -94,6 +102,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
 
   return {
     async stop() {
+      await waker.stop();
       await boss.stop({ graceful: true, timeout: 15_000 });
       sweeper.stop();
       await heartbeat.stop();

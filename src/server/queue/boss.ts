@@ -10,11 +10,17 @@ export interface BossOptions {
   max?: number;
 }
 
+/** pg-boss's tables and its notification channel are named after it. */
+export const BOSS_SCHEMA = 'pgboss';
+
 export function createBoss({ connectionString, role, max }: BossOptions): PgBoss {
   const boss = new PgBoss({
     connectionString,
+    schema: BOSS_SCHEMA,
     max: max ?? (role === 'worker' ? 6 : 4),
-    useListenNotify: role === 'worker',
+    // Senders still notify (the queues have notify: true); the worker listens itself and wakes
+    // fewer loops than pg-boss would (src/workers/waker.ts).
+    useListenNotify: false,
     supervise: role !== 'web',
     schedule: false,
     // Heartbeat and expiry checks: a dead worker's tasks are failed (and retried) within seconds.

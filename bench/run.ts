@@ -378,6 +378,11 @@ async function main() {
       select count(*)::int as n, extract(epoch from max(t.finished_at) - ${submitEnd}::timestamptz) as secs
       from tasks t join jobs j on j.id = t.job_id where j.label = 'concurrent' and t.finished_at > ${submitEnd}::timestamptz`.execute(db);
       const gatewayDispatch = drain.rows[0].n >= 100 ? drain.rows[0].n / Number(drain.rows[0].secs) : NaN;
+      // And its pace while the submissions were still arriving (the same user's counters in use).
+      const during = await sql<{ n: number }>`
+      select count(*)::int as n from tasks t join jobs j on j.id = t.job_id
+      where j.label = 'concurrent' and t.finished_at <= ${submitEnd}::timestamptz`.execute(db);
+      const whileAccepting = during.rows[0].n / (submitWall / 1000);
       const rawDispatch = await rawDispatchRate(databaseUrl, Math.min(CONCURRENT, 20_000));
       const a = summarize(acceptLat);
       const q = lat.rows[0];
@@ -401,6 +406,7 @@ async function main() {
         trivialCallsPerSecondLean: trivialLean,
         acceptOverTrivialCall: acceptRate / trivialRate,
         gatewayDispatchTasksPerSecond: gatewayDispatch,
+        tasksFinishedPerSecondWhileAccepting: whileAccepting,
         rawPgBossDispatchPerSecond: rawDispatch,
         dispatchOverRawPgBoss: gatewayDispatch / rawDispatch,
       };
@@ -414,6 +420,7 @@ async function main() {
         'PostgreSQL durable 1-row inserts, 16 clients': { value: `${pgInsertRate.toFixed(0)}/s`, ratio: (acceptRate / pgInsertRate).toFixed(3) },
         'trivial authenticated call (me), Next': { value: `${trivialNext.toFixed(0)}/s`, ratio: via === 'next' ? (acceptRate / trivialNext).toFixed(3) : '' },
         'trivial authenticated call (me), lean API server': { value: `${trivialLean.toFixed(0)}/s`, ratio: via === 'lean' ? (acceptRate / trivialLean).toFixed(3) : '' },
+        'tasks finished while submissions arrive': { value: `${whileAccepting.toFixed(0)}/s`, ratio: '' },
         'gateway task dispatch (backlog drain)': { value: `${gatewayDispatch.toFixed(0)}/s`, ratio: '' },
         'raw pg-boss fetch + complete': { value: `${rawDispatch.toFixed(0)}/s`, ratio: (gatewayDispatch / rawDispatch).toFixed(3) },
       });

@@ -10,7 +10,7 @@ import { MAX_CONSENSUS_DEPTH, resolveMembers } from '../consensus/consensus.serv
 import { costEstimator, type CostEstimate } from '../cost/estimate.service';
 import { readPricing } from '../cost/pricing';
 import { AppError } from '../errors';
-import { claimQuota, quotaSubjects } from '../quotas/quotas.service';
+import { claimQuota, precheckQuota, quotaSubjects } from '../quotas/quotas.service';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
@@ -181,11 +181,15 @@ async function insertJobTree(
   if (!written) throw new KeyAlreadyUsed();
   const { job } = written;
   // Right after the job's row (a concurrent replay of its key stopped above) and before anything
-  // heavy: the quota counters are locked and counted, and a refusal rolls all of it back.
-  // Answers from the cache count as items submitted but take no model time.
+  // heavy: the quota counters are locked and counted, and a refusal rolls all of it back. A large
+  // job is only checked here and counted as its last step, so the counters (a team's too) are
+  // not locked while its tasks are written. Answers from the cache count as items submitted but
+  // take no model time.
+  let claim: (() => Promise<void>) | undefined;
   if (o.depth === 0) {
     const est = estimate;
-    await claimQuota(tx, quotaSubjects(viewer, o.accounting.teamId), {
+    const subjects = quotaSubjects(viewer, o.accounting.teamId);
+    const asked = {
       jobId: job.id,
       items: valid.length,
       estimate: { cpuSeconds: est?.cpuSeconds ?? 0, gpuSeconds: est?.gpuSeconds ?? 0 },
@@ -196,7 +200,11 @@ async function insertJobTree(
         : isConsensus || misses.length > 0
           ? { cpu: true, gpu: true }
           : { cpu: false, gpu: false },
-    });
+    };
+    if (prepared.length > GROUP_COMMIT_MAX_ITEMS) {
+      await precheckQuota(tx, subjects, asked);
+      claim = () => claimQuota(tx, subjects, asked);
+    } else await claimQuota(tx, subjects, asked);
   }
   if (refused.length) {
     const rows: NewResult[] = refused.map((p) =>
@@ -243,6 +251,7 @@ async function insertJobTree(
     if (job.itemsDone > 0) await emitJobEvents(tx, boss, job.id, { kind: 'started' });
     await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
   }
+  await claim?.();
   return job;
 }
 

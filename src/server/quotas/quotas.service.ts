@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/client';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -71,6 +72,22 @@ export async function claimQuota(tx: DbOrTx, subjects: { label: string; subject:
     }
     if (claim.uses.cpu) checkTime(s, 'cpuSecondsPerMonth', 'CPU', limits.cpuSecondsPerMonth, month, month.cpuSeconds, active.outstandingCpuSeconds - claim.estimate.cpuSeconds, claim.estimate.cpuSeconds);
     if (claim.uses.gpu) checkTime(s, 'gpuSecondsPerMonth', 'GPU', limits.gpuSecondsPerMonth, month, month.gpuSeconds, active.outstandingGpuSeconds - claim.estimate.gpuSeconds, claim.estimate.gpuSeconds);
+  }
+}
+
+/**
+ * Refuses as `claimQuota` would, now, without keeping the count or the counters' locks (inside
+ * a savepoint rolled back, which releases the row locks taken after it). For a long submission
+ * (a file of millions of rows): it is refused before the heavy work, and claims for real as its
+ * last step, so its subjects' counters are locked for a moment, not for minutes, and their
+ * other submissions (a teammate's prediction) never wait behind it.
+ */
+export async function precheckQuota(tx: DbOrTx, subjects: { label: string; subject: Subject }[], claim: QuotaClaim): Promise<void> {
+  await sql`savepoint quota_precheck`.execute(tx);
+  try {
+    await claimQuota(tx, subjects, claim);
+  } finally {
+    await sql`rollback to savepoint quota_precheck`.execute(tx);
   }
 }
 

@@ -4,7 +4,10 @@ import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, fixtureManifest, startTestGateway, waitForJob, type TestGateway } from '../../../test/support';
+import { sql } from 'kysely';
+import { createTeam, createUser, fixtureManifest, startTestGateway, until, waitForJob, type TestGateway } from '../../../test/support';
+import { submitJob } from '../jobs/jobs.service';
+import { setQuota } from '../quotas/quotas.service';
 import { publishTrustedManifest } from '../models/builtins.service';
 import { listResults } from '../jobs/jobs.service';
 import { createApiToken } from '../users/users.service';
@@ -284,6 +287,74 @@ describe('screening a file again', () => {
     expect(second).toMatchObject({ tasksTotal: 1, itemsDone: 0 });
     expect((await resultsOf(second.id)).map((i) => i.cachedFrom)).toEqual([null, null]);
     expect(await gw.db.selectFrom('result_cache').select('input_key').where('version_digest', '=', off.digest).execute()).toHaveLength(0);
+  });
+});
+
+describe('the quotas of a file', () => {
+  const NO_LIMITS = { concurrentJobs: null, itemsPerDay: null, cpuSecondsPerMonth: null, gpuSecondsPerMonth: null };
+  const inputSchema = { type: 'object', properties: { smiles: { type: 'string' } }, required: ['smiles'], additionalProperties: false };
+  const publishEcho = async (slug: string) =>
+    publishTrustedManifest(gw.deps, { manifest: { ...(await fixtureManifest(gw.db, 'echo')), slug, inputSchema, cache: false }, builtIn: false });
+
+  it('refuses a file past the items-per-day limit whole, before its rows are copied: no job, the upload still ready', async () => {
+    const admin = await createUser(gw.db, 'quota-admin', { role: 'admin' });
+    const user = await createUser(gw.db, 'file-quota');
+    await setQuota(gw.deps, admin, { subject: { type: 'user', id: user.id }, limits: { ...NO_LIMITS, itemsPerDay: 2 } });
+    const r = await upload(user, 'three.smi', 'CCO\nCCN\nCCC\n');
+    await expect(submitUpload(gw.deps, user, { uploadId: r.uploadId, model: 'rdkit-descriptors' })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'itemsPerDay', limit: 2, requested: 3 } });
+    expect(await gw.db.selectFrom('jobs').select('id').where('owner_id', '=', user.id).execute()).toHaveLength(0);
+    expect(await getUpload(gw.deps, user, { uploadId: r.uploadId, badAfterLine: 0, badLimit: 10 })).toMatchObject({ status: 'ready' });
+    // Within the limit it runs, and counts.
+    const two = await upload(user, 'two.smi', 'CCO\nCCN\n');
+    const job = await submitUpload(gw.deps, user, { uploadId: two.uploadId, model: 'rdkit-descriptors' });
+    expect((await waitForJob(gw.deps, user, job.id)).status).toBe('succeeded');
+  });
+
+  it("never holds a teammate's prediction while a file is being submitted to the same team's quota", async () => {
+    await publishEcho('upload-echo-held');
+    const team = await createTeam(gw.db, 'file-team');
+    const [carol, dave] = [await createUser(gw.db, 'carol', { teamIds: [team] }), await createUser(gw.db, 'dave', { teamIds: [team] })];
+    const r = await upload(carol, 'held.smi', 'CCO one\nCCN two\nCCC three\n');
+    // The submission is held just as it writes its tasks from the file's rows (a file of millions
+    // takes minutes there): another connection holds the rows' table.
+    let release!: () => void;
+    const released = new Promise<void>((done) => (release = done));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((done) => (locked = done));
+    const holder = gw.db.transaction().execute(async (tx) => {
+      await sql`lock table upload_rows in access exclusive mode`.execute(tx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    let submitted: Promise<unknown> | undefined;
+    try {
+      submitted = submitUpload(gw.deps, carol, { uploadId: r.uploadId, model: 'upload-echo-held' });
+      submitted.catch(() => {});
+      await until(async () => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%upload_rows%' and query not ilike '%pg_stat_activity%'`.execute(gw.db);
+        return rows[0].n > 0;
+      }, "the file's submission waits on its rows", 30_000);
+      // Meanwhile the teammate's prediction, charged to the same team, is accepted and runs.
+      let accepted = false;
+      const prediction = submitJob(gw.deps, dave, { model: 'upload-echo-held', inputs: [{ smiles: 'CCCl' }] }).then((j) => {
+        accepted = true;
+        return j;
+      });
+      prediction.catch(() => {});
+      await until(() => accepted, "the teammate's prediction is accepted while the file is mid-submission", 30_000);
+      const job = await prediction;
+      expect(job.teamId).toBe(team);
+      expect((await waitForJob(gw.deps, dave, job.id)).status).toBe('succeeded');
+    } finally {
+      release();
+      await holder;
+    }
+    const screen = (await submitted) as Awaited<ReturnType<typeof submitUpload>>;
+    expect((await waitForJob(gw.deps, carol, screen.id)).status).toBe('succeeded');
+    // Both counted on the team's day.
+    const { rows } = await sql<{ items: number }>`select items::int from usage_counters where subject_type = 'team' and subject_id = ${team} and period = 'day'`.execute(gw.db);
+    expect(rows[0].items).toBe(4);
   });
 });
 

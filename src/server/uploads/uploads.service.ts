@@ -15,7 +15,7 @@ import { rawKeyPrefix } from '../jobs/result-cache.repository';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
-import { claimQuota, quotaSubjects } from '../quotas/quotas.service';
+import { claimQuota, precheckQuota, quotaSubjects } from '../quotas/quotas.service';
 import type { Viewer } from '../users/viewer';
 import { emitJobEvents } from '../webhooks/events';
 import { parseRows, type ParseSummary } from './parse';
@@ -114,7 +114,8 @@ const ENQUEUE_PAGE = 1000;
 
 /**
  * Creates a job from an upload without its rows passing through this process: the job's row and
- * quota claim as createJob makes them, the rows the result cache answers by their raw molecule as
+ * a quota check as createJob makes them (the claim itself is the last step, so the counters are
+ * not locked while millions of rows are written), the rows the result cache answers by their raw molecule as
  * results at once, then the other good rows as tasks built in the database (molecules as the file
  * had them, canonicalised by the worker), the bad rows as refused results naming their line, and
  * the tasks enqueued a page at a time: every line ends as one result. A file screened before is
@@ -163,13 +164,16 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
       estimate: estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
     });
     if (!job) throw new AppError('INTERNAL', 'the job could not be written');
-    await claimQuota(tx, quotaSubjects(viewer, teamId), {
+    const subjects = quotaSubjects(viewer, teamId);
+    const claim = {
       jobId: job.id,
       items: upload.rowsGood,
       estimate: { cpuSeconds: estimate?.cpuSeconds ?? 0, gpuSeconds: estimate?.gpuSeconds ?? 0 },
       // Answered entirely from the cache (or every row bad), it needs no CPU or GPU at all.
       uses: estimate ? { cpu: estimate.parts.some((p) => p.cpu > 0), gpu: estimate.parts.some((p) => p.gpu > 0) } : toRun > 0 ? { cpu: true, gpu: true } : { cpu: false, gpu: false },
-    });
+    };
+    // Refused before the rows are copied; counted (and the counters locked) only at the end.
+    await precheckQuota(tx, subjects, claim);
     if (cached) await repo.insertCachedResults(tx, { jobId: job.id, versionDigest: version.digest, field, params });
     if (upload.rowsBad) await repo.insertRefusedResults(tx, { jobId: job.id, uploadId: upload.id, firstIndex: upload.rowsGood, versionDigest: version.digest, field });
     if (tasksTotal) {
@@ -193,6 +197,7 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
       await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
     }
     await repo.markUsed(tx, upload.id, job.id);
+    await claimQuota(tx, subjects, claim);
     await audit(tx, viewer, {
       action: 'job.create',
       entity: { type: 'job', id: job.id },

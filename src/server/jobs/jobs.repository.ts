@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db/client';
 import type { DB, JobRow, NewResult, ResultRow, TaskItem } from '../db/types';
 import type { Job, JobResult } from './jobs.types';
 import { visibleModels } from '../models/model-access';
+import type { ModelVersion } from '../models/models.types';
 import type { ViewerLike } from '../../shared/permissions';
 import { jobIsHeard } from '../webhooks/webhooks.repository';
 
@@ -273,6 +274,15 @@ export interface ClaimedTask {
   attempts: number;
   /** The jobs this claim moved from queued to running (the task's, and consensus jobs above it) that a webhook hears of. */
   startedJobsHeard: string[];
+  /** What of the version can change after it is published, read now: its content's digest, its owner's cache setting, its status. */
+  versionNow: VersionNow;
+}
+
+/** The parts of a version that change after it is published (a worker keeps the rest). */
+export interface VersionNow {
+  digest: string;
+  cacheEnabled: boolean;
+  status: ModelVersion['status'];
 }
 
 /**
@@ -294,6 +304,9 @@ export async function claimTask(db: DbOrTx, taskId: string, o: { unlessHeard?: b
     job_status: Job['status'];
     model_version_id: string;
     started_jobs_heard: string[];
+    version_digest: string;
+    version_cache_enabled: boolean;
+    version_status: ModelVersion['status'];
   }>`
     with recursive chain(id) as (
       select job_id from tasks where id = ${taskId}
@@ -319,8 +332,10 @@ export async function claimTask(db: DbOrTx, taskId: string, o: { unlessHeard?: b
       returning id, status, model_version_id, (status = 'running' and started_at = now()) as just_started, ${jobIsHeard('jobs')} as heard
     )
     select held.yes as held, task.*, started.status as job_status, started.model_version_id,
-      array(select s.id from started s where s.just_started and s.heard) as started_jobs_heard
-    from held left join task on true left join started on started.id = task.job_id`.execute(db);
+      array(select s.id from started s where s.just_started and s.heard) as started_jobs_heard,
+      v.digest as version_digest, v.cache_enabled as version_cache_enabled, v.status as version_status
+    from held left join task on true left join started on started.id = task.job_id
+      left join model_versions v on v.id = started.model_version_id`.execute(db);
   const task = rows[0];
   if (task?.held) return 'heard';
   if (!task?.id) return undefined;
@@ -333,6 +348,7 @@ export async function claimTask(db: DbOrTx, taskId: string, o: { unlessHeard?: b
     items: task.items,
     attempts: task.attempts,
     startedJobsHeard: task.started_jobs_heard,
+    versionNow: { digest: task.version_digest, cacheEnabled: task.version_cache_enabled, status: task.version_status },
   };
 }
 

@@ -114,6 +114,23 @@ describe('the result cache', () => {
     expect(entries).toHaveLength(0);
   });
 
+  it('holds an owner turning the cache off (and on again) from the next task on, in a worker that ran the version before', async () => {
+    const toggled = await publishEcho('cache-toggled', { timeoutMs: 3550 });
+    const entries = async () => (await gw.db.selectFrom('result_cache').select('input_key').where('version_digest', '=', toggled.digest).execute()).length;
+    // The worker runs it (and keeps the published version), with the cache on.
+    await run(alice, 'cache-toggled', [{ smiles: 'CCBr' }, { smiles: 'CCI' }]);
+    const kept = await entries();
+    expect(kept).toBeGreaterThan(0);
+    await setVersionCache(gw.deps, alice, { versionId: toggled.id, enabled: false });
+    // Off: the same worker writes nothing more for it.
+    await run(alice, 'cache-toggled', [{ smiles: 'CCCBr' }, { smiles: 'CCCI' }]);
+    expect(await entries()).toBe(kept);
+    // On again: it keeps outputs again.
+    await setVersionCache(gw.deps, alice, { versionId: toggled.id, enabled: true });
+    await run(alice, 'cache-toggled', [{ smiles: 'CCCCBr' }, { smiles: 'CCCCI' }]);
+    expect(await entries()).toBeGreaterThan(kept);
+  });
+
   it('takes the setting from a manifest\'s "cache": false', async () => {
     const seeded = await publishEcho('cache-seeded', { timeoutMs: 3600, cache: false });
     expect(seeded.cacheEnabled).toBe(false);

@@ -38,9 +38,15 @@ export interface Attempt {
 /** How a queue job ended: done, to be retried (our own trouble), or dead-lettered (it can never succeed). */
 export type Verdict = { status: 'completed' | 'failed' | 'deadletter'; output: Record<string, unknown> };
 
-export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: string): Promise<ModelVersion> {
+/**
+ * A version as the worker runs it: published content is kept by id; what can change after
+ * publishing (`now`, read with the task's claim) is taken fresh, so an owner's cache setting
+ * holds from the next task on, and content replaced in place (a built-in's) is read again.
+ */
+export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: string, now?: repo.VersionNow): Promise<ModelVersion> {
   const cached = deps.versions.get(id);
-  if (cached) return cached;
+  if (cached && !now) return cached;
+  if (cached && now && cached.digest === now.digest) return { ...cached, cacheEnabled: now.cacheEnabled, status: now.status };
   const v = await getVersionById(deps.db, id);
   // Drafts change while their owner edits them; only published content is kept.
   if (isRunnable(v.status)) deps.versions.set(id, v);
@@ -62,7 +68,7 @@ export async function runTask(deps: WorkerDeps, { taskId, cacheChecked, urgent }
       await repo.finishTask(deps.db, taskId, 'failed', 'job cancelled');
       return { status: 'completed', output: { skipped: 'job cancelled' } };
     }
-    const version = await versionOf(deps, task.modelVersionId);
+    const version = await versionOf(deps, task.modelVersionId, task.versionNow);
     // Only a repeated attempt can find results already written (they are unique per item anyway).
     const done = task.attempts > 1 ? await repo.existingResultIndexes(deps.db, task.jobId, task.items.map((i) => i.index)) : new Set<number>();
     // An uploaded file's items are canonicalised here rather than at submission; then those the

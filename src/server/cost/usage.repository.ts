@@ -57,34 +57,37 @@ export async function countSubmission(tx: DbOrTx, s: Subject, items: number): Pr
 }
 
 /**
- * Adds measured model time and its cost to a job, to every consensus job above it (whose cost
- * includes its members'), and to the day and month of the job's owner and team: one statement.
+ * The common table expressions that add the model time in `used` (a CTE of the same statement
+ * with one row: cpu, gpu, cost) to a job, to every consensus job above it (whose cost includes
+ * its members'), and to the day and month of the job's owner and team. Nothing when it is zero.
+ * For a statement that begins `with recursive`.
  */
-export async function chargeJob(tx: DbOrTx, jobId: string, m: { cpuSeconds: number; gpuSeconds: number; cost: number }): Promise<void> {
-  const cpu = sql`${m.cpuSeconds}::double precision`;
-  const gpu = sql`${m.gpuSeconds}::double precision`;
-  const cost = sql`${m.cost}::numeric`;
-  await sql`
-    with recursive chain(id) as (
+export function chargeCtes(jobId: string, used: string) {
+  const u = sql.ref(used);
+  return sql`
+    chain(id) as (
       select id from jobs where id = ${jobId}
       union all
       select j.parent_job_id from jobs j join chain c on j.id = c.id where j.parent_job_id is not null
     ), charged as (
-      update jobs set cpu_seconds = cpu_seconds + ${cpu}, gpu_seconds = gpu_seconds + ${gpu}, cost = cost + ${cost}
-      where id in (select id from chain)
-      returning id, owner_id, team_id
+      update jobs set cpu_seconds = jobs.cpu_seconds + u.cpu, gpu_seconds = jobs.gpu_seconds + u.gpu, cost = jobs.cost + u.cost
+      from ${u} u
+      where jobs.id in (select id from chain) and (u.cpu > 0 or u.gpu > 0)
+      returning jobs.id, jobs.owner_id, jobs.team_id
     ), subjects(type, id) as (
       select 'user', owner_id from charged where id = ${jobId}
       union all
       select 'team', team_id from charged where id = ${jobId} and team_id is not null
-    )
-    insert into usage_time (subject_type, subject_id, period, period_start, cpu_seconds, gpu_seconds, cost)
-    select s.type, s.id, p.period, p.start, ${cpu}, ${gpu}, ${cost}
-    from subjects s cross join (values ('day', ${DAY}), ('month', ${MONTH})) as p(period, start)
-    on conflict (subject_type, subject_id, period, period_start) do update set
-      cpu_seconds = usage_time.cpu_seconds + excluded.cpu_seconds,
-      gpu_seconds = usage_time.gpu_seconds + excluded.gpu_seconds,
-      cost = usage_time.cost + excluded.cost`.execute(tx);
+    ), timed as (
+      insert into usage_time (subject_type, subject_id, period, period_start, cpu_seconds, gpu_seconds, cost)
+      select s.type, s.id, p.period, p.start, u.cpu, u.gpu, u.cost
+      from subjects s cross join ${u} u cross join (values ('day', ${DAY}), ('month', ${MONTH})) as p(period, start)
+      on conflict (subject_type, subject_id, period, period_start) do update set
+        cpu_seconds = usage_time.cpu_seconds + excluded.cpu_seconds,
+        gpu_seconds = usage_time.gpu_seconds + excluded.gpu_seconds,
+        cost = usage_time.cost + excluded.cost
+      returning 1
+    )`;
 }
 
 /** The subject's counters now (zeros for a period with nothing counted yet). */

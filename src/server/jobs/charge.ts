@@ -1,7 +1,5 @@
 import { attributeBatch, type ResourceUnits } from '../cost/attribution';
-import { costOf, readPricing } from '../cost/pricing';
-import { chargeJob } from '../cost/usage.repository';
-import type { DbOrTx } from '../db/client';
+import { readPricing } from '../cost/pricing';
 import type { NewResult } from '../db/types';
 import type { ItemOutcome } from './jobs.types';
 
@@ -15,15 +13,12 @@ export function withModelTime(rows: NewResult[], outcomes: ItemOutcome[], units:
   });
 }
 
-const sum = (xs: (number | null)[]) => xs.reduce<number>((s, x) => s + (x ?? 0), 0);
-
 /**
- * Charges the model time of the result rows a call actually wrote (never those another attempt
- * wrote first) to the job, the consensus jobs above it, its owner's and its team's month, at the
- * prices in force now; in the caller's transaction, with the rows.
+ * What `insertResults` needs to charge the model time of the rows it writes (never those another
+ * attempt wrote first) to the job, the consensus jobs above it, and its owner's and team's day
+ * and month, at the prices in force now; in the caller's transaction, with the rows.
  */
-export async function chargeWritten(tx: DbOrTx, jobId: string, written: { cpu_seconds: number | null; gpu_seconds: number | null }[]): Promise<void> {
-  const used = { cpuSeconds: sum(written.map((w) => w.cpu_seconds)), gpuSeconds: sum(written.map((w) => w.gpu_seconds)) };
-  if (used.cpuSeconds <= 0 && used.gpuSeconds <= 0) return;
-  await chargeJob(tx, jobId, { ...used, cost: costOf(used, readPricing()) });
+export function chargeTo(jobId: string): { jobId: string; cpuSecond: number; gpuSecond: number } {
+  const { cpuSecond, gpuSecond } = readPricing();
+  return { jobId, cpuSecond, gpuSecond };
 }

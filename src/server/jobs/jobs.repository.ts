@@ -6,6 +6,7 @@ import { visibleModels } from '../models/model-access';
 import type { ModelVersion } from '../models/models.types';
 import type { ViewerLike } from '../../shared/permissions';
 import { jobIsHeard } from '../webhooks/webhooks.repository';
+import { chargeCtes } from '../cost/usage.repository';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -171,16 +172,63 @@ export async function insertTasks(db: DbOrTx, jobId: string, batches: TaskItem[]
 
 export type WrittenResult = { item_index: number; status: 'succeeded' | 'failed'; cpu_seconds: number | null; gpu_seconds: number | null };
 
-/** Inserts results once per (job, item): returns only the rows this call actually wrote. */
-export async function insertResults(db: DbOrTx, rows: NewResult[]): Promise<WrittenResult[]> {
+/** An output to keep in the result cache if its item's result is written as succeeded (see `insertResults`). */
+export interface CacheEntryOf {
+  /** The item whose result it is. */
+  item: number;
+  key: string;
+  output: Record<string, unknown>;
+  /** Where the output was first computed. */
+  jobId: string;
+  index: number;
+  /** The canonical input, for an entry keyed by what was sent (a raw key). */
+  input?: Record<string, unknown>;
+}
+
+/**
+ * Inserts results once per (job, item) and returns only the rows this call actually wrote. In
+ * the same statement, when asked: keeps `cache` entries of the items it wrote as succeeded (the
+ * first output for a key stays), and charges the model time of the rows it wrote, at `charge`'s
+ * prices, to the job and everything charged with it (usage.repository.ts chargeCtes). A retry that
+ * writes nothing keeps and charges nothing.
+ */
+export async function insertResults(
+  db: DbOrTx,
+  rows: NewResult[],
+  o: { cache?: { versionDigest: string; entries: CacheEntryOf[] }; charge?: { jobId: string; cpuSecond: number; gpuSecond: number } } = {},
+): Promise<WrittenResult[]> {
   const written: WrittenResult[] = [];
   for (let i = 0; i < rows.length; i += 1000) {
-    const out = await db
+    const chunk = rows.slice(i, i + 1000);
+    const insert = db
       .insertInto('results')
-      .values(rows.slice(i, i + 1000))
+      .values(chunk)
       .onConflict((oc) => oc.columns(['job_id', 'item_index']).doNothing())
-      .returning(['item_index', 'status', 'cpu_seconds', 'gpu_seconds'])
-      .execute();
+      .returning(['item_index', 'status', 'cpu_seconds', 'gpu_seconds']);
+    if (!o.cache && !o.charge) {
+      written.push(...(await insert.execute()));
+      continue;
+    }
+    const items = new Set(chunk.map((r) => r.item_index));
+    const entries = o.cache ? [...new Map(o.cache.entries.filter((e) => items.has(e.item)).map((e) => [e.key, e])).values()] : [];
+    const cached = entries.length
+      ? sql`, cached as (
+          insert into result_cache (version_digest, input_key, output, source_job_id, source_item_index, input)
+          select ${o.cache!.versionDigest}, e.key, e.output, e.job_id, e.idx, e.input
+          from jsonb_to_recordset(${JSON.stringify(entries.map((e) => ({ item: e.item, key: e.key, output: e.output, job_id: e.jobId, idx: e.index, input: e.input ?? null })))}::jsonb)
+            as e(item integer, key text, output jsonb, job_id uuid, idx integer, input jsonb)
+          where e.item in (select item_index from written where status = 'succeeded')
+          on conflict (version_digest, input_key) do nothing
+          returning 1
+        )`
+      : sql``;
+    const charged = o.charge
+      ? sql`, used(cpu, gpu, cost) as (
+          select s.cpu, s.gpu, (s.cpu * ${o.charge.cpuSecond}::double precision + s.gpu * ${o.charge.gpuSecond}::double precision)::numeric
+          from (select coalesce(sum(cpu_seconds), 0)::double precision as cpu, coalesce(sum(gpu_seconds), 0)::double precision as gpu from written) s
+        ), ${chargeCtes(o.charge.jobId, 'used')}`
+      : sql``;
+    const { rows: out } = await sql<WrittenResult>`with recursive written as (${insert})${cached}${charged} select * from written`.execute(db);
     written.push(...out);
   }
   return written;

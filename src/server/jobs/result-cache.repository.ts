@@ -65,27 +65,3 @@ export async function findCached(db: DbOrTx, versionDigest: string, keys: string
   return found;
 }
 
-/** Keeps successful outputs; the first one written for a key stays (the same content gives the same output). */
-export async function insertCached(
-  db: DbOrTx,
-  versionDigest: string,
-  entries: { key: string; output: Record<string, unknown>; jobId: string; index: number; input?: Record<string, unknown> }[],
-): Promise<void> {
-  const unique = [...new Map(entries.map((e) => [e.key, e])).values()];
-  for (let i = 0; i < unique.length; i += 1000) {
-    await db
-      .insertInto('result_cache')
-      .values(
-        unique.slice(i, i + 1000).map((e) => ({
-          version_digest: versionDigest,
-          input_key: e.key,
-          output: JSON.stringify(e.output),
-          source_job_id: e.jobId,
-          source_item_index: e.index,
-          input: e.input ? JSON.stringify(e.input) : null,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['version_digest', 'input_key']).doNothing())
-      .execute();
-  }
-}

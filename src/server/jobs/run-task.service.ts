@@ -9,12 +9,12 @@ import type { ModelVersion } from '../models/models.types';
 import type { TTaskRunPayload } from '../queue/catalog';
 import { isRunnable } from '../../shared/version-status';
 import { emitJobEvents } from '../webhooks/events';
-import { chargeWritten, withModelTime } from './charge';
+import { chargeTo, withModelTime } from './charge';
 import type { Executor } from './executor';
 import * as repo from './jobs.repository';
 import { onJobSettled } from './jobs.service';
 import type { ItemOutcome, Job } from './jobs.types';
-import { insertCached, inputKey } from './result-cache.repository';
+import { inputKey } from './result-cache.repository';
 import { splitByCache, usesCache } from './result-cache';
 import { resultRow } from './result-row';
 import { prepareRawItems, rawKeysOf } from '../uploads/raw-items';
@@ -273,8 +273,9 @@ export async function recordTaskOutcomes(
     meta.units,
   );
   return deps.db.transaction().execute(async (tx) => {
-    const written = await repo.insertResults(tx, rows);
-    if (meta.cache) await cacheComputed(tx, task.jobId, meta, outcomes, written);
+    // With the results, in one statement: the cache entries of those written, and their model time charged.
+    const cache = meta.cache ? { versionDigest: meta.versionDigest, entries: cacheEntries(task.jobId, meta, outcomes) } : undefined;
+    const written = await repo.insertResults(tx, rows, { cache, charge: chargeTo(task.jobId) });
     // One statement closes the task (once) and counts what it wrote.
     const { status, justFinished, parentJobId, endedBefore, closed, heard } = await repo.addToJobCounts(
       tx,
@@ -288,34 +289,26 @@ export async function recordTaskOutcomes(
       await repo.markDeadLettered(tx, task.id, failed ? `${failed.code}: ${failed.error}` : null);
     }
     if (heard) await emitJobEvents(tx, deps.boss, task.jobId, { kind: 'counted', endedBefore, justFinished });
-    await chargeWritten(tx, task.jobId, written);
     if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     return status;
   });
 }
 
 /**
- * Keeps the successful outputs this call wrote: those a model computed under their canonical
- * input's key, and every uploaded item's (computed or answered from the cache) under its raw key
- * with the canonical input it became, pointing where the output was first computed.
+ * The outputs to keep in the result cache (insertResults keeps those whose results it writes as
+ * succeeded): those a model computed under their canonical input's key, and every item's
+ * (computed or answered from the cache) under its raw key, the input as it was sent or as the
+ * file had it, with the canonical input it became; each pointing where it was first computed.
  */
-export async function cacheComputed(
-  tx: DbOrTx,
-  jobId: string,
-  meta: { versionDigest: string; items: Map<number, TaskItem>; rawKeys?: Map<number, string> },
-  outcomes: ItemOutcome[],
-  written: repo.WrittenResult[],
-): Promise<void> {
-  const wrote = new Set(written.filter((w) => w.status === 'succeeded').map((w) => w.item_index));
-  const entries = outcomes.flatMap((o) => {
+export function cacheEntries(jobId: string, meta: { items: Map<number, TaskItem>; rawKeys?: Map<number, string> }, outcomes: ItemOutcome[]): repo.CacheEntryOf[] {
+  return outcomes.flatMap((o) => {
     const item = meta.items.get(o.index);
-    if (!('output' in o) || !item || !wrote.has(o.index)) return [];
+    if (!('output' in o) || !item) return [];
     const from = o.cachedFrom ?? { jobId, index: o.index };
     const raw = meta.rawKeys?.get(o.index);
     return [
-      ...(o.cachedFrom ? [] : [{ key: inputKey(item.input), output: o.output, ...from }]),
-      ...(raw ? [{ key: raw, output: o.output, ...from, input: item.input }] : []),
+      ...(o.cachedFrom ? [] : [{ item: o.index, key: inputKey(item.input), output: o.output, ...from }]),
+      ...(raw ? [{ item: o.index, key: raw, output: o.output, ...from, input: item.input }] : []),
     ];
   });
-  if (entries.length) await insertCached(tx, meta.versionDigest, entries);
 }

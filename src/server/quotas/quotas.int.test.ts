@@ -4,7 +4,8 @@ import { createCaller } from '../api/root';
 import * as jobs from '../jobs/jobs.service';
 import type { Viewer } from '../users/viewer';
 import { sql } from 'kysely';
-import { chargeJob, countSubmission, readUsage } from '../cost/usage.repository';
+import { countSubmission, readUsage } from '../cost/usage.repository';
+import { insertResults } from '../jobs/jobs.repository';
 import { createDb } from '../db/client';
 import { activeJobs, foldActiveCounters } from './quotas.repository';
 import { getMyQuota, setQuota } from './quotas.service';
@@ -169,7 +170,10 @@ describe('quotas, through the real worker', () => {
       // submission's row locks (lock_timeout turns a wait into an error instead of a hang).
       await gw.db.transaction().execute(async (tx) => {
         await sql`set local lock_timeout = '10s'`.execute(tx);
-        await chargeJob(tx, job.id, { cpuSeconds: 2, gpuSeconds: 0, cost: 0.00002 });
+        // A result row measured at 2 CPU-seconds, written and charged as the worker records it.
+        const row = { job_id: job.id, item_index: 1, status: 'succeeded' as const, input: JSON.stringify({ smiles: 'CC' }), output: JSON.stringify({}), cpu_seconds: 2, gpu_seconds: 0, model_ms: 2000 };
+        const written = await insertResults(tx, [row], { charge: { jobId: job.id, cpuSecond: 0.00001, gpuSecond: 0.0005 } });
+        expect(written).toHaveLength(1);
       });
     } finally {
       release();

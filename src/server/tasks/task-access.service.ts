@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
 import { resourceUnits } from '../cost/attribution';
-import { chargeWritten, withModelTime } from '../jobs/charge';
+import { chargeTo, withModelTime } from '../jobs/charge';
 import { AppError } from '../errors';
 import * as jobs from '../jobs/jobs.repository';
 import { onJobSettled } from '../jobs/jobs.service';
 import type { ItemOutcome } from '../jobs/jobs.types';
 import { resultRow } from '../jobs/result-row';
 import { usesCache } from '../jobs/result-cache';
-import { cacheComputed, checkedOutput } from '../jobs/run-task.service';
+import { cacheEntries, checkedOutput } from '../jobs/run-task.service';
 import { getVersionById } from '../models/models.service';
 import { emitJobEvents } from '../webhooks/events';
 import * as repo from './task-tokens.repository';
@@ -108,16 +108,15 @@ export async function postTaskResults(
   // One post is one batch the pod ran: its items share its measured time.
   const rows = withModelTime(outcomes.map((o) => resultRow(task.job_id, items.get(o.index)!, o, provenance)), outcomes, resourceUnits(version));
   const written = await deps.db.transaction().execute(async (tx) => {
-    const w = await jobs.insertResults(tx, rows);
+    const cache = usesCache(version) ? { versionDigest: version.digest, entries: cacheEntries(task.job_id, { items }, outcomes) } : undefined;
+    const w = await jobs.insertResults(tx, rows, { cache, charge: chargeTo(task.job_id) });
     if (w.length === 0) return 0;
-    if (usesCache(version)) await cacheComputed(tx, task.job_id, { versionDigest: version.digest, items }, outcomes, w);
     const { justFinished, parentJobId, endedBefore, heard } = await jobs.addToJobCounts(tx, task.job_id, {
       done: w.filter((r) => r.status === 'succeeded').length,
       failed: w.filter((r) => r.status === 'failed').length,
       tasks: 0,
     });
     if (heard) await emitJobEvents(tx, deps.boss, task.job_id, { kind: 'counted', endedBefore, justFinished });
-    await chargeWritten(tx, task.job_id, w);
     if (justFinished) await onJobSettled(tx, deps.boss, parentJobId);
     return w.length;
   });

@@ -210,14 +210,16 @@ export async function insertResults(
       continue;
     }
     const items = new Set(chunk.map((r) => r.item_index));
-    const entries = o.cache ? [...new Map(o.cache.entries.filter((e) => items.has(e.item)).map((e) => [e.key, e])).values()] : [];
+    const entries = o.cache ? o.cache.entries.filter((e) => items.has(e.item)) : [];
+    // Of the entries of the items written as succeeded, one per key (the first item's).
     const cached = entries.length
       ? sql`, cached as (
           insert into result_cache (version_digest, input_key, output, source_job_id, source_item_index, input)
-          select ${o.cache!.versionDigest}, e.key, e.output, e.job_id, e.idx, e.input
+          select distinct on (e.key) ${o.cache!.versionDigest}, e.key, e.output, e.job_id, e.idx, e.input
           from jsonb_to_recordset(${JSON.stringify(entries.map((e) => ({ item: e.item, key: e.key, output: e.output, job_id: e.jobId, idx: e.index, input: e.input ?? null })))}::jsonb)
             as e(item integer, key text, output jsonb, job_id uuid, idx integer, input jsonb)
           where e.item in (select item_index from written where status = 'succeeded')
+          order by e.key, e.item
           on conflict (version_digest, input_key) do nothing
           returning 1
         )`

@@ -201,10 +201,8 @@ async function insertJobTree(
           ? { cpu: true, gpu: true }
           : { cpu: false, gpu: false },
     };
-    if (prepared.length > GROUP_COMMIT_MAX_ITEMS) {
-      await precheckQuota(tx, subjects, asked);
-      claim = () => claimQuota(tx, subjects, asked);
-    } else await claimQuota(tx, subjects, asked);
+    if (prepared.length > GROUP_COMMIT_MAX_ITEMS) claim = await precheckQuota(tx, subjects, asked);
+    else await claimQuota(tx, subjects, asked);
   }
   if (refused.length) {
     const rows: NewResult[] = refused.map((p) =>

@@ -45,8 +45,7 @@ export type Verdict = { status: 'completed' | 'failed' | 'deadletter'; output: R
  */
 export async function versionOf(deps: Pick<WorkerDeps, 'db' | 'versions'>, id: string, now?: repo.VersionNow): Promise<ModelVersion> {
   const cached = deps.versions.get(id);
-  if (cached && !now) return cached;
-  if (cached && now && cached.digest === now.digest) return { ...cached, cacheEnabled: now.cacheEnabled, status: now.status };
+  if (cached && (!now || cached.digest === now.digest)) return { ...cached, ...now };
   const v = await getVersionById(deps.db, id);
   // Drafts change while their owner edits them; only published content is kept.
   if (isRunnable(v.status)) deps.versions.set(id, v);

@@ -77,18 +77,19 @@ export async function claimQuota(tx: DbOrTx, subjects: { label: string; subject:
 
 /**
  * Refuses as `claimQuota` would, now, without keeping the count or the counters' locks (inside
- * a savepoint rolled back, which releases the row locks taken after it). For a long submission
- * (a file of millions of rows): it is refused before the heavy work, and claims for real as its
- * last step, so its subjects' counters are locked for a moment, not for minutes, and their
- * other submissions (a teammate's prediction) never wait behind it.
+ * a savepoint rolled back, which releases the row locks taken after it), and returns the claim
+ * to make as the submission's last step. For a long submission (a file of millions of rows): it
+ * is refused before the heavy work, and its subjects' counters are locked for a moment, not for
+ * minutes, so their other submissions (a teammate's prediction) never wait behind it.
  */
-export async function precheckQuota(tx: DbOrTx, subjects: { label: string; subject: Subject }[], claim: QuotaClaim): Promise<void> {
+export async function precheckQuota(tx: DbOrTx, subjects: { label: string; subject: Subject }[], claim: QuotaClaim): Promise<() => Promise<void>> {
   await sql`savepoint quota_precheck`.execute(tx);
   try {
     await claimQuota(tx, subjects, claim);
   } finally {
     await sql`rollback to savepoint quota_precheck`.execute(tx);
   }
+  return () => claimQuota(tx, subjects, claim);
 }
 
 /**

@@ -15,7 +15,7 @@ import { rawKeyPrefix } from '../jobs/result-cache.repository';
 import { resolveModelRef } from '../models/models.service';
 import type { ModelVersion } from '../models/models.types';
 import { enqueueMany } from '../queue/boss';
-import { claimQuota, precheckQuota, quotaSubjects } from '../quotas/quotas.service';
+import { precheckQuota, quotaSubjects } from '../quotas/quotas.service';
 import type { Viewer } from '../users/viewer';
 import { emitJobEvents } from '../webhooks/events';
 import { parseRows, type ParseSummary } from './parse';
@@ -164,16 +164,14 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
       estimate: estimate?.cost != null ? { cpuSeconds: estimate.cpuSeconds!, gpuSeconds: estimate.gpuSeconds!, cost: estimate.cost } : null,
     });
     if (!job) throw new AppError('INTERNAL', 'the job could not be written');
-    const subjects = quotaSubjects(viewer, teamId);
-    const claim = {
+    // Refused before the rows are copied; counted (and the counters locked) only at the end.
+    const claim = await precheckQuota(tx, quotaSubjects(viewer, teamId), {
       jobId: job.id,
       items: upload.rowsGood,
       estimate: { cpuSeconds: estimate?.cpuSeconds ?? 0, gpuSeconds: estimate?.gpuSeconds ?? 0 },
       // Answered entirely from the cache (or every row bad), it needs no CPU or GPU at all.
       uses: estimate ? { cpu: estimate.parts.some((p) => p.cpu > 0), gpu: estimate.parts.some((p) => p.gpu > 0) } : toRun > 0 ? { cpu: true, gpu: true } : { cpu: false, gpu: false },
-    };
-    // Refused before the rows are copied; counted (and the counters locked) only at the end.
-    await precheckQuota(tx, subjects, claim);
+    });
     if (cached) await repo.insertCachedResults(tx, { jobId: job.id, versionDigest: version.digest, field, params });
     if (upload.rowsBad) await repo.insertRefusedResults(tx, { jobId: job.id, uploadId: upload.id, firstIndex: upload.rowsGood, versionDigest: version.digest, field });
     if (tasksTotal) {
@@ -197,7 +195,7 @@ export async function submitUpload(deps: Pick<Deps, 'db' | 'boss'>, viewer: View
       await emitJobEvents(tx, boss, job.id, { kind: 'counted', endedBefore: 0, justFinished: true });
     }
     await repo.markUsed(tx, upload.id, job.id);
-    await claimQuota(tx, subjects, claim);
+    await claim();
     await audit(tx, viewer, {
       action: 'job.create',
       entity: { type: 'job', id: job.id },
